@@ -1,0 +1,113 @@
+"""Typed results of the retrieval API. No discord imports here or below."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions applied before ranking (not by discarding a top-k afterwards)."""
+
+    date_from: str | None = None  # inclusive ISO date
+    date_to: str | None = None  # inclusive ISO date
+    source: str | None = None  # case-insensitive match on Article.source
+    article_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A verbatim piece of an article: ``article.text[start:end] == text``.
+
+    ``highlights`` are (start, end) offsets *into the article* of the sentences
+    that best match the question; renderers bold them.
+    """
+
+    article_id: str
+    passage_id: int
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One article in a ranked result list, with its best excerpts."""
+
+    article_id: str
+    title: str | None
+    date: str | None
+    source: str | None
+    url: str | None
+    score: float
+    excerpts: tuple[Excerpt, ...]
+    also_in: tuple[str, ...] = ()  # ids of near-duplicate articles collapsed into this one
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer; ``marker`` is the n in "[n]"."""
+
+    marker: int
+    article_id: str
+    title: str | None
+    date: str | None
+    source: str | None
+    url: str | None
+    text: str  # verbatim excerpt
+    start: int
+    end: int
+    paragraph: int
+    passage_id: int = 0
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An extractive answer: verbatim sentences each followed by [n] markers.
+
+    kind: "answer" (search-based), "quotes" (what did X say), "ambiguous"
+    (speaker matches several people: see ``candidates``), "no_answer".
+    """
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    kind: str = "answer"
+    candidates: tuple[str, ...] = ()
+    speaker: str | None = None
+    filters: Filters = field(default_factory=Filters)
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    """A stored quote with the metadata needed to cite it."""
+
+    article_id: str
+    speaker: str
+    text: str
+    start: int
+    end: int
+    cue: str
+    direct: bool
+    paragraph: int
+    title: str | None
+    date: str | None
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class QuoteLookup:
+    """Result of asking for a speaker's quotes.
+
+    ``candidates`` holds several names when the query is ambiguous ("Wang" ->
+    "Wang Wenbin", "Wang Yi"); then ``quotes`` is empty and ``speaker`` None.
+    """
+
+    query: str
+    speaker: str | None
+    quotes: tuple[QuoteHit, ...]
+    candidates: tuple[str, ...] = ()
