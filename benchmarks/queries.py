@@ -1,0 +1,171 @@
+"""Warm query latency: Engine.search / Engine.answer next to minimal baselines.
+
+All systems run in this process over the same index and the same questions, round-robin
+per question (the order rotates) so that drift on the shared machine hits each alike.
+Baselines: the query encoding alone (the model's floor), bm25s alone, exact FAISS
+(encode + IndexFlatIP) and sentence-transformers ``util.semantic_search`` (encode + torch
+top-k) over the very embeddings stored in the index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.common import (
+    Config,
+    Section,
+    Table,
+    fmt,
+    fmt_spread,
+    percentiles,
+    ratio,
+    spread,
+    verdict,
+)
+from benchmarks.corpus import PassageData
+
+K = 5
+TARGET_SEARCH_P95 = 50.0
+TARGET_ANSWER_P95 = 150.0
+
+
+def baselines(passages: PassageData, embedder: Any) -> dict[str, Callable[[str], object]]:
+    import bm25s
+    import faiss
+    import Stemmer
+    import torch
+    from sentence_transformers import util
+
+    stemmer = Stemmer.Stemmer("english")
+    tokens = bm25s.tokenize(passages.texts, stopwords="en", stemmer=stemmer, show_progress=False)
+    bm25 = bm25s.BM25()
+    bm25.index(tokens, show_progress=False)
+    flat = faiss.IndexFlatIP(passages.vectors.shape[1])
+    flat.add(passages.vectors)
+    corpus = torch.from_numpy(passages.vectors)
+
+    def encode(q: str) -> np.ndarray:
+        return embedder.encode([q])
+
+    def bm25_search(q: str) -> object:
+        qt = bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False)
+        return bm25.retrieve(qt, k=K, show_progress=False, n_threads=1)
+
+    def faiss_search(q: str) -> object:
+        return flat.search(encode(q), K)
+
+    def st_search(q: str) -> object:
+        return util.semantic_search(torch.from_numpy(encode(q)), corpus, top_k=K)
+
+    return {
+        "query encode only": encode,
+        "bm25s alone": bm25_search,
+        "exact FAISS (encode + FlatIP)": faiss_search,
+        "util.semantic_search (encode + torch)": st_search,
+    }
+
+
+def _time_round_robin(
+    systems: dict[str, Callable[[str], object]], qs: list[str], repeats: int
+) -> dict[str, list[list[float]]]:
+    names = list(systems)
+    times: dict[str, list[list[float]]] = {n: [] for n in names}
+    for r in range(repeats):
+        for n in names:
+            times[n].append([])
+        for i, q in enumerate(qs):
+            shift = (i + r) % len(names)
+            for n in names[shift:] + names[:shift]:
+                t0 = time.perf_counter()
+                systems[n](q)
+                times[n][r].append(time.perf_counter() - t0)
+    return times
+
+
+def run(
+    cfg: Config, index_dir: Path, origin: str, passages: PassageData, qs: list[str], embedder: Any
+) -> Section:
+    sec = Section("queries", f"Warm query latency ({len(qs)} realtimeqa questions, k={K})")
+    systems: dict[str, Callable[[str], object]] = {}
+    engine_note = None
+    try:
+        from retrieval.engine import Engine
+    except ImportError as err:
+        engine_note = f"retrieval.engine.Engine is not importable ({err}): Engine rows skipped"
+    else:
+        engine = Engine.open(index_dir, embedder=embedder)
+        systems["Engine.search"] = lambda q: engine.search(q, k=K)
+        systems["Engine.answer"] = engine.answer
+    t0 = time.perf_counter()
+    systems.update(baselines(passages, embedder))
+    build_s = time.perf_counter() - t0
+    for fn in systems.values():  # warm-up: model, caches, OpenMP pools
+        for q in qs[:5]:
+            fn(q)
+    print(f"  queries: {len(systems)} systems x {len(qs)} questions x {cfg.repeats}", flush=True)
+    times = _time_round_robin(systems, qs, cfg.repeats)
+
+    stats: dict[str, dict[str, Any]] = {}
+    for name, runs in times.items():
+        per_run = [percentiles(t) for t in runs]
+        stats[name] = {p: spread([x[p] for x in per_run]) for p in ("p50", "p95", "p99", "mean")}
+    ref = stats["exact FAISS (encode + FlatIP)"]["p95"]["median"]
+    rows = []
+    for name, st in stats.items():
+        rows.append(
+            [
+                name,
+                fmt_spread(st["p50"]),
+                fmt_spread(st["p95"]),
+                fmt_spread(st["p99"]),
+                ratio(st["p95"]["median"], ref),
+            ]
+        )
+    sec.tables.append(
+        Table(
+            f"Latency in ms, median (min–max) over {cfg.repeats} passes; "
+            "ratio = p95 / p95 of exact FAISS in the same run",
+            ["system", "p50", "p95", "p99", "p95 ratio"],
+            rows,
+        )
+    )
+    targets: dict[str, Any] = {}
+    if "Engine.search" in stats:
+        s95, a95 = stats["Engine.search"]["p95"]["median"], stats["Engine.answer"]["p95"]["median"]
+        targets = {
+            "search_p95_ms": {
+                "value": s95,
+                "target": TARGET_SEARCH_P95,
+                "met": s95 <= TARGET_SEARCH_P95,
+            },
+            "answer_p95_ms": {
+                "value": a95,
+                "target": TARGET_ANSWER_P95,
+                "met": a95 <= TARGET_ANSWER_P95,
+            },
+        }
+        sec.notes.append(
+            f"Targets: p95 search ≤ {TARGET_SEARCH_P95:g} ms {verdict(targets['search_p95_ms']['met'])} "
+            f"({fmt(s95)} ms); p95 answer ≤ {TARGET_ANSWER_P95:g} ms "
+            f"{verdict(targets['answer_p95_ms']['met'])} ({fmt(a95)} ms)."
+        )
+    if engine_note:
+        sec.notes.append(engine_note)
+    sec.notes.append(
+        f"Index: {len(passages.ids):,} passages ({origin}). Baselines built in {build_s:.1f} s "
+        "(bm25s index, FAISS copy, torch tensor) over the passages and embeddings stored in it."
+    )
+    sec.data = {
+        "stats": stats,
+        "targets": targets,
+        "queries": len(qs),
+        "index": origin,
+        "passages": len(passages.ids),
+        "raw_ms": {n: [list(np.asarray(r) * 1000) for r in t] for n, t in times.items()},
+    }
+    return sec

@@ -1,0 +1,261 @@
+"""The bot's door to ``retrieval.Engine``: input checks, limits and a bounded thread pool.
+
+Every engine call runs in a :class:`~concurrent.futures.ThreadPoolExecutor` of
+``settings.workers`` threads, behind a :class:`~bot.limits.ConcurrencyLimiter`,
+so model inference and searches never block the event loop (and with it the
+gateway heartbeat). Cogs, views, the mention handler and the terminal session
+all go through this class. No discord imports here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from bot.limits import ConcurrencyLimiter, Cooldown, RetryLater
+from bot.settings import MAX_QUERY_CHARS, Settings
+from index.errors import ArticleNotFoundError, BadQueryError
+from index.models import Article, IndexStats, IngestSummary
+from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_ID_CHARS = 200
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+class EngineLike(Protocol):
+    """The part of ``retrieval.engine.Engine`` the bot uses (see ARCHITECTURE.md)."""
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]: ...
+    def answer(self, question: str, filters: Filters | None = None) -> Answer: ...
+    def quotes(
+        self, speaker: str, about: str | None = None, filters: Filters | None = None
+    ) -> QuoteLookup: ...
+    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]: ...
+    def article(self, article_id: str) -> Article: ...
+    def context(self, article_id: str, start: int, end: int) -> Excerpt: ...
+    def stats(self) -> IndexStats: ...
+    def ingest(self, paths: Sequence[Path]) -> IngestSummary: ...
+    def record_feedback(
+        self,
+        question: str,
+        answer_kind: str,
+        vote: int,
+        user_id: str | None = None,
+        article_ids: Sequence[str] = (),
+    ) -> None: ...
+
+
+def open_engine(index_dir: Path) -> EngineLike:
+    """Open the real engine (imported lazily: it loads torch and the model)."""
+    from retrieval.engine import Engine
+
+    engine: EngineLike = Engine.open(index_dir)
+    return engine
+
+
+# ---------------------------------------------------------------- input checks
+
+
+def clean_text(value: str | None, what: str, *, required: bool = True) -> str | None:
+    """Strip, drop control characters, enforce the length bound Discord can't be trusted to."""
+    if value is None:
+        if required:
+            raise BadQueryError(f"Please give a {what}.")
+        return None
+    text = "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" or ch in "\u200d\u200c" else " "
+        for ch in value
+    ).strip()
+    if not text:
+        if required:
+            raise BadQueryError(
+                f"The {what} is empty.",
+                hint="Type a few words, e.g. /ask question: what did Lavrov say?",
+            )
+        return None
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadQueryError(
+            f"The {what} is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}.",
+            hint="Shorten it to the words that matter.",
+        )
+    return text
+
+
+def parse_date(value: str | None, *, end: bool, what: str) -> str | None:
+    """``2022``, ``2022-03`` or ``2022-03-31`` -> an inclusive ISO day (first or last)."""
+    if value is None or not value.strip():
+        return None
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        raise BadQueryError(f"{what} must be a date like 2022-03-31 (or 2022-03, or 2022).")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if month is None:
+            return date(year, 12 if end else 1, 31 if end else 1).isoformat()
+        mon = int(month)
+        if day is None:
+            if end:
+                nxt = date(year + (mon == 12), mon % 12 + 1, 1)
+                return date.fromordinal(nxt.toordinal() - 1).isoformat()
+            return date(year, mon, 1).isoformat()
+        return date(year, mon, int(day)).isoformat()
+    except ValueError:
+        raise BadQueryError(f"{what}: {value.strip()!r} is not a real date.") from None
+
+
+def make_filters(
+    date_from: str | None = None, date_to: str | None = None, source: str | None = None
+) -> Filters | None:
+    start = parse_date(date_from, end=False, what="from")
+    stop = parse_date(date_to, end=True, what="to")
+    if start and stop and start > stop:
+        raise BadQueryError(f"from ({start}) is after to ({stop}).")
+    src = clean_text(source, "source", required=False)
+    if not (start or stop or src):
+        return None
+    return Filters(date_from=start, date_to=stop, source=src)
+
+
+def check_article_id(value: str) -> str:
+    """An article id is a database key, never a path: refuse anything that looks like one."""
+    text = (value or "").strip()
+    if not text:
+        raise BadQueryError(
+            "Please give an article id.", hint="Article ids are shown under each source."
+        )
+    if (
+        len(text) > MAX_ID_CHARS
+        or any(unicodedata.category(ch)[0] == "C" for ch in text)
+        or "/" in text
+        or "\\" in text
+        or ".." in text
+        or text.startswith(("~", "."))
+    ):
+        raise ArticleNotFoundError(
+            "That is not an article id.",
+            hint="Article ids are shown under each source, e.g. in /search.",
+        )
+    return text
+
+
+# ---------------------------------------------------------------- the core
+
+
+class Core:
+    """Async, limited access to the engine, shared by every front end."""
+
+    def __init__(self, engine: EngineLike, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_per)
+        self.limiter = ConcurrencyLimiter(settings.max_concurrency, settings.max_waiting)
+        self._pool = ThreadPoolExecutor(
+            max_workers=settings.workers, thread_name_prefix="newsdesk-engine"
+        )
+        self._ingest_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(
+        cls, settings: Settings, opener: Callable[[Path], EngineLike] | None = None
+    ) -> Core:
+        """Open the engine off the event loop (loading the model takes seconds)."""
+        engine = await asyncio.to_thread(opener or open_engine, settings.index_dir)
+        return cls(engine, settings)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def check_cooldown(self, user_id: int | str | None) -> None:
+        """Raise :class:`RetryLater` when this user asks too often."""
+        if user_id is not None:
+            self.cooldown.check(str(user_id))
+
+    async def _run(
+        self, fn: Callable[..., T], *args: Any, limited: bool = True, **kwargs: Any
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        call = functools.partial(fn, *args, **kwargs)
+        if not limited:
+            return await loop.run_in_executor(self._pool, call)
+        async with self.limiter.slot():
+            try:
+                return await asyncio.wait_for(
+                    loop.run_in_executor(self._pool, call), self.settings.engine_timeout
+                )
+            except TimeoutError:
+                raise RetryLater("That took too long.", 5.0) from None
+
+    # -- queries ---------------------------------------------------------------
+
+    async def answer(self, question: str, filters: Filters | None = None) -> Answer:
+        text = clean_text(question, "question")
+        assert text is not None
+        return await self._run(self.engine.answer, text, filters)
+
+    async def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        text = clean_text(query, "query")
+        if not 1 <= k <= 10:
+            raise BadQueryError("k must be between 1 and 10.")
+        return await self._run(self.engine.search, text, k, filters)
+
+    async def quotes(
+        self, speaker: str, about: str | None = None, filters: Filters | None = None
+    ) -> QuoteLookup:
+        name = clean_text(speaker, "speaker name")
+        topic = clean_text(about, "topic", required=False)
+        assert name is not None
+        return await self._run(self.engine.quotes, name, topic, filters)
+
+    async def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+        """Autocomplete: never limited or queued, but given at most 2 s."""
+        text = (prefix or "")[:100]
+        try:
+            names = await asyncio.wait_for(
+                self._run(self.engine.speakers, text, limit, limited=False), 2.0
+            )
+        except TimeoutError:
+            return []
+        return list(names)[:limit]
+
+    async def article(self, article_id: str) -> Article:
+        return await self._run(self.engine.article, check_article_id(article_id))
+
+    async def context(self, article_id: str, start: int, end: int) -> Excerpt:
+        return await self._run(self.engine.context, check_article_id(article_id), start, end)
+
+    async def stats(self) -> IndexStats:
+        return await self._run(self.engine.stats)
+
+    async def ingest(self, paths: Iterable[Path]) -> IngestSummary:
+        """One ingestion at a time; it runs outside the query limiter (it is long)."""
+        async with self._ingest_lock:
+            return await self._run(self.engine.ingest, list(paths), limited=False)
+
+    async def record_feedback(
+        self,
+        question: str,
+        answer_kind: str,
+        vote: int,
+        user_id: str | None = None,
+        article_ids: Sequence[str] = (),
+    ) -> None:
+        await self._run(
+            self.engine.record_feedback,
+            question,
+            answer_kind,
+            vote,
+            user_id=user_id,
+            article_ids=tuple(article_ids),
+            limited=False,
+        )

@@ -1,0 +1,559 @@
+"""Embed builders: engine results -> :class:`discord.Embed`, within Discord's limits.
+
+Pure functions of their inputs (no network, no engine), unit-tested in
+tests/bot/test_embeds.py. Verbatim text is markdown-escaped so an article can't
+format (or spoil, or code-fence) the reply; matching sentences are bolded.
+Long text is cut at a sentence boundary with "...", never inside a ``[n]`` marker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import discord
+
+from index.models import Article, IndexStats, IngestSummary
+from retrieval.models import Answer, Citation, Excerpt, Hit, QuoteHit, QuoteLookup
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+TOTAL_LIMIT = 6000
+ELLIPSIS = "..."
+
+ANSWER_COLOUR = discord.Colour.blurple()
+QUOTES_COLOUR = discord.Colour.gold()
+INFO_COLOUR = discord.Colour.teal()
+WARN_COLOUR = discord.Colour.orange()
+
+SEARCH_PAGE_SIZE = 3
+ARTICLE_PAGE_CHARS = 3000
+QUOTES_PER_EMBED = 10
+
+# A sentence end: terminal punctuation, closing quotes/brackets, then any [n] markers.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\s*\[\d+\])*(?=\s|$)")
+_MARKER = re.compile(r"\[\d+\]")
+_BOLD = re.compile(r"(?<!\\)\*\*")
+_UNESCAPE = re.compile(r"\\([*_~`|>#\-\\\[\]()])")
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def escape(text: str) -> str:
+    """Escape Discord markdown in verbatim text (rendered as written, not formatted)."""
+    return discord.utils.escape_markdown(text)
+
+
+def _balance_bold(text: str) -> str:
+    return text + "**" if len(_BOLD.findall(text)) % 2 else text
+
+
+def truncate(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
+    """``text`` if it fits, else its longest prefix of whole sentences + " ...".
+
+    Falls back to a word boundary (then a hard cut) when no sentence fits; never
+    cuts inside a ``[n]`` citation marker and never leaves ``**`` bold unclosed.
+    """
+    if len(text) <= limit:
+        return text
+    if limit <= len(ellipsis) + 4:
+        return text[: max(0, limit)]
+    budget = limit - len(ellipsis) - 3  # room for " " + a closing "**"
+    cut = 0
+    for m in _SENTENCE_END.finditer(text, 0, budget + 1):
+        if m.end() <= budget:
+            cut = m.end()
+    # Paragraph breaks are clean places to stop too.
+    para = text.rfind("\n", 0, budget)
+    if para > cut:
+        cut = para
+    if cut < budget // 3:  # no sentence end in reach: a word boundary instead
+        space = max(text.rfind(" ", 0, budget), text.rfind("\n", 0, budget))
+        cut = space if space > 0 else budget
+        # never end inside a marker like "[1" or "[12"
+        tail = text[max(0, cut - 6) : cut]
+        open_at = tail.rfind("[")
+        if open_at != -1 and "]" not in tail[open_at:]:
+            cut = max(0, cut - 6) + open_at
+        head = text[:cut].rstrip()
+    else:
+        head = text[:cut].rstrip()
+    head = _balance_bold(head.rstrip("\\"))
+    return f"{head} {ellipsis}" if head else ellipsis
+
+
+def bold_spans(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
+    """Escape ``text`` (which starts at ``offset`` in its article) and bold ``spans``
+    (article offsets), clipped to the text."""
+    pieces: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        s, e = max(start - offset, pos), min(end - offset, len(text))
+        if e <= s:
+            continue
+        pieces.append(escape(text[pos:s]))
+        bold = text[s:e]
+        lead = len(bold) - len(bold.lstrip())
+        trail = len(bold) - len(bold.rstrip())
+        core = bold.strip()
+        if core:
+            pieces.append(
+                escape(bold[:lead])
+                + "**"
+                + escape(core)
+                + "**"
+                + escape(bold[len(bold) - trail :] if trail else "")
+            )
+        else:
+            pieces.append(escape(bold))
+        pos = e
+    pieces.append(escape(text[pos:]))
+    return "".join(pieces)
+
+
+def _join(parts: Sequence[str | None], sep: str = " · ") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _plain(text: str | None, limit: int) -> str:
+    """Metadata (titles, sources) shown as is, escaped, cut at a word."""
+    return truncate(escape(" ".join((text or "").split())), limit)
+
+
+def _link(url: str | None) -> str | None:
+    if url and url.startswith(("http://", "https://")) and " " not in url and ")" not in url:
+        return f"[link]({url})"
+    return None
+
+
+# ---------------------------------------------------------------- limits
+
+
+def embed_length(embed: discord.Embed) -> int:
+    return len(embed)
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Enforce every per-part limit and the 6,000 total, in place (returns ``embed``).
+
+    Over the total, trailing fields are dropped first (with a footer note), then
+    the description is shortened.
+    """
+    if embed.title:
+        embed.title = truncate(embed.title, TITLE_LIMIT)
+    if embed.description:
+        embed.description = truncate(embed.description, DESCRIPTION_LIMIT)
+    fields = embed.fields[:FIELD_COUNT_LIMIT]
+    embed.clear_fields()
+    for f in fields:
+        embed.add_field(
+            name=truncate(f.name or "\u200b", FIELD_NAME_LIMIT),
+            value=truncate(f.value or "\u200b", FIELD_VALUE_LIMIT),
+            inline=bool(f.inline),
+        )
+    footer = embed.footer.text if embed.footer else None
+    if footer:
+        embed.set_footer(text=truncate(footer, FOOTER_LIMIT))
+    dropped = 0
+    while len(embed) > TOTAL_LIMIT and len(embed.fields) > 1:
+        embed.remove_field(len(embed.fields) - 1)
+        dropped += 1
+    if dropped:
+        note = f"{dropped} more not shown."
+        embed.set_footer(text=truncate(_join([footer, note]), 300))
+    if len(embed) > TOTAL_LIMIT and embed.description:
+        excess = len(embed) - TOTAL_LIMIT
+        embed.description = truncate(embed.description, max(10, len(embed.description) - excess))
+    return embed
+
+
+def fit_content(text: str) -> str:
+    return truncate(text, CONTENT_LIMIT)
+
+
+# ---------------------------------------------------------------- answers
+
+
+def citation_name(c: Citation) -> str:
+    return truncate(
+        f"[{c.marker}] "
+        + _join([_plain(c.title or c.article_id, 180), c.date, _plain(c.source, 60)]),
+        FIELD_NAME_LIMIT,
+    )
+
+
+def citation_value(c: Citation, budget: int = FIELD_VALUE_LIMIT) -> str:
+    meta = _join([f"¶{c.paragraph}" if c.paragraph else None, f"id `{c.article_id}`", _link(c.url)])
+    room = max(40, budget - len(meta) - 1)
+    excerpt = truncate(bold_spans(c.text, c.start, c.highlights), room)
+    return truncate(f"{excerpt}\n{meta}", budget)
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    """The cited answer: text with [n] markers, then one field per source."""
+    if answer.kind == "ambiguous":
+        return ambiguous_embed(answer.question, answer.candidates)
+    colour = QUOTES_COLOUR if answer.kind == "quotes" else ANSWER_COLOUR
+    if answer.kind == "no_answer" or not answer.citations:
+        text = answer.text.strip() or "I couldn't find that in the archive."
+        embed = discord.Embed(title=truncate(answer.question, TITLE_LIMIT), colour=WARN_COLOUR)
+        embed.description = truncate(escape(text), 1500)
+        embed.set_footer(
+            text="Try /search with other words, or /stats to see what the archive holds."
+        )
+        return fit_embed(embed)
+
+    embed = discord.Embed(title=truncate(escape(answer.question), TITLE_LIMIT), colour=colour)
+    embed.description = truncate(escape(answer.text), 2500)
+    cites = answer.citations[:FIELD_COUNT_LIMIT]
+    names = [citation_name(c) for c in cites]
+    footer = "Verbatim excerpts; bold = the sentences that match."
+    used = len(embed.title or "") + len(embed.description) + sum(map(len, names)) + len(footer) + 50
+    budget = min(FIELD_VALUE_LIMIT, max(80, (TOTAL_LIMIT - used) // max(1, len(cites))))
+    for c, name in zip(cites, names, strict=True):
+        embed.add_field(name=name, value=citation_value(c, budget), inline=False)
+    if len(answer.citations) > len(cites):
+        footer += f" {len(answer.citations) - len(cites)} more sources: press Sources."
+    embed.set_footer(text=footer)
+    return fit_embed(embed)
+
+
+def ambiguous_embed(
+    query: str, candidates: Sequence[str], about: str | None = None
+) -> discord.Embed:
+    names = "\n".join(f"• {escape(n)}" for n in candidates[:25])
+    embed = discord.Embed(
+        title=truncate(f"Which one did you mean? ({escape(query)})", TITLE_LIMIT),
+        description=f"Several people in the archive match that name:\n{names}\n\nPick one below"
+        + (f" (about: {escape(about)})." if about else "."),
+        colour=WARN_COLOUR,
+    )
+    return fit_embed(embed)
+
+
+def sources_embed(answer: Answer) -> discord.Embed:
+    """Every citation of an answer, one line each (no excerpts)."""
+    lines = []
+    for c in answer.citations:
+        lines.append(
+            f"**[{c.marker}]** "
+            + _join(
+                [
+                    _plain(c.title or c.article_id, 150),
+                    c.date,
+                    _plain(c.source, 60),
+                    f"¶{c.paragraph}" if c.paragraph else None,
+                    f"id `{c.article_id}`",
+                    _link(c.url),
+                ]
+            )
+        )
+    embed = discord.Embed(
+        title=truncate(f"Sources: {escape(answer.question)}", TITLE_LIMIT),
+        description=truncate("\n".join(lines) or "No sources.", DESCRIPTION_LIMIT),
+        colour=INFO_COLOUR,
+    )
+    return fit_embed(embed)
+
+
+def context_embed(
+    citation: Citation, excerpt: Excerpt, *, limit: int = DESCRIPTION_LIMIT - 200
+) -> discord.Embed:
+    """The paragraph(s) around a cited excerpt, the cited words in bold."""
+    title = citation.title or citation.article_id
+    embed = discord.Embed(
+        title=truncate(f"[{citation.marker}] {escape(title)}", TITLE_LIMIT), colour=INFO_COLOUR
+    )
+    embed.description = truncate(
+        bold_spans(excerpt.text, excerpt.start, [(citation.start, citation.end)]), limit
+    )
+    embed.set_footer(
+        text=_join(
+            [citation.date, citation.source, f"¶{excerpt.paragraph}", f"id {citation.article_id}"]
+        )
+    )
+    return fit_embed(embed)
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def quotes_embed(lookup: QuoteLookup, about: str | None = None, offset: int = 0) -> discord.Embed:
+    if lookup.candidates and not lookup.speaker:
+        return ambiguous_embed(lookup.query, lookup.candidates, about)
+    speaker = lookup.speaker or lookup.query
+    title = f"What {speaker} said" + (f" about {about}" if about else "")
+    embed = discord.Embed(title=truncate(escape(title), TITLE_LIMIT), colour=QUOTES_COLOUR)
+    if not lookup.quotes:
+        embed.description = f"No quotes by {escape(speaker)} in the archive" + (
+            f" about {escape(about)}." if about else "."
+        )
+        embed.colour = WARN_COLOUR
+        return fit_embed(embed)
+    shown = lookup.quotes[offset : offset + QUOTES_PER_EMBED]
+    budget = min(FIELD_VALUE_LIMIT, (TOTAL_LIMIT - 600) // max(1, len(shown)) - 200)
+    for n, q in enumerate(shown, start=offset + 1):
+        embed.add_field(name=quote_name(n, q), value=quote_value(q, budget), inline=False)
+    total = len(lookup.quotes)
+    embed.set_footer(
+        text=f"Quotes {offset + 1}-{offset + len(shown)} of {total}. Verbatim, with the article they come from."
+    )
+    return fit_embed(embed)
+
+
+def quote_name(n: int, q: QuoteHit) -> str:
+    return truncate(
+        f"[{n}] " + _join([_plain(q.title or q.article_id, 170), q.date, _plain(q.source, 60)]),
+        FIELD_NAME_LIMIT,
+    )
+
+
+def quote_value(q: QuoteHit, budget: int = FIELD_VALUE_LIMIT) -> str:
+    meta = _join(
+        [
+            f"{escape(q.speaker)} {escape(q.cue)}".strip(),
+            f"¶{q.paragraph}" if q.paragraph else None,
+            f"id `{q.article_id}`",
+            _link(q.url),
+        ]
+    )
+    words = truncate(escape(q.text), max(40, budget - len(meta) - 4))
+    body = f"“{words}”" if q.direct else words
+    return truncate(f"{body}\n{meta}", budget)
+
+
+# ---------------------------------------------------------------- search
+
+
+def search_pages(hits: Sequence[Hit], page_size: int = SEARCH_PAGE_SIZE) -> int:
+    return max(1, -(-len(hits) // page_size))
+
+
+def search_embed(
+    query: str, hits: Sequence[Hit], page: int = 0, page_size: int = SEARCH_PAGE_SIZE
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=truncate(f"Search: {escape(query)}", TITLE_LIMIT), colour=ANSWER_COLOUR
+    )
+    if not hits:
+        embed.description = "Nothing in the archive matches. Try other words or wider dates."
+        embed.colour = WARN_COLOUR
+        return fit_embed(embed)
+    pages = search_pages(hits, page_size)
+    page = max(0, min(page, pages - 1))
+    chunk = hits[page * page_size : (page + 1) * page_size]
+    budget = min(FIELD_VALUE_LIMIT, (TOTAL_LIMIT - 500) // max(1, len(chunk)) - 260)
+    for rank, hit in enumerate(chunk, start=page * page_size + 1):
+        name = truncate(
+            f"{rank}. "
+            + _join([_plain(hit.title or hit.article_id, 170), hit.date, _plain(hit.source, 60)]),
+            FIELD_NAME_LIMIT,
+        )
+        embed.add_field(name=name, value=hit_value(hit, budget), inline=False)
+    embed.set_footer(
+        text=f"Page {page + 1}/{pages} · {len(hits)} result{'s' if len(hits) != 1 else ''}"
+    )
+    return fit_embed(embed)
+
+
+def hit_value(hit: Hit, budget: int = FIELD_VALUE_LIMIT) -> str:
+    meta = _join(
+        [
+            f"id `{hit.article_id}`",
+            _link(hit.url),
+            f"also in {len(hit.also_in)} other article{'s' if len(hit.also_in) != 1 else ''}"
+            if hit.also_in
+            else None,
+        ]
+    )
+    room = max(60, budget - len(meta) - 2)
+    parts: list[str] = []
+    per = max(60, room // max(1, len(hit.excerpts[:2])) - 8)
+    for ex in hit.excerpts[:2]:
+        parts.append(
+            f"¶{ex.paragraph}: " + truncate(bold_spans(ex.text, ex.start, ex.highlights), per)
+        )
+    body = truncate("\n".join(parts) or "(no excerpt)", room)
+    return truncate(f"{body}\n{meta}", budget)
+
+
+# ---------------------------------------------------------------- articles
+
+
+def article_pages(article: Article, page_chars: int = ARTICLE_PAGE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) offsets of the article's pages, cut at paragraph (else sentence, word) ends."""
+    text = article.text
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + page_chars)
+        if end < len(text):
+            cut = text.rfind("\n", pos + page_chars // 3, end)
+            if cut == -1:
+                ends = [m.end() for m in _SENTENCE_END.finditer(text, pos + page_chars // 3, end)]
+                cut = ends[-1] if ends else text.rfind(" ", pos + 1, end)
+            if cut > pos:
+                end = cut
+        spans.append((pos, end))
+        pos = end
+        while pos < len(text) and text[pos] in "\n ":
+            pos += 1
+    return spans or [(0, 0)]
+
+
+def article_embed(article: Article, page: int = 0) -> discord.Embed:
+    pages = article_pages(article)
+    page = max(0, min(page, len(pages) - 1))
+    start, end = pages[page]
+    embed = discord.Embed(
+        title=truncate(escape(article.title or article.id), TITLE_LIMIT),
+        colour=INFO_COLOUR,
+        url=article.url if _link(article.url) else None,
+    )
+    body = escape(article.text[start:end])
+    if end < len(article.text):
+        body += f" {ELLIPSIS}"
+    embed.description = truncate(body, DESCRIPTION_LIMIT - 100)
+    meta = _join([article.date, _plain(article.source, 100), _plain(article.author, 100)], "\n")
+    if meta:
+        embed.add_field(name="Published", value=truncate(meta, FIELD_VALUE_LIMIT), inline=True)
+    embed.add_field(name="Id", value=truncate(f"`{article.id}`", FIELD_VALUE_LIMIT), inline=True)
+    embed.set_footer(text=f"Page {page + 1}/{len(pages)} · {len(article.text):,} characters")
+    return fit_embed(embed)
+
+
+# ---------------------------------------------------------------- info
+
+
+def stats_embed(stats: IndexStats) -> discord.Embed:
+    embed = discord.Embed(title="What the archive holds", colour=INFO_COLOUR)
+    embed.add_field(name="Articles", value=f"{stats.articles:,}")
+    embed.add_field(name="Passages", value=f"{stats.passages:,}")
+    embed.add_field(name="Quotes", value=f"{stats.quotes:,} by {stats.speakers:,} speakers")
+    if stats.date_min or stats.date_max:
+        embed.add_field(name="Dates", value=f"{stats.date_min or '?'} to {stats.date_max or '?'}")
+    if stats.sources:
+        lines = [f"{escape(src) or '(unknown)'}: {n:,}" for src, n in stats.sources[:15]]
+        more = len(stats.sources) - 15
+        if more > 0:
+            lines.append(f"and {more} more")
+        embed.add_field(
+            name="Sources", value=truncate("\n".join(lines), FIELD_VALUE_LIMIT), inline=False
+        )
+    embed.set_footer(
+        text=f"Model {stats.model} ({stats.dimension}-d) · vectors {stats.vector_index} · {stats.size_bytes / 1e6:.1f} MB"
+    )
+    return fit_embed(embed)
+
+
+HELP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("/ask", "A cited answer to a question.", "/ask question: what did Wang Wenbin say?"),
+    (
+        "/search",
+        "Ranked articles with their best excerpts; filter by date and source.",
+        "/search query: Lavrov visit to China from: 2022-03 k: 5",
+    ),
+    (
+        "/quotes",
+        "Who said what; pick a name from the suggestions.",
+        "/quotes speaker: Wang Yi about: Russia",
+    ),
+    (
+        "/article",
+        "Read an article, page by page (ids are shown under each source).",
+        "/article id: lavrov_china_2022-03-31",
+    ),
+    ("/stats", "What the archive holds.", "/stats"),
+    (
+        "/ingest",
+        "Add a .txt or .jsonl file to the archive (Manage Server only).",
+        "/ingest file: articles.jsonl",
+    ),
+    ("/help", "This message.", "/help"),
+)
+
+
+def help_embed(bot_name: str = "Newsdesk") -> discord.Embed:
+    embed = discord.Embed(
+        title=f"How to use {bot_name}",
+        description=(
+            "I answer questions about the news archive with verbatim excerpts, each cited [n]. "
+            f"Use a slash command, or mention me: `@{bot_name} what did Lavrov say?` "
+            "(follow-ups in the thread I open are answered there too; DMs work as well)."
+        ),
+        colour=INFO_COLOUR,
+    )
+    for name, what, example in HELP_COMMANDS:
+        embed.add_field(name=name, value=f"{what}\n`{example}`", inline=False)
+    embed.set_footer(
+        text="Buttons under answers: More context, Sources, and 👍/👎 to tell us how it did."
+    )
+    return fit_embed(embed)
+
+
+def ingest_embed(summary: IngestSummary, filename: str) -> discord.Embed:
+    ok = summary.added or summary.updated or summary.unchanged
+    embed = discord.Embed(
+        title=truncate(f"Ingested {escape(filename)}", TITLE_LIMIT),
+        colour=INFO_COLOUR if ok else WARN_COLOUR,
+    )
+    embed.description = (
+        f"Added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
+        f"removed {summary.removed}; {summary.passages_embedded} passages embedded in {summary.seconds:.1f} s."
+    )
+    if summary.skipped:
+        lines = [f"{escape(s.source)}: {escape(s.reason)}" for s in summary.skipped[:10]]
+        if len(summary.skipped) > 10:
+            lines.append(f"and {len(summary.skipped) - 10} more")
+        embed.add_field(
+            name=f"Skipped ({len(summary.skipped)})",
+            value=truncate("\n".join(lines), FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    if summary.warnings:
+        embed.add_field(
+            name="Warnings",
+            value=truncate("\n".join(escape(w) for w in summary.warnings[:10]), FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    return fit_embed(embed)
+
+
+# ---------------------------------------------------------------- text rendering
+
+
+def embed_to_text(embed: discord.Embed, *, bold: tuple[str, str] = ("", "")) -> str:
+    """Render an embed as plain text (the terminal session): markdown escapes removed,
+    ``**bold**`` turned into ``bold[0]...bold[1]`` (e.g. ANSI codes, or nothing)."""
+
+    def plain(text: str | None) -> str:
+        if not text:
+            return ""
+        out = _BOLD.sub("\x00", text)
+        parts = out.split("\x00")
+        rebuilt = parts[0]
+        for i, part in enumerate(parts[1:]):
+            rebuilt += (bold[0] if i % 2 == 0 else bold[1]) + part
+        return _UNESCAPE.sub(r"\1", rebuilt)
+
+    lines: list[str] = []
+    if embed.title:
+        title = plain(embed.title)
+        lines += [title, "=" * min(len(title), 78)]
+    if embed.description:
+        lines += [plain(embed.description), ""]
+    for f in embed.fields:
+        lines.append(plain(f.name))
+        lines += ["    " + line for line in plain(f.value).splitlines()]
+        lines.append("")
+    if embed.footer and embed.footer.text:
+        lines.append(f"({plain(embed.footer.text)})")
+    return "\n".join(lines).rstrip() + "\n"

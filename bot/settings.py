@@ -1,0 +1,125 @@
+"""Every setting of the bot, in one place: environment variables and an optional ``.env``.
+
+``DISCORD_TOKEN`` is a :class:`~pydantic.SecretStr` so it never shows up in a repr,
+a log line or an exception message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from index.config import INDEX_ENV, MAX_FILE_BYTES, default_index_dir
+
+#: Discord's own limit for a single slash command string option.
+MAX_QUERY_CHARS = 1000
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment (and ``.env`` in the working directory)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    index_dir: Path = Field(
+        default_factory=default_index_dir,
+        validation_alias=AliasChoices(INDEX_ENV, "index_dir"),
+    )
+    guild_id: int | None = Field(
+        default=None, validation_alias=AliasChoices("NEWSDESK_GUILD_ID", "guild_id")
+    )
+    channels: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias=AliasChoices("NEWSDESK_CHANNELS", "channels")
+    )
+    api_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_API_BASE_URL", "api_base_url")
+    )
+    gateway_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "gateway_url")
+    )
+    message_content: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("NEWSDESK_MESSAGE_CONTENT", "message_content"),
+        description="request the privileged message content intent (thread follow-ups need it)",
+    )
+    # Protection of the machine.
+    workers: int = Field(
+        default=4, ge=1, le=32, validation_alias=AliasChoices("NEWSDESK_WORKERS", "workers")
+    )
+    max_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        validation_alias=AliasChoices("NEWSDESK_MAX_CONCURRENCY", "max_concurrency"),
+    )
+    max_waiting: int = Field(
+        default=64,
+        ge=0,
+        le=10_000,
+        validation_alias=AliasChoices("NEWSDESK_MAX_WAITING", "max_waiting"),
+    )
+    cooldown_rate: int = Field(
+        default=3, ge=1, validation_alias=AliasChoices("NEWSDESK_COOLDOWN_RATE", "cooldown_rate")
+    )
+    cooldown_per: float = Field(
+        default=10.0, gt=0, validation_alias=AliasChoices("NEWSDESK_COOLDOWN_PER", "cooldown_per")
+    )
+    engine_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias=AliasChoices("NEWSDESK_ENGINE_TIMEOUT", "engine_timeout"),
+    )
+    ingest_max_bytes: int = Field(
+        default=MAX_FILE_BYTES,
+        ge=1,
+        validation_alias=AliasChoices("NEWSDESK_INGEST_MAX_BYTES", "ingest_max_bytes"),
+    )
+    view_timeout: float = Field(
+        default=900.0,
+        gt=0,
+        validation_alias=AliasChoices("NEWSDESK_VIEW_TIMEOUT", "view_timeout"),
+    )
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value: object) -> object:
+        """``NEWSDESK_CHANNELS=123,456`` (commas and/or spaces)."""
+        if isinstance(value, str):
+            parts = value.replace(",", " ").split()
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError(
+                    "NEWSDESK_CHANNELS must be channel ids separated by commas"
+                ) from None
+        return value
+
+    @field_validator("guild_id", mode="before")
+    @classmethod
+    def _empty_guild(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _empty_token(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("api_base_url", "gateway_url", mode="before")
+    @classmethod
+    def _empty_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/")
+            return value or None
+        return value
+
+    def token(self) -> str | None:
+        """The bot token in clear text, for the login call only."""
+        return self.discord_token.get_secret_value() if self.discord_token else None

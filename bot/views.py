@@ -1,0 +1,265 @@
+"""Buttons and menus under the bot's messages.
+
+* :class:`AnswerView`: "More context" (ephemeral), "Sources" (ephemeral), 👍/👎 feedback
+  recorded in the index database through ``Engine.record_feedback``.
+* :class:`Pager`: previous/next pages for /search, /article and /quotes.
+* :class:`SpeakerSelectView`: a select menu when a name matches several speakers.
+
+Callbacks go through :class:`~bot.core.Core` like the commands, and errors through
+the one handler in :mod:`bot.errors`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+
+from bot import embeds
+from bot.core import Core
+from bot.errors import NONE, reply_error
+from retrieval.models import Answer, Filters
+
+log = logging.getLogger(__name__)
+
+MAX_CONTEXT_EMBEDS = 3
+
+
+class BaseView(discord.ui.View):
+    """A view that reports its errors through the one handler and disables itself on timeout."""
+
+    message: discord.Message | None = None
+
+    def __init__(self, *, timeout: float | None) -> None:
+        super().__init__(timeout=timeout)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await reply_error(
+            interaction,
+            error,
+            where=f"{type(self).__name__} {getattr(item, 'label', '') or ''}".strip(),
+        )
+
+    async def on_timeout(self) -> None:
+        if self.message is None:
+            return
+        for child in self.children:
+            if isinstance(child, (discord.ui.Button, discord.ui.Select)):
+                child.disabled = True
+        with contextlib.suppress(discord.HTTPException):
+            await self.message.edit(view=self)
+        self.message = None
+
+
+class AnswerView(BaseView):
+    """Under every answer: More context, Sources, and feedback."""
+
+    def __init__(self, core: Core, answer: Answer, *, timeout: float | None = None) -> None:
+        super().__init__(timeout=timeout if timeout is not None else core.settings.view_timeout)
+        self.core = core
+        self.answer = answer
+        self.voters: set[int] = set()
+        if not answer.citations:
+            self.more_context.disabled = True
+            self.sources.disabled = True
+
+    @discord.ui.button(label="More context", emoji="🔎", style=discord.ButtonStyle.secondary)
+    async def more_context(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found: list[discord.Embed] = []
+        for citation in self.answer.citations[:MAX_CONTEXT_EMBEDS]:
+            excerpt = await self.core.context(citation.article_id, citation.start, citation.end)
+            found.append(embeds.context_embed(citation, excerpt, limit=1800))
+        await interaction.followup.send(embeds=found, ephemeral=True, allowed_mentions=NONE)
+
+    @discord.ui.button(label="Sources", emoji="📚", style=discord.ButtonStyle.secondary)
+    async def sources(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.send_message(
+            embed=embeds.sources_embed(self.answer), ephemeral=True, allowed_mentions=NONE
+        )
+
+    @discord.ui.button(emoji="👍", style=discord.ButtonStyle.success)
+    async def vote_up(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await self._vote(interaction, 1)
+
+    @discord.ui.button(emoji="👎", style=discord.ButtonStyle.danger)
+    async def vote_down(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await self._vote(interaction, -1)
+
+    async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
+        if interaction.user.id in self.voters:
+            await interaction.response.send_message(
+                "You already rated this answer, thanks!", ephemeral=True, allowed_mentions=NONE
+            )
+            return
+        self.voters.add(interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.core.record_feedback(
+            self.answer.question,
+            self.answer.kind,
+            vote,
+            user_id=str(interaction.user.id),
+            article_ids=tuple(dict.fromkeys(c.article_id for c in self.answer.citations)),
+        )
+        await interaction.followup.send(
+            "Thanks for the feedback: noted."
+            if vote > 0
+            else "Thanks: noted, it helps us improve.",
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+
+class Pager(BaseView):
+    """Previous / next buttons over ``render(page) -> Embed``; only the invoker turns pages."""
+
+    def __init__(
+        self,
+        render: Callable[[int], discord.Embed],
+        pages: int,
+        *,
+        owner_id: int | None,
+        timeout: float,
+        page: int = 0,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.render = render
+        self.pages = pages
+        self.page = page
+        self.owner_id = owner_id
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.page <= 0
+        self.next.disabled = self.page >= self.pages - 1
+        self.position.label = f"{self.page + 1}/{self.pages}"
+
+    def first_embed(self) -> discord.Embed:
+        return self.render(self.page)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if self.owner_id is None or interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            "Only the person who asked can turn these pages: run the command yourself.",
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+        return False
+
+    async def _show(self, interaction: discord.Interaction, page: int) -> None:
+        self.page = max(0, min(page, self.pages - 1))
+        self._sync()
+        await interaction.response.edit_message(
+            embed=self.render(self.page), view=self, allowed_mentions=NONE
+        )
+
+    @discord.ui.button(emoji="◀", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await self._show(interaction, self.page - 1)
+
+    @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
+    async def position(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.defer()
+
+    @discord.ui.button(emoji="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, self.page + 1)
+
+
+class SpeakerSelect(discord.ui.Select["SpeakerSelectView"]):
+    def __init__(self, candidates: tuple[str, ...]) -> None:
+        options = [
+            discord.SelectOption(label=name[:100], value=name[:100]) for name in candidates[:25]
+        ]
+        super().__init__(placeholder="Which speaker?", options=options, min_values=1, max_values=1)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        await self.view.chosen(interaction, self.values[0])
+
+
+class SpeakerSelectView(BaseView):
+    """A name matched several people: let the user pick instead of guessing."""
+
+    def __init__(
+        self,
+        core: Core,
+        candidates: tuple[str, ...],
+        *,
+        about: str | None = None,
+        filters: Filters | None = None,
+        owner_id: int | None = None,
+    ) -> None:
+        super().__init__(timeout=core.settings.view_timeout)
+        self.core = core
+        self.about = about
+        self.filters = filters
+        self.owner_id = owner_id
+        self.add_item(SpeakerSelect(candidates))
+
+    async def chosen(self, interaction: discord.Interaction, speaker: str) -> None:
+        await interaction.response.defer()
+        lookup = await self.core.quotes(speaker, self.about, self.filters)
+        embed, view = quotes_reply(self.core, lookup, self.about, self.filters, interaction.user.id)
+        message = await interaction.edit_original_response(
+            embed=embed, view=view, allowed_mentions=NONE
+        )
+        if view is not None:
+            view.message = message
+        self.stop()
+
+
+def quotes_reply(
+    core: Core,
+    lookup: Any,
+    about: str | None,
+    filters: Filters | None,
+    owner_id: int | None,
+) -> tuple[discord.Embed, BaseView | None]:
+    """The embed and view for a quote lookup: a select menu when ambiguous, pages when long."""
+    if lookup.candidates and not lookup.speaker:
+        view: BaseView = SpeakerSelectView(
+            core, tuple(lookup.candidates), about=about, filters=filters, owner_id=owner_id
+        )
+        return embeds.quotes_embed(lookup, about), view
+    per = embeds.QUOTES_PER_EMBED
+    pages = max(1, -(-len(lookup.quotes) // per))
+    if pages == 1:
+        return embeds.quotes_embed(lookup, about), None
+    pager = Pager(
+        lambda p: embeds.quotes_embed(lookup, about, offset=p * per),
+        pages,
+        owner_id=owner_id,
+        timeout=core.settings.view_timeout,
+    )
+    return pager.first_embed(), pager
+
+
+def answer_reply(
+    core: Core, answer: Answer, owner_id: int | None
+) -> tuple[discord.Embed, BaseView]:
+    """The embed and view for an answer (a speaker menu when the name is ambiguous)."""
+    if answer.kind == "ambiguous" and answer.candidates:
+        about = None
+        return embeds.answer_embed(answer), SpeakerSelectView(
+            core, tuple(answer.candidates), about=about, filters=answer.filters, owner_id=owner_id
+        )
+    return embeds.answer_embed(answer), AnswerView(core, answer)

@@ -1,0 +1,330 @@
+"""`index add` / `index remove`: files -> articles -> passages -> vectors -> one index dir.
+
+Work is done in batches of articles. For each batch: split passages, embed only
+texts whose hash has no cached vector (all in one length-sorted encode call), then
+write articles, passages, embeddings, FTS rows and quotes in ONE SQLite transaction
+that also bumps ``vectors_generation``. The in-memory FAISS index follows each
+commit and is written to disk at checkpoints and at the end; a kill in between
+leaves a stale FAISS file, which the next open rebuilds from SQLite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from index.models import Article, IngestSummary, Quote, Skipped
+from index.passages import split_passages
+from index.readers import collect_files, read_file
+from index.store import IndexStore, StoredArticle
+
+log = logging.getLogger(__name__)
+
+BATCH_PASSAGES = 1024  # passages to embed per batch: big enough for length-sorted encoding
+BATCH_ARTICLES = 500  # also flush after this many changed articles (metadata-only edits)
+CHECKPOINT_SECONDS = 120.0  # write the FAISS file at least this often during long runs
+
+# Test hook: called with a checkpoint name at interesting moments (crash tests SIGKILL here).
+CHECKPOINT_HOOK: Callable[[str], None] | None = None
+
+
+class EmbedderLike(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> Any: ...
+
+
+def _checkpoint(name: str) -> None:
+    if CHECKPOINT_HOOK is not None:
+        CHECKPOINT_HOOK(name)
+
+
+def content_hash(article: Article) -> str:
+    """Changes when anything stored about the article changes."""
+    fields = [article.text, article.title, article.date, article.source, article.url, article.author]
+    return hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    """Key of the embeddings cache: identical passage text is embedded once."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass
+class _Run:
+    """Mutable tallies of one `add` run."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    embedded: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    quote_failures: int = 0
+
+
+class Indexer:
+    """Adds and removes articles of the index at ``index_dir``.
+
+    ``embedder`` defaults to `load_embedder(model_path)` (loaded on first `add`).
+    ``quotes=False`` skips quote extraction (faster; the quotes table stays empty).
+    """
+
+    def __init__(
+        self,
+        index_dir: str | Path,
+        embedder: EmbedderLike | None = None,
+        *,
+        model_path: str | Path | None = None,
+        progress: bool = False,
+        quotes: bool = True,
+    ) -> None:
+        self.index_dir = Path(index_dir).expanduser()
+        self._embedder = embedder
+        self._model_path = model_path
+        self.progress = progress
+        self.quotes = quotes
+
+    @property
+    def embedder(self) -> EmbedderLike:
+        if self._embedder is None:
+            from index.embedder import load_embedder
+
+            self._embedder = load_embedder(self._model_path)
+        return self._embedder
+
+    # ----- add --------------------------------------------------------------------------
+
+    def add(self, paths: Iterable[str | Path]) -> IngestSummary:
+        """Index files and folders; bad input is reported in the summary, never raised."""
+        started = time.monotonic()
+        embedder = self.embedder
+        store = IndexStore.open(self.index_dir, create=True)
+        store.before_commit = lambda: _checkpoint("before_commit")
+        try:
+            store.check_model(embedder.name, embedder.dim, record=True)
+            run = _Run()
+            sources, bad_paths = collect_files(paths)
+            run.skipped += bad_paths
+            known = store.content_hashes()
+            vectors = store.load_vectors(save=False)
+            saved_generation = self._disk_generation()
+            last_save = time.monotonic()
+            seen: dict[str, str] = {}  # article id -> where it was read in this run
+            batch: list[StoredArticle] = []
+            batch_new = 0
+            extract = self._quote_extractor(run) if self.quotes else None
+            bar = self._bar(sources)
+
+            def flush() -> None:
+                nonlocal batch, batch_new, last_save, saved_generation
+                if not batch:
+                    return
+                generation = self._write_batch(store, vectors, batch, run)
+                bar.update(len(batch))
+                batch, batch_new = [], 0
+                if time.monotonic() - last_save > CHECKPOINT_SECONDS:
+                    self._save(store, vectors, generation)
+                    saved_generation, last_save = generation, time.monotonic()
+
+            for source in sources:
+                result = read_file(source)
+                run.skipped += result.skipped
+                bar.update(len(result.skipped))
+                run.warnings += result.warnings
+                _checkpoint("read")
+                for where, article in result.articles:
+                    if article.id in seen:
+                        first = seen[article.id]
+                        run.skipped.append(
+                            Skipped(where, f"duplicate id {article.id!r} (first read from {first})")
+                        )
+                        bar.update(1)
+                        continue
+                    seen[article.id] = where
+                    digest = content_hash(article)
+                    old = known.get(article.id)
+                    if old == digest:
+                        run.unchanged += 1
+                        bar.update(1)
+                        continue
+                    if old is None:
+                        run.added += 1
+                    else:
+                        run.updated += 1
+                    item = self._prepare(article, digest, extract, run)
+                    batch.append(item)
+                    batch_new += len(item.passages)
+                    if batch_new >= BATCH_PASSAGES or len(batch) >= BATCH_ARTICLES:
+                        flush()
+            flush()
+            bar.close()
+            generation = store.generation()
+            if run.added or run.updated:
+                store.prune_embeddings()
+            if generation != saved_generation:
+                self._save(store, vectors, generation)
+            _checkpoint("end")
+            if run.quote_failures:
+                run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
+        finally:
+            store.close()
+        return IngestSummary(
+            added=run.added,
+            updated=run.updated,
+            unchanged=run.unchanged,
+            passages_embedded=run.embedded,
+            skipped=tuple(run.skipped),
+            warnings=tuple(run.warnings),
+            seconds=time.monotonic() - started,
+        )
+
+    def _prepare(
+        self,
+        article: Article,
+        digest: str,
+        extract: Callable[[Article], list[Quote]] | None,
+        run: _Run,
+    ) -> StoredArticle:
+        spans = split_passages(article)
+        passages = [
+            (p.ordinal, p.start, p.end, p.text, p.paragraph_start, p.paragraph_end, text_hash(p.text))
+            for p in spans
+        ]
+        quotes = extract(article) if extract else []
+        return StoredArticle(article, digest, passages, quotes)
+
+    def _write_batch(
+        self, store: IndexStore, vectors: Any, batch: Sequence[StoredArticle], run: _Run
+    ) -> int:
+        """Embed what is missing, commit the batch, then mirror it in the FAISS index."""
+        hashes: dict[str, str] = {}
+        for item in batch:
+            for p in item.passages:
+                hashes.setdefault(p[6], p[3])
+        cached = store.cached_hashes(hashes)
+        missing = [h for h in hashes if h not in cached]
+        new_vectors: dict[str, np.ndarray] = {}
+        if missing:
+            # One call: sentence-transformers sorts by length, so padding stays small.
+            encoded = self.embedder.encode([hashes[h] for h in missing], batch_size=32)
+            new_vectors = dict(zip(missing, np.asarray(encoded, dtype=np.float32), strict=True))
+            run.embedded += len(missing)
+        _checkpoint("encoded")
+        removed, added, generation = store.write_articles(batch, new_vectors)
+        _checkpoint("after_commit")
+        if removed.size:
+            vectors.remove(removed)
+        if added.size:
+            _, stored = store.passage_vectors(added)
+            vectors.add(added, stored)
+        return generation
+
+    def _save(self, store: IndexStore, vectors: Any, generation: int) -> None:
+        _checkpoint("before_save")
+        store.save_vectors(vectors, generation)
+        _checkpoint("after_save")
+
+    def _disk_generation(self) -> int | None:
+        try:
+            return int(json.loads((self.index_dir / "vectors.json").read_text())["generation"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _quote_extractor(self, run: _Run) -> Callable[[Article], list[Quote]] | None:
+        """`index.quotes.extract_quotes` guarded so one article's failure never stops a run."""
+        # Looked up at run time: the quotes package is built alongside this one.
+        try:
+            module = importlib.import_module("index.quotes")
+        except ImportError as err:
+            log.warning("quote extraction unavailable: %s", err)
+            return None
+        extract_quotes = getattr(module, "extract_quotes", None)
+        speaker_key = getattr(module, "speaker_key", None)
+        if extract_quotes is None:
+            log.warning("quote extraction unavailable: index.quotes has no extract_quotes")
+            return None
+
+        def extract(article: Article) -> list[Quote]:
+            try:
+                found = extract_quotes(article)
+            except Exception as err:  # a bug on one article must not stop the run
+                log.debug("quote extraction failed on %s: %s", article.id, err)
+                run.quote_failures += 1
+                return []
+            good = []
+            for q in found:
+                if article.text[q.start : q.end] != q.text:
+                    log.debug("dropping a quote with wrong offsets in %s", article.id)
+                    continue
+                if not q.speaker_key and speaker_key is not None:
+                    q = _with_key(q, speaker_key(q.speaker))
+                good.append(q)
+            return good
+
+        return extract
+
+    def _bar(self, sources: Sequence[Any]) -> Any:
+        """A tqdm bar over articles (JSONL lines are counted up front: cheap next to embedding)."""
+        if not self.progress:
+            return _NoBar()
+        from tqdm import tqdm
+
+        total = 0
+        for s in sources:
+            if s.path.suffix.lower() == ".jsonl":
+                try:
+                    with open(s.path, "rb") as f:
+                        total += sum(1 for line in f if line.strip())
+                except OSError:
+                    pass
+            else:
+                total += 1
+        return tqdm(total=total, unit="article", desc="indexing", dynamic_ncols=True)
+
+    # ----- remove -----------------------------------------------------------------------
+
+    def remove(self, ids: Iterable[str]) -> IngestSummary:
+        """Delete articles by id; unknown ids are reported as warnings."""
+        started = time.monotonic()
+        wanted = list(dict.fromkeys(ids))
+        store = IndexStore.open(self.index_dir)
+        try:
+            vectors = store.load_vectors(save=False)
+            deleted, passage_ids, generation = store.delete_articles(wanted)
+            if deleted:
+                vectors.remove(passage_ids)
+                store.prune_embeddings()
+                self._save(store, vectors, generation)
+        finally:
+            store.close()
+        missing = [i for i in wanted if i not in set(deleted)]
+        return IngestSummary(
+            removed=len(deleted),
+            warnings=tuple(f"no article with id {i!r}" for i in missing),
+            seconds=time.monotonic() - started,
+        )
+
+
+def _with_key(q: Quote, key: str) -> Quote:
+    from dataclasses import replace
+
+    return replace(q, speaker_key=key)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

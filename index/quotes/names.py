@@ -1,0 +1,268 @@
+"""Name knowledge for speaker attribution: titles, role nouns, gender hints, keys.
+
+Everything here is a small hand-kept lexicon: the extractor must stay a fast,
+pure function (no NLP model at index time).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Words that introduce a person's name ("Foreign Minister Sergei Lavrov"); never part of it.
+TITLE_WORDS = frozenset(
+    """
+    president vice-president minister prime foreign secretary senator sen rep representative
+    congressman congresswoman governor gov mayor chancellor spokesman spokeswoman spokesperson
+    chairman chairwoman chair leader speaker majority minority whip ambassador attorney general
+    gen judge justice chief director commissioner candidate nominee adviser advisor aide
+    manager strategist pollster officer lt col sgt capt adm cmdr maj cpl sheriff
+    mr mrs ms miss dr prof rev sir lord lady king queen prince princess pope sheikh
+    deputy former acting interim executive ceo cfo founder host anchor correspondent
+    reporter editor columnist professor economist analyst lawyer counsel treasurer
+    councilman councilwoman councillor councilor assemblyman assemblywoman delegate
+    superintendent commander admiral colonel general sergeant captain lieutenant
+    president-elect first-lady
+    """.split()
+)
+
+# Descriptors written before a name ("Republican Donald Trump", "journalist Jorge Ramos"):
+# stripped when what follows looks like a person, kept in "Republican National Committee".
+DESCRIPTORS = frozenset(
+    """
+    republican democrat democratic gop independent liberal conservative progressive
+    journalist donor activist rabbi pastor author billionaire businessman businesswoman
+    entrepreneur pollster strategist consultant comedian actor actress singer rapper
+    commentator pundit blogger writer filmmaker historian scholar economist physician
+    lawmaker legislator candidate hopeful contender veteran
+    """.split()
+)
+
+# Abbreviated titles written with a full stop ("Sen.", "Mr.").
+TITLE_ABBREVS = frozenset(
+    "mr mrs ms dr sen rep gov gen lt col sgt capt adm cmdr maj cpl prof rev pres st".split()
+)
+
+# Role nouns a later description can refer back to ("the spokesman", "the Vermont senator").
+ROLE_ALIASES = {
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+    "sen": "senator",
+    "senator": "senator",
+    "rep": "representative",
+    "representative": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "gov": "governor",
+    "governor": "governor",
+    "pres": "president",
+    "president": "president",
+    "president-elect": "president",
+    "minister": "minister",
+    "secretary": "secretary",
+    "mayor": "mayor",
+    "chancellor": "chancellor",
+    "chairman": "chair",
+    "chairwoman": "chair",
+    "chair": "chair",
+    "leader": "leader",
+    "speaker": "speaker",
+    "ambassador": "ambassador",
+    "judge": "judge",
+    "justice": "justice",
+    "director": "director",
+    "candidate": "candidate",
+    "nominee": "candidate",
+    "adviser": "adviser",
+    "advisor": "adviser",
+    "aide": "aide",
+    "manager": "manager",
+    "strategist": "strategist",
+    "pollster": "pollster",
+    "professor": "professor",
+    "prof": "professor",
+    "economist": "economist",
+    "analyst": "analyst",
+    "lawyer": "lawyer",
+    "attorney": "lawyer",
+    "sheriff": "sheriff",
+    "commissioner": "commissioner",
+    "diplomat": "diplomat",
+    "general": "general",
+    "gen": "general",
+    "host": "host",
+    "anchor": "host",
+    "founder": "founder",
+    "ceo": "ceo",
+    "executive": "executive",
+    "official": "official",
+    "businessman": "businessman",
+    "businesswoman": "businessman",
+    "billionaire": "billionaire",
+}
+
+FEMALE_WORDS = frozenset(
+    "mrs ms miss lady queen princess spokeswoman chairwoman congresswoman businesswoman "
+    "councilwoman assemblywoman wife mother daughter sister she her".split()
+)
+MALE_WORDS = frozenset(
+    "mr sir lord king prince spokesman chairman congressman businessman councilman "
+    "assemblyman husband father son brother he his".split()
+)
+
+# Common first names with a clear gender: enough to tell "he" from "she" in news text.
+FEMALE_NAMES = frozenset(
+    """
+    hillary chelsea sarah carly nikki nancy elizabeth liz michelle melania ivanka kellyanne
+    hope huma donna debbie deborah jill jane janet karen katie kate kathy kathleen katherine
+    catherine cathy mary maria marie maureen megyn laura lauren linda lisa susan susie sue
+    amy ann anne anna angela barbara betty brenda carol carolyn christine claire diane dianne
+    dana ellen emily emma erin heather helen jennifer jessica joan joanne judy julia julie
+    kelly kim kirsten kristen marsha martha melissa meghan megan monica nicole pam pamela
+    patricia patty paula rachel rebecca rosa ruth sally samantha sandra sharon sheila
+    stephanie tammy teresa theresa tina tulsi valerie virginia wendy zoe alice amanda andrea
+    ashley beth cindy condoleezza dolores elaine gloria grace hannah irene jeanne joni
+    kamala kristi kyrsten lori marcia margaret mia nina olivia rosalind sophie stacey
+    susana tamara tracy ursula victoria yvonne angela theresa marine jacinda
+    """.split()
+)
+MALE_NAMES = frozenset(
+    """
+    donald bernie bernard ted rafael marco jeb john george barack joe joseph mike michael
+    mitch paul chris christopher ben rand rick richard bill william bob robert jim james
+    jeff jeffrey tom thomas tim timothy dan daniel david steve steven stephen scott mark
+    matt matthew brian kevin jason josh joshua eric reince corey newt lindsey harry chuck
+    charles jack jon jonathan andrew andy adam alan alex alexander anthony tony brad bruce
+    carl dennis doug douglas ed edward frank fred gary greg gregory jerry jesse jim jimmy
+    larry lee marty martin nick nicholas patrick pat peter phil philip ralph ray raymond
+    roger ron ronald roy sam samuel sean shawn stan terry todd tyler vince walter wayne
+    sergei vladimir xi wang dmitry dmitri ivan emmanuel francois boris angelo benjamin
+    bibi recep justin narendra kim-jong-un mohammed muhammad ali omar ahmed hassan
+    tucker rush glenn sean lou orrin trey jared roger rudy rudolph mitt dick al ralph
+    """.split()
+)
+
+# Capitalised words that start sentences or name days, never people.
+NON_NAME_CAPS = frozenset(
+    """
+    the a an and but or nor so yet for in on at to of by with from as if when while after
+    before since because although though unless until once where whereas which who whom
+    whose what why how this that these those there here then now still also even just only
+    it its he she they we i you his her their our my your him them us me one some many most
+    several both each every other another such no not yes all any few more less
+    asked speaking according said says told added meanwhile however instead indeed despite
+    during earlier later last next first second third finally overall today yesterday
+    tonight tomorrow monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december jan feb
+    mar apr jun jul aug sep sept oct nov dec mr mrs ms dr sen rep gov
+    like unlike among under over without through about into against between across
+    had has have does did do is was are were be been being can could would should will
+    besides neither either nobody everybody everyone someone anyone nothing something
+    whoever whatever perhaps maybe though thus hence therefore otherwise elsewhere
+    let please thanks dear oh well why
+    """.split()
+)
+
+# Words that make a capitalised phrase an organisation or place rather than a person.
+ORG_WORDS = frozenset(
+    """
+    committee department house party news times post court university college council
+    ministry agency bank association institute center centre office service union press
+    network foundation senate congress administration campaign inc corp co company group
+    journal street square city county state states republic tv magazine review fund club
+    commission organization organisation board federation force army navy guard police
+    school hospital church airport station island river mountain valley park hall tower
+    bureau caucus coalition alliance project initiative fox cnn msnbc abc nbc cbs npr
+    times tribune herald gazette daily weekly channel radio media reuters associated
+    democrats republicans america american washington york california texas florida
+    iowa ohio china russia britain europe european ukraine
+    """.split()
+)
+
+PRONOUNS = {"he": "m", "she": "f"}
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _fold(text: str) -> str:
+    """Lowercase, strip accents and apostrophes-s so variants compare equal."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("’", "'").lower()
+    return re.sub(r"'s\b", "", text)
+
+
+def name_tokens(name: str) -> list[str]:
+    """Folded word tokens of a name, titles and suffixes removed."""
+    words = _WORD.findall(_fold(name).replace("'", ""))
+    last_title = title_prefix_length(words) - 1
+    words = words[last_title + 1 :]
+    # "Secretary of State John Kerry": drop an "of X" left behind by a title.
+    if last_title >= 0 and len(words) > 2 and words[0] == "of":
+        words = words[2:]
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    return words
+
+
+def title_prefix_length(words: list[str]) -> int:
+    """How many leading (folded) words are titles or descriptors, never the whole name."""
+    cut = 0
+    for i, word in enumerate(words[:-1]):
+        if word in TITLE_WORDS or word in TITLE_ABBREVS or word.split("-")[0] in TITLE_WORDS:
+            cut = i + 1
+    rest = words[cut:]
+    while len(rest) > 1 and rest[0] in DESCRIPTORS and (
+        len(rest) <= 4 and not any(w in ORG_WORDS for w in rest[1:])
+    ):
+        rest = rest[1:]
+        cut += 1
+    return cut
+
+
+def looks_like_person(words: list[str]) -> bool:
+    """2-4 folded tokens with no organisation/place word: probably a person's name."""
+    return 2 <= len(words) <= 4 and not any(w in ORG_WORDS for w in words)
+
+
+def speaker_key(name: str) -> str:
+    """Corpus-wide grouping key: "Russian Foreign Minister Sergei Lavrov" -> "sergei lavrov".
+
+    Titles, accents, suffixes and middle names/initials are dropped for people, so
+    "Hillary Rodham Clinton" and "Hillary Clinton" share a key; organisations keep
+    every word.
+    """
+    words = name_tokens(name)
+    if len(words) > 2 and looks_like_person(words):
+        words = [words[0], words[-1]]
+    return " ".join(words)
+
+
+def gender_of(first_word: str) -> str | None:
+    """'m', 'f' or None from a folded first name or title word."""
+    if first_word in FEMALE_NAMES or first_word in FEMALE_WORDS:
+        return "f"
+    if first_word in MALE_NAMES or first_word in MALE_WORDS:
+        return "m"
+    return None
+
+
+def keys_compatible(a: str, b: str) -> bool:
+    """Could two speaker keys name the same person? ("wang" ~ "wang yi", not "wang wenbin" ~ "wang yi")."""
+    ta, tb = a.split(), b.split()
+    if not ta or not tb:
+        return False
+    if ta == tb:
+        return True
+    if len(ta) == 1 or len(tb) == 1:
+        short, long_ = (ta, tb) if len(ta) == 1 else (tb, ta)
+        return short[0] in (long_[0], long_[-1])
+    if ta[-1] != tb[-1]:
+        return False
+    # Same surname: first names must agree, allowing an initial ("h clinton").
+    fa, fb = ta[0], tb[0]
+    return fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb))

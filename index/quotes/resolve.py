@@ -1,0 +1,255 @@
+"""Who is who in one article: name mentions, roles, and resolution of a cue's
+subject ("Wang", "he", "the spokesman") to a full name written in the article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.quotes import names as N
+from index.quotes.text import Locator, Token
+
+_PARTICLES = frozenset({"de", "van", "von", "der", "den", "bin", "al", "da", "du", "la", "le", "del"})
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our"})
+
+
+@dataclass
+class Mention:
+    """A cue's subject or a name written in the text."""
+
+    kind: str  # "name", "pronoun" or "role"
+    tok_start: int
+    tok_end: int  # exclusive token index
+    start: int  # char offsets of the surface form
+    end: int
+    surface: str
+    name: str = ""  # the name without titles, as written ("Wang Wenbin")
+    words: list[str] = field(default_factory=list)  # folded name words
+    roles: set[str] = field(default_factory=set)
+    gender: str | None = None
+    possessive: bool = False
+
+    @property
+    def is_person(self) -> bool:
+        return bool(self.roles) or self.gender is not None or N.looks_like_person(self.words)
+
+
+def _is_name_word(tok: Token) -> bool:
+    base = tok.lower[:-2] if _possessive(tok) else tok.lower
+    return tok.is_word and tok.is_cap and base not in N.NON_NAME_CAPS
+
+
+def _possessive(tok: Token) -> bool:
+    return tok.text.endswith(("'s", "’s"))
+
+
+def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Mention]:
+    """Capitalised runs outside quotes, split into title words and the name proper."""
+    mentions: list[Mention] = []
+    lowercase_words = {t.text for t in tokens if t.is_word and t.text.islower()}
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if in_quote[i] or not (_is_name_word(tok) or tok.lower in N.TITLE_ABBREVS and tok.is_cap):
+            i += 1
+            continue
+        j = i
+        while j < n and not in_quote[j]:
+            t = tokens[j]
+            if j > i and "\n" in text[tokens[j - 1].end : t.start]:
+                break  # a name never runs over a line break
+            if _is_name_word(t) or (t.is_cap and t.lower in N.TITLE_ABBREVS):
+                j += 1
+                # "Sen." / "George W." keep their full stop inside the run.
+                if (
+                    j < n
+                    and tokens[j].text == "."
+                    and tokens[j].start == t.end
+                    and (len(t.text) == 1 or t.lower in N.TITLE_ABBREVS)
+                ):
+                    j += 1
+                if _possessive(t):
+                    break
+                continue
+            nxt = tokens[j + 1] if j + 1 < n else None
+            if nxt is not None and _is_name_word(nxt) and (
+                t.lower in _PARTICLES or (t.lower == "of" and _title_or_org(tokens[j - 1]))
+            ):
+                j += 1
+                continue
+            break
+        mention = _name_mention(text, tokens, i, j, lowercase_words)
+        if mention is not None:
+            _add_context_roles(tokens, mention)
+            mentions.append(mention)
+        i = max(j, i + 1)
+    return mentions
+
+
+def _title_or_org(tok: Token) -> bool:
+    word = tok.lower
+    return word in N.TITLE_WORDS or word in N.ORG_WORDS
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].rstrip(" \"“‘'(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _name_mention(
+    text: str, tokens: list[Token], i: int, j: int, lowercase_words: set[str]
+) -> Mention | None:
+    run = [t for t in tokens[i:j] if t.is_word]
+    if not run:
+        return None
+    last_title = N.title_prefix_length([t.lower for t in run]) - 1
+    name_run = run[last_title + 1 :]
+    if last_title >= 0 and len(name_run) > 2 and name_run[0].lower == "of":
+        name_run = name_run[2:]
+    titles = run[: last_title + 1]
+    roles = {N.ROLE_ALIASES[t.lower] for t in titles if t.lower in N.ROLE_ALIASES}
+    if len(name_run) > 1 and name_run[0].lower in lowercase_words and _sentence_initial(
+        text, name_run[0].start
+    ):
+        name_run = name_run[1:]  # "Had Sanders won": a common word opening the sentence
+    gender = None
+    for t in titles:
+        gender = gender or N.gender_of(t.lower)
+    surface = text[tokens[i].start : tokens[j - 1].end]
+    if last_title == len(run) - 1 or not name_run:
+        return None
+    last = tokens[j - 1]
+    possessive = _possessive(last) or (
+        j < len(tokens) and tokens[j].text in "'’" and last.text.endswith("s")
+    )
+    start, end = name_run[0].start, name_run[-1].end
+    name = text[start:end]
+    if _possessive(name_run[-1]):
+        name = name[:-2]
+        end -= 2
+    words = N.name_tokens(name)
+    if not words:
+        return None
+    if len(words) > 1:
+        gender = gender or N.gender_of(words[0])
+    return Mention(
+        "name", i, j, start, end, surface, name, words, roles, gender, possessive
+    )
+
+
+def _add_context_roles(tokens: list[Token], m: Mention) -> None:
+    """Role words just before the name ("ministry spokesman Wang Wenbin") or in an
+    appositive after it ("Wang Wenbin, the foreign ministry spokesman,")."""
+    for t in tokens[max(0, m.tok_start - 3) : m.tok_start]:
+        _note_role(m, t.lower)
+    k = m.tok_end
+    if k < len(tokens) and tokens[k].text == ",":
+        for t in tokens[k + 1 : k + 10]:
+            if t.text in ",.;:(" or (t.is_word and t.lower in ("who", "said", "says", "told")):
+                break
+            _note_role(m, t.lower)
+
+
+def _note_role(m: Mention, word: str) -> None:
+    role = N.ROLE_ALIASES.get(word)
+    if role:
+        m.roles.add(role)
+    if m.gender is None:
+        if word in N.FEMALE_WORDS - {"her", "she"}:
+            m.gender = "f"
+        elif word in N.MALE_WORDS - {"he", "his"}:
+            m.gender = "m"
+
+
+class Resolver:
+    """Resolves cue subjects, in text order, to the full name they refer to."""
+
+    def __init__(self, mentions: list[Mention], locator: Locator) -> None:
+        self.names = mentions
+        self.loc = locator
+        self.by_end = {m.tok_end: m for m in mentions}
+        self.by_start = {m.tok_start: m for m in mentions}
+        # (offset, resolved full-name mention) of earlier speakers, for pronouns.
+        self.speakers: list[tuple[int, Mention]] = []
+
+    def resolve(self, m: Mention) -> Mention | None:
+        if m.kind == "name":
+            found = self._resolve_name(m)
+        elif m.kind == "pronoun":
+            found = self._resolve_pronoun(m)
+        else:
+            found = self._resolve_role(m)
+        if found is not None:
+            self.speakers.append((m.start, found))
+        return found
+
+    def _resolve_name(self, m: Mention) -> Mention:
+        if len(m.words) > 1:
+            return m
+        word = m.words[0]
+        best: Mention | None = None
+        for other in self.names:
+            if len(other.words) < 2 or word not in (other.words[0], other.words[-1]):
+                continue
+            if other.start < m.start:
+                best = other  # keep the nearest preceding
+            elif best is None:
+                return _merge(other, m)  # only a later full name: use the first one
+            else:
+                break
+        return _merge(best, m) if best is not None else m
+
+    def _resolve_pronoun(self, m: Mention) -> Mention | None:
+        sent = self.loc.sentence(m.start)
+        for s in range(sent, max(-1, sent - 4), -1):
+            ss, se = self.loc.sentences[s]
+            se = min(se, m.start)
+            said = [f for pos, f in self.speakers if ss <= pos < se and _gender_ok(f, m.gender)]
+            if said:
+                return said[-1]
+            named = [
+                self._resolve_name(x)
+                for x in self.names
+                if ss <= x.start < se and not x.possessive
+            ]
+            named = [x for x in named if x.is_person and _gender_ok(x, m.gender)]
+            if named:
+                return named[0]
+        return None
+
+    def _resolve_role(self, m: Mention) -> Mention | None:
+        best = None
+        for other in self.names:
+            if other.start >= m.start:
+                break
+            if m.roles & other.roles:
+                best = other
+        return self._resolve_name(best) if best is not None else None
+
+
+def _gender_ok(m: Mention, gender: str | None) -> bool:
+    return gender is None or m.gender is None or m.gender == gender
+
+
+def _merge(full: Mention, bare: Mention) -> Mention:
+    """The full-name mention, carrying gender/roles learnt from the bare one."""
+    if full.gender is None and bare.gender is not None:
+        full.gender = bare.gender
+    full.roles |= bare.roles
+    return full
+
+
+def pronoun_mention(tokens: list[Token], k: int) -> Mention:
+    t = tokens[k]
+    return Mention("pronoun", k, k + 1, t.start, t.end, t.text, gender=N.PRONOUNS[t.lower])
+
+
+def role_mention(text: str, tokens: list[Token], k0: int, k1: int, head: str) -> Mention:
+    """A description such as "the foreign ministry spokesman" (tokens k0..k1-1)."""
+    start, end = tokens[k0].start, tokens[k1 - 1].end
+    m = Mention("role", k0, k1, start, end, text[start:end], roles={N.ROLE_ALIASES[head]})
+    for t in tokens[k0:k1]:
+        _note_role(m, t.lower)
+    return m
+
+
+DETERMINERS = _DETERMINERS

@@ -1,0 +1,152 @@
+"""Tokens, paragraphs, sentences and quote-mark pairs, all with offsets into the text."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from index.quotes.names import TITLE_ABBREVS
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:['’\-]\w+)*|[^\w\s]")
+OPEN_MARKS = "“„«"
+CLOSE_MARKS = "”»"
+MARKS = '"' + OPEN_MARKS + CLOSE_MARKS
+_MARK_RE = re.compile('["“”„«»]')
+_SENT_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_ABBREV = TITLE_ABBREVS | {"u.s", "no", "vs", "inc", "co", "corp", "jr", "sr", "st", "ft", "mt"}
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum() or self.text[0] == "_"
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[0].isupper()
+
+
+@dataclass(frozen=True)
+class QuotedSpan:
+    """Words between quote marks (marks excluded); may run over several paragraphs."""
+
+    open: int  # offset of the opening mark
+    close: int | None  # offset of the closing mark, None when the paragraph ended first
+    start: int  # content start
+    end: int  # content end (trailing spaces and commas trimmed)
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Non-empty lines, trimmed: news text marks paragraphs with one or two newlines."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+    return spans
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of text[start:end]; a full stop after a title or initial does not end one."""
+    spans = []
+    s = start
+    for m in _SENT_END.finditer(text, start, end):
+        dot = m.start()
+        word = re.search(r"([\w.]+)$", text[s:dot])
+        prev = word.group(1).lower() if word else ""
+        if text[dot] == "." and (prev in _ABBREV or (len(prev) == 1 and prev.isalpha())):
+            continue
+        cut = m.end()
+        e = cut
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        spans.append((s, e))
+        s = cut
+    if s < end:
+        spans.append((s, end))
+    return spans
+
+
+def quoted_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuotedSpan]:
+    """Pair quote marks paragraph by paragraph; a quote left open at a paragraph's end
+    continues when the next paragraph opens with a quote mark (news convention)."""
+    raw: list[tuple[int, int | None, int]] = []  # (open, close, paragraph end)
+    for ps, pe in paragraphs:
+        open_at: int | None = None
+        for m in _MARK_RE.finditer(text, ps, pe):
+            pos, ch = m.start(), m.group()
+            if open_at is None:
+                if ch in CLOSE_MARKS and not _looks_opening(text, pos):
+                    continue  # stray closing mark
+                open_at = pos
+            elif ch in OPEN_MARKS and _looks_opening(text, pos):
+                open_at = pos  # the earlier mark never closed: restart here
+            else:
+                raw.append((open_at, pos, pe))
+                open_at = None
+        if open_at is not None:
+            raw.append((open_at, None, pe))
+    merged: list[tuple[int, int | None, int]] = []
+    for item in raw:
+        if merged and merged[-1][1] is None and _only_space(text, merged[-1][2], item[0]):
+            merged[-1] = (merged[-1][0], item[1], item[2])
+        else:
+            merged.append(item)
+    spans = []
+    for open_, close, pend in merged:
+        s = open_ + 1
+        e = close if close is not None else pend
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
+            e -= 1
+        if s < e:
+            spans.append(QuotedSpan(open_, close, s, e))
+    return spans
+
+
+def _looks_opening(text: str, pos: int) -> bool:
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return (before.isspace() or before in "([—–-") and not after.isspace()
+
+
+def _only_space(text: str, start: int, end: int) -> bool:
+    return start <= end and not text[start:end].strip()
+
+
+class Locator:
+    """Maps offsets to paragraph and sentence numbers."""
+
+    def __init__(self, text: str) -> None:
+        self.paragraphs = paragraph_spans(text)
+        self.sentences: list[tuple[int, int]] = []
+        for ps, pe in self.paragraphs:
+            self.sentences.extend(sentence_spans(text, ps, pe))
+        self._pstarts = [s for s, _ in self.paragraphs]
+        self._sstarts = [s for s, _ in self.sentences]
+
+    def paragraph(self, pos: int) -> int:
+        """0-based paragraph index of an offset."""
+        return max(0, bisect_right(self._pstarts, pos) - 1)
+
+    def sentence(self, pos: int) -> int:
+        return max(0, bisect_right(self._sstarts, pos) - 1)

@@ -1,0 +1,530 @@
+"""FAISS wrapper: L2-normalised float32 vectors keyed by int64 passage ids.
+
+Inner product on normalised vectors is cosine similarity. Small indexes are exact
+(``IndexIDMap2(IndexFlatIP)``); in ``auto`` mode an index that grows past ``FLAT_MAX``
+vectors is rebuilt as IVF (``IndexIVFFlat``, nlist ~ 4*sqrt(n)) with ``nprobe`` tuned
+at build time for recall@10 >= ``TARGET_RECALL`` against exact search. IVF was chosen
+over HNSW by measurement (see ../shared/ENVIRONMENT.md and benchmarks/): it builds
+faster, reached higher recall on real embeddings, and supports removal; HNSW stays
+available through the setting. ``NEWSDESK_VECTOR_INDEX=flat|ivf|hnsw|auto`` overrides.
+
+The on-disk files are a cache derived from SQLite: ``save`` writes them atomically
+and ``load`` raises `VectorIndexError` on anything it cannot trust, so the caller
+rebuilds from the embeddings table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# Idle OpenMP workers sleep instead of spinning (only effective if faiss loads first).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import faiss  # noqa: E402
+import numpy as np  # noqa: E402
+
+from index.errors import NewsdeskError
+
+_faiss: Any = faiss  # the stubs faiss ships lag its SWIG API (SearchParametersHNSW, DirectMap...)
+
+KIND_ENV = "NEWSDESK_VECTOR_INDEX"
+THREADS_ENV = "NEWSDESK_FAISS_THREADS"
+INDEX_FILE = "vectors.faiss"
+META_FILE = "vectors.json"
+MODES = ("auto", "flat", "ivf", "hnsw")
+
+FLAT_MAX = 50_000  # auto: exact search below this (~8 ms a query at 50k x 384 on 2 cores)
+IVF_MIN_TRAIN = 1_000  # forced ivf stays exact until there is enough data to train on
+IVF_RETRAIN_GROWTH = 4  # retrain IVF centroids once the index is this many times larger
+TRAIN_POINTS_PER_LIST = 30  # k-means sample size per list (faiss warns below 39; 30 is fine)
+TARGET_RECALL = 0.97  # tune nprobe/efSearch with a margin above the 0.95 goal
+TUNE_QUERIES = 200
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 40
+SMALL_BATCH = 16  # query batches up to this size search on one OpenMP thread
+SUBSET_EXACT_MAX = 20_000  # allowed_ids up to this size are scored exactly, no index scan
+
+EMPTY_SCORE = -np.inf
+
+
+class VectorIndexError(NewsdeskError):
+    """The vector files are missing, corrupt or inconsistent; rebuild from SQLite."""
+
+
+def build_threads() -> int:
+    """OpenMP threads for bulk work (training, adding, tuning): at most 2 on a shared box."""
+    env = os.environ.get(THREADS_ENV)
+    n = int(env) if env and env.isdigit() else min(2, os.cpu_count() or 1)
+    return max(1, n)
+
+
+@contextlib.contextmanager
+def omp_threads(n: int) -> Iterator[None]:
+    """Set the calling thread's OpenMP team size for a block.
+
+    OpenMP's thread count is per calling thread, so concurrent callers do not interfere.
+    Single-query searches run on 1 thread: on a busy 2-core machine a second OpenMP
+    thread spin-waits for a core and made a 60k exact search 10x slower (4 -> 38 ms).
+    """
+    prev = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(n)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(prev)
+
+
+def resolve_mode(kind: str = "auto") -> str:
+    """The effective mode: an explicit kind wins, ``auto`` defers to the env setting."""
+    kind = kind.lower()
+    if kind == "auto":
+        kind = os.environ.get(KIND_ENV, "auto").strip().lower() or "auto"
+    if kind not in MODES:
+        raise ValueError(f"unknown vector index kind {kind!r}; expected one of {', '.join(MODES)}")
+    return kind
+
+
+def _as_ids(ids: Any) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
+
+
+def _as_vectors(vectors: Any, dim: int) -> np.ndarray:
+    """float32, C-contiguous, (n, dim), re-normalised (cheap insurance for cosine)."""
+    x = np.array(vectors, dtype=np.float32, copy=True, order="C")
+    if x.ndim == 1:
+        x = x.reshape(1, -1)
+    if x.ndim != 2 or x.shape[1] != dim:
+        raise ValueError(f"expected vectors of dimension {dim}, got shape {x.shape}")
+    faiss.normalize_L2(x)
+    return x
+
+
+def _exact_topk(
+    queries: np.ndarray, ids: np.ndarray, vectors: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Brute-force top-k of ``queries`` over the given rows; -1 / -inf pad empty slots."""
+    nq = queries.shape[0]
+    scores = np.full((nq, k), EMPTY_SCORE, dtype=np.float32)
+    out = np.full((nq, k), -1, dtype=np.int64)
+    if len(ids) == 0 or k == 0:
+        return scores, out
+    kk = min(k, len(ids))
+    # faiss.knn, not numpy: a BLAS call would wake its own thread pool for one query.
+    top_scores, rows = faiss.knn(queries, vectors, kk, metric=faiss.METRIC_INNER_PRODUCT)
+    scores[:, :kk] = top_scores
+    out[:, :kk] = ids[rows]
+    return scores, out
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on directories
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write via ``write(tmp_path)`` to a temp file in the same dir, fsync, then rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class VectorIndex:
+    """Cosine search over id-keyed vectors; thread-safe (one lock, searches are ms-scale)."""
+
+    def __init__(
+        self,
+        dim: int,
+        mode: str,
+        index: faiss.Index,
+        ids: np.ndarray,
+        *,
+        flat_max: int = FLAT_MAX,
+        nprobe: int = 1,
+        ef_search: int = 64,
+        trained_count: int = 0,
+    ) -> None:
+        self.dim = dim
+        self.mode = mode  # what was asked for: auto | flat | ivf | hnsw
+        self.flat_max = flat_max
+        self.nprobe = nprobe
+        self.ef_search = ef_search
+        self._trained_count = trained_count
+        self._index = index
+        self._ids = ids  # sorted, unique: membership checks without asking FAISS
+        self._lock = threading.RLock()
+
+    # ----- construction -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, dim: int, kind: str = "auto", *, flat_max: int = FLAT_MAX) -> VectorIndex:
+        """An empty index. It starts exact; ``auto``/``ivf``/``hnsw`` switch as it grows."""
+        return cls(
+            dim, resolve_mode(kind), cls._new_flat(dim), np.empty(0, np.int64), flat_max=flat_max
+        )
+
+    @classmethod
+    def build(
+        cls, ids: Any, vectors: Any, kind: str = "auto", *, flat_max: int = FLAT_MAX
+    ) -> VectorIndex:
+        """An index over all ``vectors`` at once, built straight into its final structure
+        (no exact index first: at 1M vectors that copy would cost 1.5 GB)."""
+        x = np.asarray(vectors, dtype=np.float32)
+        if x.ndim != 2:
+            raise ValueError(f"expected a 2-d array of vectors, got shape {x.shape}")
+        vi = cls.create(x.shape[1], kind, flat_max=flat_max)
+        ids_ = _as_ids(ids)
+        if ids_.size != x.shape[0]:
+            raise ValueError(f"{ids_.size} ids for {x.shape[0]} vectors")
+        # Sorted unique ids (the last duplicate wins) so rows line up with ``_ids``.
+        uniq, last = np.unique(ids_[::-1], return_index=True)
+        vecs = _as_vectors(x[ids_.size - 1 - last], vi.dim)
+        vi._ids = uniq
+        with omp_threads(build_threads()):
+            vi._install(vi._target(uniq.size, "flat") or "flat", vecs)
+        return vi
+
+    @staticmethod
+    def _new_flat(dim: int) -> faiss.Index:
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    # ----- properties ---------------------------------------------------------------
+
+    @property
+    def kind(self) -> str:
+        """What is actually built: ``flat``, ``ivf<nlist>`` or ``hnsw<M>``."""
+        inner = self._inner()
+        if isinstance(inner, faiss.IndexIVF):
+            return f"ivf{inner.nlist}"
+        if isinstance(inner, faiss.IndexHNSW):
+            return f"hnsw{_faiss.downcast_index(inner).hnsw.nb_neighbors(1)}"
+        return "flat"
+
+    @property
+    def ids(self) -> np.ndarray:
+        """All stored ids, sorted (a copy)."""
+        with self._lock:
+            return self._ids.copy()
+
+    def __len__(self) -> int:
+        return int(self._ids.size)
+
+    def __contains__(self, id_: object) -> bool:
+        if not isinstance(id_, int | np.integer):
+            return False
+        i = np.searchsorted(self._ids, id_)
+        return bool(i < self._ids.size and self._ids[i] == id_)
+
+    def _inner(self) -> faiss.Index:
+        if isinstance(self._index, faiss.IndexIDMap2):
+            return faiss.downcast_index(self._index.index)
+        return self._index
+
+    # ----- mutation -----------------------------------------------------------------
+
+    def add(self, ids: Any, vectors: Any) -> None:
+        """Add (or replace: an existing id is overwritten) vectors under ``ids``."""
+        ids_ = _as_ids(ids)
+        x = _as_vectors(vectors, self.dim)
+        if ids_.size != x.shape[0]:
+            raise ValueError(f"{ids_.size} ids for {x.shape[0]} vectors")
+        if ids_.size == 0:
+            return
+        uniq, last = np.unique(ids_[::-1], return_index=True)
+        if uniq.size != ids_.size:  # duplicate ids in one call: the last one wins
+            keep = np.sort(ids_.size - 1 - last)
+            ids_, x = ids_[keep], x[keep]
+        with self._lock, omp_threads(build_threads()):
+            present = self._present(ids_)
+            if present.size:
+                self._remove_present(present)
+            self._index.add_with_ids(x, ids_)
+            if self._ids.size == 0 or ids_.min() > self._ids[-1]:
+                self._ids = np.concatenate([self._ids, np.sort(ids_)])  # rowids only grow
+            else:
+                self._ids = np.union1d(self._ids, ids_)
+            self._maybe_convert()
+
+    def remove(self, ids: Any) -> int:
+        """Remove the given ids (unknown ids are ignored); returns how many were removed."""
+        with self._lock, omp_threads(build_threads()):
+            present = self._present(_as_ids(ids))
+            if present.size:
+                self._remove_present(present)
+                self._maybe_convert()
+            return int(present.size)
+
+    def _present(self, ids: np.ndarray) -> np.ndarray:
+        """The subset of ``ids`` stored here, sorted and unique (O(m log n), no full sort)."""
+        if ids.size == 0 or self._ids.size == 0:
+            return np.empty(0, np.int64)
+        pos = np.searchsorted(self._ids, ids).clip(max=self._ids.size - 1)
+        return np.unique(ids[self._ids[pos] == ids])
+
+    def _remove_present(self, ids: np.ndarray) -> None:
+        if isinstance(self._inner(), faiss.IndexHNSW):
+            # HNSW cannot delete nodes: rebuild from what remains (O(n); HNSW is opt-in).
+            keep = np.setdiff1d(self._ids, ids, assume_unique=True)
+            vecs = self._reconstruct(keep)
+            self._index = self._new_hnsw(self.dim)
+            if keep.size:
+                self._index.add_with_ids(vecs, keep)  # keeps the tuned efSearch
+        else:
+            # IVF's hashtable direct map only accepts IDSelectorArray.
+            self._index.remove_ids(faiss.IDSelectorArray(np.ascontiguousarray(ids)))
+        self._ids = np.setdiff1d(self._ids, ids, assume_unique=True)
+
+    def _maybe_convert(self) -> None:
+        """Switch structure when the size crosses the thresholds of the mode."""
+        inner = self._inner()
+        current = "ivf" if isinstance(inner, faiss.IndexIVF) else "flat"
+        if isinstance(inner, faiss.IndexHNSW):
+            current = "hnsw"
+        target = self._target(len(self), current)
+        if target:
+            self._install(target, self._reconstruct(self._ids))
+
+    def _target(self, n: int, current: str) -> str | None:
+        """The structure to rebuild into at size ``n``, or None to keep ``current``."""
+        if self.mode == "hnsw" and current == "flat" and n > 0:
+            return "hnsw"
+        if self.mode in ("ivf", "auto"):
+            floor = IVF_MIN_TRAIN if self.mode == "ivf" else self.flat_max
+            if current == "flat" and n >= floor:
+                return "ivf"
+            if current == "ivf" and n > IVF_RETRAIN_GROWTH * max(self._trained_count, 1):
+                return "ivf"  # centroids trained on a much smaller index: lists too long
+            if current == "ivf" and self.mode == "auto" and n < self.flat_max // 2:
+                return "flat"  # hysteresis: shrink back to exact
+        return None
+
+    def _install(self, kind: str, vecs: np.ndarray) -> None:
+        """Replace the FAISS index with a ``kind`` one holding ``vecs`` (rows = ``_ids``)."""
+        ids = self._ids
+        if kind == "ivf":
+            self._index = self._train_ivf(vecs)
+            self._trained_count = ids.size
+        elif kind == "hnsw":
+            self._index = self._new_hnsw(self.dim)
+        else:
+            self._index = self._new_flat(self.dim)
+        if ids.size:
+            self._index.add_with_ids(vecs, ids)
+        if kind == "ivf":
+            self.nprobe = self._tune(vecs, "nprobe", [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 128, 256])
+        elif kind == "hnsw":
+            self.ef_search = self._tune(vecs, "ef_search", [16, 32, 64, 96, 128, 256, 512])
+
+    def _train_ivf(self, vecs: np.ndarray) -> faiss.Index:
+        n = vecs.shape[0]
+        nlist = max(1, min(int(4 * math.sqrt(n)), n // TRAIN_POINTS_PER_LIST or 1))
+        quantizer = faiss.IndexFlatIP(self.dim)
+        ivf = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        ivf.cp.niter = 10  # k-means converges enough for IVF routing; training is the build cost
+        ivf.cp.min_points_per_centroid = 5  # we sample TRAIN_POINTS_PER_LIST: no faiss warning
+        rng = np.random.default_rng(0)
+        sample_size = min(n, nlist * TRAIN_POINTS_PER_LIST)
+        sample = (
+            vecs[np.sort(rng.choice(n, sample_size, replace=False))] if sample_size < n else vecs
+        )
+        ivf.train(sample)
+        ivf.set_direct_map_type(_faiss.DirectMap.Hashtable)  # reconstruct/remove by id
+        return ivf  # the faiss wrapper keeps a reference to the quantizer
+
+    def _new_hnsw(self, dim: int) -> faiss.Index:
+        hnsw = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        return faiss.IndexIDMap2(hnsw)
+
+    def _tune(self, vecs: np.ndarray, attr: str, grid: list[int]) -> int:
+        """Smallest setting whose recall@10 against exact search reaches TARGET_RECALL.
+
+        Queries are stored vectors plus noise of norm ~0.8 (cosine ~0.8 to their source):
+        a real question is near, not on, a passage.
+        """
+        n = vecs.shape[0]
+        rng = np.random.default_rng(1)
+        q = vecs[rng.choice(n, min(TUNE_QUERIES, n), replace=False)].copy()
+        q += rng.normal(0, 0.8 / math.sqrt(self.dim), q.shape).astype(np.float32)
+        faiss.normalize_L2(q)
+        k = min(10, n)
+        _, rows = faiss.knn(q, vecs, k, metric=faiss.METRIC_INNER_PRODUCT)
+        truth = self._ids[rows]
+        best = grid[-1]
+        for value in grid:
+            setattr(self, attr, value)
+            _, got = self._index.search(q, k, params=self._params())
+            hits = sum(len(np.intersect1d(t, g)) for t, g in zip(truth, got, strict=True))
+            if hits / truth.size >= TARGET_RECALL:
+                best = value
+                break
+        setattr(self, attr, best)
+        return best
+
+    # ----- search -------------------------------------------------------------------
+
+    def _params(self, sel: faiss.IDSelector | None = None) -> faiss.SearchParameters:
+        inner = self._inner()
+        if isinstance(inner, faiss.IndexIVF):
+            return _faiss.SearchParametersIVF(sel=sel, nprobe=self.nprobe)
+        if isinstance(inner, faiss.IndexHNSW):
+            return _faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.ef_search, 16))
+        return _faiss.SearchParameters(sel=sel)
+
+    def _reconstruct(self, ids: np.ndarray) -> np.ndarray:
+        if ids.size == 0:
+            return np.empty((0, self.dim), np.float32)
+        inner = self._inner()
+        whole = ids.size == self._index.ntotal
+        if (
+            whole
+            and isinstance(self._index, faiss.IndexIDMap2)
+            and not isinstance(inner, faiss.IndexIVF)
+        ):
+            # A whole-index copy is far faster than per-id lookups.
+            order = faiss.vector_to_array(self._index.id_map)
+            by_id = np.argsort(order)
+            rows = by_id[np.searchsorted(order[by_id], ids)]
+            return inner.reconstruct_n(0, inner.ntotal)[rows]
+        return self._index.reconstruct_batch(np.ascontiguousarray(ids))
+
+    def search(
+        self, queries: Any, k: int, allowed_ids: Any | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, ids) per query, best first; ids -1 / score -inf when empty.
+
+        ``allowed_ids`` restricts the candidates before ranking: small subsets are scored
+        exactly; larger ones go through a FAISS ID selector, and any query row the
+        approximate index could not fill is rescored exactly over the subset.
+        """
+        q = _as_vectors(queries, self.dim)
+        nq = q.shape[0]
+        if k <= 0:
+            return np.empty((nq, 0), np.float32), np.empty((nq, 0), np.int64)
+        with self._lock, omp_threads(1 if nq <= SMALL_BATCH else build_threads()):
+            if allowed_ids is None:
+                if len(self) == 0:
+                    return _exact_topk(q, self._ids, np.empty((0, self.dim), np.float32), k)
+                scores, ids = self._index.search(q, k, params=self._params())
+                return self._clean(scores, ids)
+            allowed = self._present(_as_ids(allowed_ids))
+            if allowed.size <= SUBSET_EXACT_MAX:
+                return _exact_topk(q, allowed, self._reconstruct(allowed), k)
+            sel = faiss.IDSelectorBatch(allowed)
+            scores, ids = self._index.search(q, k, params=self._params(sel))
+            scores, ids = self._clean(scores, ids)
+            want = min(k, allowed.size)
+            short = np.flatnonzero((ids >= 0).sum(axis=1) < want)
+            if short.size:  # selective filter defeated IVF probing / HNSW walk
+                s2, i2 = _exact_topk(q[short], allowed, self._reconstruct(allowed), k)
+                scores[short], ids[short] = s2, i2
+            return scores, ids
+
+    @staticmethod
+    def _clean(scores: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scores = scores.astype(np.float32, copy=True)
+        scores[ids < 0] = EMPTY_SCORE
+        return scores, ids.astype(np.int64, copy=False)
+
+    # ----- persistence --------------------------------------------------------------
+
+    def save(self, directory: Path, generation: int) -> None:
+        """Write ``vectors.faiss`` then ``vectors.json`` atomically (json last = commit)."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            meta = {
+                "generation": int(generation),
+                "count": len(self),
+                "kind": self.kind,
+                "dim": self.dim,
+                "mode": self.mode,
+                "flat_max": self.flat_max,
+                "nprobe": self.nprobe,
+                "ef_search": self.ef_search,
+                "trained_count": self._trained_count,
+            }
+            _atomic_write(directory / INDEX_FILE, lambda p: faiss.write_index(self._index, p))
+
+        def write_json(p: str) -> None:
+            Path(p).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+
+        _atomic_write(directory / META_FILE, write_json)
+        _fsync_dir(directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> tuple[VectorIndex, int]:
+        """(index, generation) from ``directory``; `VectorIndexError` if untrustworthy."""
+        directory = Path(directory)
+        meta_path, index_path = directory / META_FILE, directory / INDEX_FILE
+        hint = "The vector index is rebuilt from the SQLite embeddings."
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            generation, count, dim = int(meta["generation"]), int(meta["count"]), int(meta["dim"])
+            mode = str(meta.get("mode", "auto"))
+        except FileNotFoundError as err:
+            raise VectorIndexError(f"missing {meta_path}", hint) from err
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise VectorIndexError(f"corrupt {meta_path}: {err}", hint) from err
+        if not index_path.is_file():
+            raise VectorIndexError(f"missing {index_path}", hint)
+        try:
+            index = faiss.read_index(str(index_path))
+        except Exception as err:  # FAISS raises RuntimeError on truncated/garbled files
+            raise VectorIndexError(f"corrupt {index_path}: {err}", hint) from err
+        if index.d != dim or index.ntotal != count:
+            raise VectorIndexError(
+                f"{index_path} holds {index.ntotal} vectors of dimension {index.d}, "
+                f"{meta_path} says {count} of dimension {dim}",
+                hint,
+            )
+        ids = cls._stored_ids(index)
+        if ids.size != count:
+            raise VectorIndexError(f"{index_path} has duplicate ids", hint)
+        vi = cls(
+            dim,
+            mode if mode in MODES else "auto",
+            index,
+            ids,
+            flat_max=int(meta.get("flat_max", FLAT_MAX)),
+            nprobe=int(meta.get("nprobe", 1)),
+            ef_search=int(meta.get("ef_search", 64)),
+            trained_count=int(meta.get("trained_count", 0)),
+        )
+        return vi, generation
+
+    @staticmethod
+    def _stored_ids(index: faiss.Index) -> np.ndarray:
+        if isinstance(index, faiss.IndexIDMap2):
+            return np.unique(faiss.vector_to_array(index.id_map).astype(np.int64))
+        if isinstance(index, faiss.IndexIVF):
+            inv: Any = index.invlists
+            parts = [
+                faiss.rev_swig_ptr(inv.get_ids(i), inv.list_size(i)).copy()
+                for i in range(index.nlist)
+                if inv.list_size(i)
+            ]
+            return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+        raise VectorIndexError(f"unexpected FAISS index type {type(index).__name__}")

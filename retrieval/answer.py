@@ -1,0 +1,114 @@
+"""Extractive answers: verbatim sentences from ranked hits, each followed by [n].
+
+Nothing in an answer's text is written by us except the joining whitespace,
+markers, and the short fixed messages of the no-answer / ambiguous cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteLookup
+from retrieval.terms import content_terms
+
+Span = tuple[int, int]
+
+MAX_SENTENCES = 3
+MAX_SENTENCE_CHARS = 600  # a "sentence" this long is a mis-split paragraph: skip it
+NO_ANSWER_TEXT = "I couldn't find anything in the archive that answers this."
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a hit's excerpt, scored against the question."""
+
+    hit: Hit
+    excerpt: Excerpt
+    span: Span  # offsets into the article
+    text: str  # article.text[span[0]:span[1]]
+    score: float
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    ta, tb = set(content_terms(a)), set(content_terms(b))
+    if not ta or not tb:
+        return a.strip() == b.strip()
+    return len(ta & tb) / min(len(ta), len(tb)) > 0.8
+
+
+def choose_sentences(
+    candidates: Sequence[Candidate], min_score: float, limit: int = MAX_SENTENCES,
+    keep_ratio: float = 0.75,
+) -> list[Candidate]:
+    """The best sentences, skipping repeats and those far weaker than the best one."""
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    chosen: list[Candidate] = []
+    for cand in ranked:
+        if len(chosen) >= limit or cand.score < min_score:
+            break
+        if chosen and cand.score < keep_ratio * chosen[0].score:
+            break
+        if len(cand.text) > MAX_SENTENCE_CHARS:
+            continue
+        if any(_near_duplicate(cand.text, c.text) for c in chosen):
+            continue
+        chosen.append(cand)
+    return chosen
+
+
+def citation_for(marker: int, hit: Hit, excerpt: Excerpt, spans: Sequence[Span]) -> Citation:
+    """A numbered source: the whole excerpt, with the sentences used highlighted."""
+    return Citation(
+        marker=marker, article_id=hit.article_id, title=hit.title, date=hit.date,
+        source=hit.source, url=hit.url, text=excerpt.text, start=excerpt.start,
+        end=excerpt.end, paragraph=excerpt.paragraph, passage_id=excerpt.passage_id,
+        highlights=tuple(sorted(spans)) or excerpt.highlights,
+    )
+
+
+def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters) -> Answer:
+    """Sentences in the order of their source (best source first), one marker per passage."""
+    if not chosen:
+        return no_answer(question, filters)
+    # Group by passage so sentences of one excerpt share a marker and read in order.
+    order: list[int] = []
+    by_passage: dict[int, list[Candidate]] = {}
+    for cand in chosen:
+        pid = cand.excerpt.passage_id
+        if pid not in by_passage:
+            order.append(pid)
+            by_passage[pid] = []
+        by_passage[pid].append(cand)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for marker, pid in enumerate(order, start=1):
+        group = sorted(by_passage[pid], key=lambda c: c.span)
+        parts.extend(f"{c.text} [{marker}]" for c in group)
+        first = group[0]
+        citations.append(citation_for(marker, first.hit, first.excerpt, [c.span for c in group]))
+    return Answer(question=question, text=" ".join(parts), citations=tuple(citations),
+                  kind="answer", filters=filters)
+
+
+def no_answer(question: str, filters: Filters, text: str = NO_ANSWER_TEXT) -> Answer:
+    return Answer(question=question, text=text, citations=(), kind="no_answer", filters=filters)
+
+
+def quotes_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: int = 10) -> Answer:
+    """One line per quote: the verbatim words and their marker."""
+    if lookup.candidates and not lookup.speaker:
+        names = ", ".join(lookup.candidates)
+        return Answer(question=question, text=f"Which one do you mean: {names}?", citations=(),
+                      kind="ambiguous", candidates=lookup.candidates, filters=filters)
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for marker, q in enumerate(lookup.quotes[:limit], start=1):
+        lines.append(f"“{q.text}” [{marker}]" if q.direct else f"{q.text} [{marker}]")
+        citations.append(Citation(
+            marker=marker, article_id=q.article_id, title=q.title, date=q.date,
+            source=q.source, url=q.url, text=q.text, start=q.start, end=q.end,
+            paragraph=q.paragraph, highlights=((q.start, q.end),),
+        ))
+    return Answer(question=question, text="\n".join(lines), citations=tuple(citations),
+                  kind="quotes", speaker=lookup.speaker, filters=filters)

@@ -1,0 +1,190 @@
+"""Date expressions in questions ("in March 2022", "last week", "yesterday").
+
+Relative expressions are resolved against a reference day: the question's own
+context when the caller knows it (``as_of``), else the corpus's latest date, so
+"last week" over an archive means the archive's last week, not the calendar's.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from index.errors import BadQueryError
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "a": 1, "a couple of": 2, "a few": 3}
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of days; either end may be open."""
+
+    start: date | None
+    end: date | None
+    phrase: str  # the words matched in the question
+
+    def iso(self) -> tuple[str | None, str | None]:
+        return (self.start.isoformat() if self.start else None,
+                self.end.isoformat() if self.end else None)
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe_date(year: int, month: int, day: int, phrase: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as err:
+        raise BadQueryError(f"{phrase!r} is not a real date.") from err
+
+
+def _latest_year_for(month: int, ref: date) -> int:
+    # "in March" with no year: the latest March not after the reference day.
+    return ref.year if month <= ref.month else ref.year - 1
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUM_WORDS.get(word.lower(), 1)
+
+
+# Resolvers get the match and the reference day and return (start, end).
+_Resolver = Callable[[re.Match[str], date], tuple[date | None, date | None]]
+
+
+def _abs_day(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    month = MONTHS[m["month"].lower()]
+    year = int(m["year"]) if m["year"] else _latest_year_for(month, ref)
+    d = _safe_date(year, month, int(m["day"]), m.group(0))
+    return d, d
+
+
+def _iso_day(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]), m.group(0))
+    return d, d
+
+
+def _month(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    month = MONTHS[m["month"].lower()]
+    year = int(m["year"]) if m["year"] else _latest_year_for(month, ref)
+    return _month_range(year, month)
+
+
+def _year(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    y = int(m["year"])
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+def _relative(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    word = m["rel"].lower()
+    if word == "today":
+        return ref, ref
+    if word == "yesterday":
+        return ref - timedelta(days=1), ref - timedelta(days=1)
+    if word in ("this week", "past week"):
+        return ref - timedelta(days=6), ref
+    if word == "last week":
+        return ref - timedelta(days=7), ref
+    if word in ("this month", "past month"):
+        return ref.replace(day=1) if word == "this month" else ref - timedelta(days=30), ref
+    if word == "last month":
+        prev = ref.replace(day=1) - timedelta(days=1)
+        return _month_range(prev.year, prev.month)
+    if word == "this year":
+        return date(ref.year, 1, 1), ref
+    if word == "last year":
+        return date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31)
+    if word == "past year":
+        return ref - timedelta(days=365), ref
+    raise AssertionError(word)
+
+
+def _last_n(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    n = _count(m["n"])
+    days = {"day": 1, "week": 7, "month": 30, "year": 365}[m["unit"].lower().rstrip("s")]
+    return ref - timedelta(days=n * days), ref
+
+
+def _ago(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    lo, _ = _last_n(m, ref)
+    assert lo is not None
+    span = {"day": 0, "week": 3, "month": 15, "year": 182}[m["unit"].lower().rstrip("s")]
+    return lo - timedelta(days=span), lo + timedelta(days=span)
+
+
+_N = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
+_UNIT = r"(?P<unit>days?|weeks?|months?|years?)"
+# Tried in order, first match wins: specific before general.
+_PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
+    (re.compile(r"\b(?:on\s+)?(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso_day),
+    (re.compile(rf"\b(?:on\s+)?{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.I), _abs_day),
+    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.I),
+     _abs_day),
+    (re.compile(rf"\b(?:(?:in|during|of)\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), _month),
+    # A bare month needs a preposition: "may" and "march" are also ordinary words.
+    (re.compile(rf"\b(?:in|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}(?P<year>)\b", re.I),
+     _month),
+    # A bare year needs a preposition: "the 2020 election" is not a date filter.
+    (re.compile(rf"(?:\b(?:in|during)\s+|(?<=since )|(?<=after )|(?<=before )|(?<=until ))"
+                rf"{_YEAR}\b", re.I), _year),
+    (re.compile(rf"\b(?:in\s+|over\s+)?the\s+(?:last|past)\s+{_N}\s+{_UNIT}\b", re.I), _last_n),
+    (re.compile(rf"\b(?:in\s+|over\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>\d{{1,3}})\s+{_UNIT}\b",
+                re.I), _last_n),
+    (re.compile(rf"\b{_N}\s+{_UNIT}\s+ago\b", re.I), _ago),
+    (re.compile(r"\b(?:(?:in|during|over)\s+)?(?:the\s+)?"
+                r"(?P<rel>today|yesterday|(?:this|last|past)\s+(?:week|month|year))\b", re.I),
+     _relative),
+]
+_OPEN = re.compile(r"\b(?P<op>since|after|before|until|till)\s+$", re.I)
+
+
+def parse_dates(question: str, ref: date) -> tuple[DateRange | None, str]:
+    """Find the first date expression; return its range and the question without it.
+
+    "since"/"after" and "before"/"until" in front of it open one end of the range.
+    Raises BadQueryError for impossible dates ("February 30").
+    """
+    for pattern, resolve in _PATTERNS:
+        m = pattern.search(question)
+        if not m:
+            continue
+        start, end = resolve(m, ref)
+        lo = m.start()
+        op = _OPEN.search(question[: m.start()])
+        if op and start is not None and end is not None:
+            lo = op.start()
+            word = op["op"].lower()
+            if word == "since":
+                end = None
+            elif word == "after":
+                start, end = end + timedelta(days=1), None
+            elif word in ("until", "till"):
+                start = None
+            else:  # before
+                end = start - timedelta(days=1)
+                start = None
+        phrase = question[lo : m.end()]
+        rest = re.sub(r"\s{2,}", " ", question[:lo] + question[m.end():])
+        rest = re.sub(r"\s+([?.!,])", r"\1", rest).strip(" ,")
+        return DateRange(start, end, phrase.strip()), rest
+    return None, question
+
+
+def parse_iso(value: str | None, what: str) -> str | None:
+    """Validate a user-supplied ISO date (CLI --from/--to); None passes through."""
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError as err:
+        raise BadQueryError(f"{what} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from err

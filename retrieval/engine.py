@@ -1,0 +1,247 @@
+"""The retrieval facade the CLI and the bot call (see docs/ARCHITECTURE.md).
+
+Thread-safe: the store gives each thread its own SQLite connection, the embedder
+serialises encodes, and the ranking snapshot (catalog + vectors) is immutable and
+swapped atomically when another writer bumps the index generation.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from index.config import default_index_dir
+from index.embedder import Embedder, load_embedder
+from index.errors import BadQueryError
+from index.models import Article, IndexStats, IngestSummary
+from index.sentences import paragraph_spans, sentence_spans
+from index.store import IndexStore
+from retrieval.answer import Candidate, build_answer, choose_sentences, no_answer, quotes_answer
+from retrieval.catalog import Catalog
+from retrieval.excerpts import lexical_score, make_excerpt, term_weights
+from retrieval.generate import GeneratorConfig, rephrase
+from retrieval.grouping import ArticleGroup, collapse_duplicates
+from retrieval.hybrid import HybridRanker, Mode
+from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
+from retrieval.plan import QueryPlan, make_plan
+from retrieval.routing import route_quotes
+
+log = logging.getLogger(__name__)
+
+MAX_K = 50
+EXCERPTS_PER_HIT = 2
+ANSWER_HITS = 3  # hits whose excerpts feed the extractive answer
+# Calibrated on RealTime QA dev vs off-topic questions (see eval_retrieval.calibrate).
+NO_ANSWER_COSINE = 0.30  # best passage cosine below this: nothing relevant
+SENTENCE_MIN = 0.25  # answer sentences need this blended score
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    generation: int
+    catalog: Catalog
+    ranker: HybridRanker
+
+
+class Engine:
+    """Search, answers, quotes and index access over one index directory."""
+
+    def __init__(self, store: IndexStore, embedder: Embedder,
+                 generator: GeneratorConfig | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.generator = generator
+        self._snap: _Snapshot | None = None
+        self._refresh_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, index_dir: str | Path | None = None, embedder: Embedder | None = None,
+             *, generator: GeneratorConfig | None = None) -> Engine:
+        """Open an existing index (IndexNotFoundError otherwise) and check its model."""
+        store = IndexStore.open(Path(index_dir) if index_dir else default_index_dir())
+        embedder = embedder or load_embedder()
+        store.check_model(embedder.name, embedder.dim)
+        engine = cls(store, embedder, generator or GeneratorConfig.from_env())
+        engine._snapshot()
+        return engine
+
+    # ----- snapshot ------------------------------------------------------------------
+
+    def _snapshot(self) -> _Snapshot:
+        generation = self.store.generation()
+        snap = self._snap
+        if snap is not None and snap.generation == generation:
+            return snap
+        with self._refresh_lock:
+            snap = self._snap
+            if snap is None or snap.generation != self.store.generation():
+                catalog = Catalog(self.store)
+                vectors = self.store.load_vectors(save=False)
+                snap = _Snapshot(catalog.generation, catalog,
+                                 HybridRanker(self.store, vectors, catalog))
+                self._snap = snap
+                log.debug("retrieval snapshot at generation %d", catalog.generation)
+            return snap
+
+    def _plan(self, query: str, filters: Filters | None, as_of: str | date | None) -> QueryPlan:
+        return make_plan(query, filters, as_of, self._snapshot().catalog.date_max)
+
+    # ----- search --------------------------------------------------------------------
+
+    def rank_articles(self, query: str, k: int = 10, filters: Filters | None = None, *,
+                      as_of: str | date | None = None, mode: Mode = "hybrid") -> list[str]:
+        """Article ids best first, without duplicate collapsing (for evaluation)."""
+        plan = self._plan(query, filters, as_of)
+        if plan.empty:
+            return []
+        return [g.article_id for g in self._rank(plan, k, mode)[0]]
+
+    def _rank(self, plan: QueryPlan, k: int,
+              mode: Mode = "hybrid") -> tuple[list[ArticleGroup], np.ndarray]:
+        snap = self._snapshot()
+        qvec = self.embedder.encode([plan.text])[0]
+        groups = snap.ranker.rank(plan.text, qvec, plan.filters, k, plan.as_of, mode)
+        return groups, qvec
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
+               as_of: str | date | None = None) -> list[Hit]:
+        """The ``k`` best articles for ``query``, each with its best excerpts."""
+        if not 1 <= int(k) <= MAX_K:
+            raise BadQueryError(f"k must be between 1 and {MAX_K}.")
+        plan = self._plan(query, filters, as_of)
+        if plan.empty:
+            return []
+        return self._hits(plan, k)[0]
+
+    def _hits(self, plan: QueryPlan, k: int) -> tuple[list[Hit], list[ArticleGroup], np.ndarray]:
+        groups, qvec = self._rank(plan, 3 * k)
+        if not groups:
+            return [], [], qvec
+        articles = self.store.get_articles([g.article_id for g in groups])
+        groups = [g for g in groups if g.article_id in articles]  # removed meanwhile
+        kept = collapse_duplicates(groups, lambda a: articles[a].text, k)
+        weights = term_weights(plan.text)
+        wanted = [pid for g in kept for pid, _ in _excerpt_passages(g)]
+        passages = {p.id: p for p in self.store.get_passages(wanted)}
+        hits = []
+        for g in kept:
+            art = articles[g.article_id]
+            excerpts = tuple(make_excerpt(art.text, passages[pid], weights)
+                             for pid, _ in _excerpt_passages(g) if pid in passages)
+            hits.append(Hit(article_id=art.id, title=art.title, date=art.date, source=art.source,
+                            url=art.url, score=round(g.score, 6), excerpts=excerpts,
+                            also_in=tuple(g.also_in)))
+        return hits, kept, qvec
+
+    # ----- answers -------------------------------------------------------------------
+
+    def answer(self, question: str, filters: Filters | None = None, *,
+               as_of: str | date | None = None) -> Answer:
+        """An extractive, cited answer; "what did X say" questions go to the quotes."""
+        plan = self._plan(question, filters, as_of)
+        if plan.empty:
+            return no_answer(question, plan.filters)
+        route = route_quotes(plan.text)
+        if route is not None:
+            lookup = self.quotes(route.speaker, route.about, plan.filters)
+            if lookup.quotes or lookup.candidates:
+                return quotes_answer(question, lookup, plan.filters)
+            # Nobody of that name in the quote index: ordinary search may still help.
+        hits, groups, qvec = self._hits(plan, 5)
+        best_cos = max((cos for g in groups[:ANSWER_HITS] for _, cos in g.passages[:1]),
+                       default=-1.0)
+        if not hits or best_cos < NO_ANSWER_COSINE:
+            return no_answer(question, plan.filters)
+        chosen = choose_sentences(self._candidates(plan.text, qvec, hits[:ANSWER_HITS]),
+                                  SENTENCE_MIN)
+        answer = build_answer(question, chosen, plan.filters)
+        return rephrase(answer, self.generator)
+
+    def _candidates(self, text: str, qvec: np.ndarray, hits: Sequence[Hit]) -> list[Candidate]:
+        """Every sentence of the hits' excerpts, scored by cosine and term coverage."""
+        items: list[tuple[Hit, Excerpt, tuple[int, int], str]] = []
+        for hit in hits:
+            art_text = None
+            for ex in hit.excerpts[:1]:
+                art_text = art_text or self.store.get_article(hit.article_id).text
+                for s, e in sentence_spans(art_text, ex.start, ex.end):
+                    items.append((hit, ex, (s, e), art_text[s:e]))
+        if not items:
+            return []
+        vecs = self.embedder.encode([t for *_, t in items])
+        cosines = vecs @ qvec
+        weights = term_weights(text)
+        return [Candidate(hit=h, excerpt=ex, span=span, text=t,
+                          score=0.6 * float(c) + 0.4 * lexical_score(t, weights))
+                for (h, ex, span, t), c in zip(items, cosines, strict=True)]
+
+    # ----- quotes --------------------------------------------------------------------
+
+    def quotes(self, speaker: str, about: str | None = None,
+               filters: Filters | None = None) -> QuoteLookup:
+        """``speaker``'s quotes (on ``about`` when given), newest or most on-topic first."""
+        from retrieval.quotes import lookup_quotes
+
+        f = filters or Filters()
+        lookup = lookup_quotes(self.store.conn(), speaker, about, f.date_from, f.date_to,
+                               self.embedder, article_ids=f.article_ids)
+        if f.source:
+            want = f.source.strip().lower()
+            kept = tuple(q for q in lookup.quotes
+                         if q.source and (q.source.lower() == want
+                                          or q.source.lower().startswith(want + ".")))
+            lookup = replace(lookup, quotes=kept)
+        return lookup
+
+    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+        from retrieval.quotes import list_speakers
+
+        return list_speakers(self.store.conn(), prefix, limit)
+
+    # ----- articles ------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article:
+        return self.store.get_article(article_id)
+
+    def context(self, article_id: str, start: int, end: int) -> Excerpt:
+        """The paragraph(s) holding ``text[start:end]``, that span highlighted."""
+        art = self.store.get_article(article_id)
+        if not 0 <= start < end <= len(art.text):
+            raise BadQueryError(f"Span {start}:{end} is outside article {article_id!r}.")
+        paras = paragraph_spans(art.text)
+        hit = [(i, s, e) for i, (s, e) in enumerate(paras, start=1) if s < end and e > start]
+        number, lo, hi = (hit[0][0], hit[0][1], hit[-1][2]) if hit else (0, start, end)
+        lo, hi = min(lo, start), max(hi, end)
+        passage_id = next((p.id for p in self.store.passages_for(article_id)
+                           if p.start <= start < p.end), 0)
+        return Excerpt(article_id=article_id, passage_id=passage_id, text=art.text[lo:hi],
+                       start=lo, end=hi, paragraph=number, highlights=((start, end),))
+
+    def stats(self) -> IndexStats:
+        return self.store.stats()
+
+    def ingest(self, paths: Iterable[str | Path]) -> IngestSummary:
+        """Add files to this index; searches keep working and see the result when done."""
+        from index.ingest import Indexer
+
+        with self._ingest_lock:
+            return Indexer(self.store.dir, self.embedder).add(paths)
+
+    def record_feedback(self, question: str, answer_kind: str, vote: int,
+                        user_id: str | None = None, article_ids: Sequence[str] = ()) -> None:
+        self.store.record_feedback(question, answer_kind, vote, user_id, article_ids)
+
+
+def _excerpt_passages(group: ArticleGroup) -> list[tuple[int, float]]:
+    """The best passage, and the second when nearly as good."""
+    ps = group.passages[:EXCERPTS_PER_HIT]
+    if len(ps) == 2 and ps[1][1] < 0.9 * ps[0][1]:
+        ps = ps[:1]
+    return ps

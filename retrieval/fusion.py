@@ -1,0 +1,67 @@
+"""Article-level fusion of ranking signals (pure numpy, no index access).
+
+Each signal is an array over the catalog's article rows. Dense passage cosine is
+already on a common 0..1-ish scale; BM25 scores are not comparable across
+queries, so they are divided by the query's best score. The recency prior is
+applied only when the caller says when the question is asked (``as_of``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MISSING = -1.0  # signal value for articles that were not candidates
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the weighted sum, chosen on RealTime QA dev (see eval_retrieval)."""
+
+    dense: float = 1.0
+    dense_extra: float = 0.15  # share of the 2nd and 3rd best passages' cosine
+    lexical: float = 0.3
+    title_lexical: float = 0.2
+    recency: float = 0.3
+    recency_days: float = 7.0  # e-folding age of the prior, in days before as_of
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def max_normalised(x: np.ndarray) -> np.ndarray:
+    """x / max(x) for positive maxima; non-candidates stay 0."""
+    top = float(x.max()) if x.size else 0.0
+    return np.clip(x / top, 0.0, None) if top > 0 else np.zeros_like(x)
+
+
+def recency_prior(day: np.ndarray, as_of_day: int, tau: float) -> np.ndarray:
+    """exp(-age/tau) for dated articles up to ``as_of``; 0 for undated ones."""
+    age = (as_of_day - day).astype(np.float64)
+    prior = np.exp(-np.clip(age, 0.0, None) / tau)
+    return np.where(day > 0, prior, 0.0)
+
+
+def fuse(
+    n: int,
+    dense: np.ndarray | None,
+    dense_extra: np.ndarray | None,
+    lexical: np.ndarray | None,
+    title_lexical: np.ndarray | None,
+    prior: np.ndarray | None,
+    w: Weights = DEFAULT_WEIGHTS,
+) -> np.ndarray:
+    """Weighted sum over article rows; None signals are left out (single-signal modes)."""
+    score = np.zeros(n, dtype=np.float64)
+    if dense is not None:
+        score += w.dense * np.where(dense > MISSING, dense, 0.0)
+    if dense_extra is not None:
+        score += w.dense_extra * dense_extra
+    if lexical is not None:
+        score += w.lexical * max_normalised(lexical)
+    if title_lexical is not None:
+        score += w.title_lexical * max_normalised(title_lexical)
+    if prior is not None:
+        score += w.recency * prior
+    return score

@@ -1,0 +1,62 @@
+"""A user's query turned into what the ranker needs: clean text, filters, reference day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from index.errors import BadQueryError
+from retrieval.dates import DateRange, parse_dates
+from retrieval.models import Filters
+from retrieval.query import clean_query
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    original: str  # as the user typed it (echoed in answers)
+    text: str  # cleaned, date phrase removed: what is searched
+    filters: Filters  # explicit filters, plus the question's date range if it had one
+    as_of: date | None  # explicit reference day: enables the recency prior
+    date_phrase: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when the filters cannot match anything (e.g. from > to)."""
+        f = self.filters
+        return bool(f.date_from and f.date_to and f.date_from > f.date_to) or (
+            f.article_ids is not None and not f.article_ids)
+
+
+def _to_date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError as err:
+        raise BadQueryError(f"{value!r} is not a date.", hint="Use YYYY-MM-DD.") from err
+
+
+def _merge(filters: Filters, found: DateRange) -> Filters:
+    """Explicit --from/--to win; the question's own range fills what they leave open."""
+    lo, hi = found.iso()
+    return replace(filters, date_from=filters.date_from or lo, date_to=filters.date_to or hi)
+
+
+def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
+              corpus_latest: str | None) -> QueryPlan:
+    """Clean ``query`` and read any date expression in it.
+
+    Relative dates ("last week") count back from ``as_of`` when given, else from the
+    corpus's newest article, else today.
+    """
+    filters = filters or Filters()
+    text = clean_query(query)
+    as_of_day = _to_date(as_of)
+    ref = as_of_day or _to_date(corpus_latest) or date.today()
+    found, rest = parse_dates(text, ref)
+    if found is not None:
+        filters = _merge(filters, found)
+        # Keep the original wording when the date phrase was the whole query.
+        text = rest if any(ch.isalnum() for ch in rest) else text
+    return QueryPlan(original=query, text=text, filters=filters, as_of=as_of_day,
+                     date_phrase=found.phrase if found else None)

@@ -1,0 +1,221 @@
+"""Query side of quotes: resolve a user's speaker string against stored speakers.
+
+Works on any SQLite connection holding the `articles` and `quotes` tables of
+ARCHITECTURE.md (the index, or an in-memory copy built by the evaluation).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from index.errors import BadQueryError
+from index.quotes.names import keys_compatible, speaker_key
+from retrieval.models import QuoteHit, QuoteLookup
+
+# A surname query resolves to one person when that person said this share of the
+# quotes of everyone sharing the surname ("Trump" in 2016 news); below it: ask.
+DOMINANCE = 0.9
+MAX_QUERY_CHARS = 200
+_ABOUT_MIN_SIMILARITY = 0.35
+_STOPWORDS = frozenset(
+    "a an the of to in on at for and or but is are was were be been it this that with "
+    "about what did does do say said says he she they we i you his her their from by as "
+    "has have had not no will would can could should".split()
+)
+
+
+class _Encoder(Protocol):
+    def encode(self, texts: list[str], batch_size: int = ..., progress: bool = ...) -> Any: ...
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    key: str
+    name: str  # the most frequent spelling
+    count: int
+
+
+def _connection(store_or_conn: Any) -> sqlite3.Connection:
+    if isinstance(store_or_conn, sqlite3.Connection):
+        return store_or_conn
+    for attr in ("conn", "connection", "_conn", "db"):
+        conn = getattr(store_or_conn, attr, None)
+        if isinstance(conn, sqlite3.Connection):
+            return conn
+    raise TypeError(f"not a store or sqlite3 connection: {type(store_or_conn).__name__}")
+
+
+def _speakers_like(conn: sqlite3.Connection, words: list[str]) -> list[_Speaker]:
+    """Stored speakers whose key contains one of ``words`` (a cheap pre-filter)."""
+    clauses = " OR ".join("(' ' || speaker_key || ' ') LIKE ?" for _ in words)
+    rows = conn.execute(
+        f"SELECT speaker_key, speaker, COUNT(*) FROM quotes WHERE {clauses} "
+        "GROUP BY speaker_key, speaker",
+        [f"% {w} %" for w in words],
+    ).fetchall()
+    return _group(rows)
+
+
+def _group(rows: list[tuple[str, str, int]]) -> list[_Speaker]:
+    counts: dict[str, int] = defaultdict(int)
+    best: dict[str, tuple[int, str]] = {}
+    for key, name, n in rows:
+        counts[key] += n
+        if key not in best or n > best[key][0]:
+            best[key] = (n, name)
+    return [_Speaker(k, best[k][1], c) for k, c in counts.items()]
+
+
+def resolve_speaker(
+    conn: sqlite3.Connection, query: str, dominance: float | None = DOMINANCE
+) -> tuple[list[str], list[_Speaker]]:
+    """(keys to fetch, candidates when ambiguous). Both empty: nobody matches."""
+    qkey = speaker_key(query)
+    words = qkey.split()
+    if not words:
+        raise BadQueryError("That is not a name.", hint="Try a person's name, e.g. Lavrov.")
+    stored = _speakers_like(conn, sorted({words[0], words[-1]}))
+    full = [s for s in stored if len(s.key.split()) > 1]
+    bare = [s for s in stored if len(s.key.split()) == 1]
+    if len(words) > 1:
+        matches = [s for s in full if keys_compatible(qkey, s.key)]
+        exact = [s for s in matches if s.key == qkey]
+        matches = exact or matches
+        bare = [s for s in bare if s.key in (words[0], words[-1])]
+    else:
+        word = words[0]
+        # A surname match beats a given-name match ("Paul" -> Ron Paul before Paul Ryan),
+        # except for surname-first names ("Wang" -> Wang Yi) when no surname matches.
+        matches = [s for s in full if s.key.split()[-1] == word] or [
+            s for s in full if s.key.split()[0] == word
+        ]
+        bare = [s for s in bare if s.key == word]
+    if len(matches) > 1:
+        matches.sort(key=lambda s: -s.count)
+        total = sum(s.count for s in matches)
+        if dominance is None or matches[0].count < dominance * total:
+            return [], matches
+        matches = matches[:1]
+    keys = [s.key for s in matches]
+    if matches:
+        # Bare surnames ("Lavrov") join the one full name that shares them.
+        keys += [s.key for s in bare if keys_compatible(s.key, matches[0].key)]
+    else:
+        keys = [s.key for s in bare]
+    return keys, []
+
+
+def lookup_quotes(
+    store_or_conn: Any,
+    speaker_query: str,
+    about: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    embedder: _Encoder | None = None,
+    *,
+    article_ids: tuple[str, ...] | None = None,
+    limit: int | None = None,
+    dominance: float | None = DOMINANCE,
+) -> QuoteLookup:
+    """A speaker's quotes, newest first (or most on-topic first with ``about``).
+
+    An ambiguous name ("Wang" for Wang Yi and Wang Wenbin) returns candidates and no
+    quotes; the caller asks the user to pick one.
+    """
+    query = speaker_query.strip()
+    if not query or len(query) > MAX_QUERY_CHARS:
+        raise BadQueryError("Give a speaker's name (up to 200 characters).")
+    conn = _connection(store_or_conn)
+    keys, ambiguous = resolve_speaker(conn, query, dominance)
+    if ambiguous:
+        return QuoteLookup(query, None, (), tuple(s.name for s in ambiguous))
+    if not keys:
+        return QuoteLookup(query, None, ())
+    hits = _fetch(conn, keys, date_from, date_to, article_ids)
+    if about and about.strip():
+        hits = _rank_about(hits, about, embedder)
+    if limit is not None:
+        hits = hits[:limit]
+    names = _group([(k, h.speaker, 1) for h in hits for k in [speaker_key(h.speaker)]])
+    full_names = [s for s in names if len(s.key.split()) > 1] or names
+    speaker = max(full_names, key=lambda s: s.count).name if full_names else query
+    return QuoteLookup(query, speaker, tuple(hits))
+
+
+def _fetch(
+    conn: sqlite3.Connection,
+    keys: list[str],
+    date_from: str | None,
+    date_to: str | None,
+    article_ids: tuple[str, ...] | None,
+) -> list[QuoteHit]:
+    sql = [
+        "SELECT q.article_id, q.speaker, q.text, q.start, q.end, q.cue, q.direct, q.paragraph,",
+        "a.title, a.date, a.source, a.url FROM quotes q JOIN articles a ON a.id = q.article_id",
+        f"WHERE q.speaker_key IN ({','.join('?' * len(keys))})",
+    ]
+    params: list[Any] = list(keys)
+    if date_from:
+        sql.append("AND a.date >= ?")
+        params.append(date_from)
+    if date_to:
+        sql.append("AND a.date <= ?")
+        params.append(date_to)
+    if article_ids is not None:
+        sql.append(f"AND q.article_id IN ({','.join('?' * len(article_ids))})")
+        params.extend(article_ids)
+    sql.append("ORDER BY a.date IS NULL, a.date DESC, q.article_id, q.start")
+    rows = conn.execute(" ".join(sql), params).fetchall()
+    return [
+        QuoteHit(
+            article_id=r[0], speaker=r[1], text=r[2], start=r[3], end=r[4], cue=r[5],
+            direct=bool(r[6]), paragraph=r[7], title=r[8], date=r[9], source=r[10], url=r[11],
+        )
+        for r in rows
+    ]
+
+
+def _terms(text: str) -> set[str]:
+    # Crude stemming (first 5 letters) so "sanction" meets "sanctions".
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS}
+
+
+def _rank_about(hits: list[QuoteHit], about: str, embedder: _Encoder | None) -> list[QuoteHit]:
+    """Keep quotes on the topic (shared terms, or embedding similarity), best first."""
+    topic = _terms(about)
+    lexical = [len(topic & _terms(f"{h.text} {h.title or ''}")) / max(1, len(topic)) for h in hits]
+    semantic = [0.0] * len(hits)
+    if embedder is not None and hits:
+        vectors = np.asarray(embedder.encode([about] + [h.text for h in hits]))
+        semantic = [float(v) for v in vectors[1:] @ vectors[0]]
+    scored = [
+        (lex + sem, i)
+        for i, (lex, sem) in enumerate(zip(lexical, semantic, strict=True))
+        if lex > 0 or sem >= _ABOUT_MIN_SIMILARITY
+    ]
+    scored.sort(key=lambda s: (-s[0], s[1]))  # ties keep newest-first order
+    return [hits[i] for _, i in scored]
+
+
+def list_speakers(store_or_conn: Any, prefix: str = "", limit: int = 25) -> list[str]:
+    """Speakers for autocomplete: any name word starting with ``prefix``, most quoted first."""
+    conn = _connection(store_or_conn)
+    folded = " ".join(speaker_key(prefix).split()) if prefix.strip() else ""
+    if folded:
+        rows = conn.execute(
+            "SELECT speaker_key, speaker, COUNT(*) FROM quotes "
+            "WHERE speaker_key LIKE ? OR speaker_key LIKE ? GROUP BY speaker_key, speaker",
+            (f"{folded}%", f"% {folded}%"),
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT speaker_key, speaker, COUNT(*) FROM quotes GROUP BY speaker_key, speaker"
+        ).fetchall()
+    speakers = sorted(_group(rows), key=lambda s: (-s.count, s.name))
+    return [s.name for s in speakers[: max(0, limit)]]
