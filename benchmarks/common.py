@@ -37,6 +37,7 @@ class Config:
     index_dir: Path | None = None  # a prebuilt realtimeqa index to reuse
     sections: tuple[str, ...] = ("indexing", "queries", "scale", "coldstart")
     repeats: int = 3
+    articles: int | None = None  # indexing subset size (default: 120 with --quick, else all)
     # Filled in while running: the realtimeqa index every query-side section shares.
     shared: dict[str, Any] = field(default_factory=dict)
 
@@ -135,8 +136,11 @@ def machine_info() -> dict[str, Any]:
                 break
     except OSError:
         pass
+    import faiss
+
     return {
         "cpu_model": model,
+        "faiss_compile_options": faiss.get_compile_options().strip(),
         "logical_cores": os.cpu_count(),
         "physical_cores": psutil.cpu_count(logical=False),
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),

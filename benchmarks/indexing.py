@@ -45,7 +45,11 @@ def _cli_readd(
     env["NEWSDESK_INDEX"] = str(index_dir)
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [str(exe), "index", "add", *targets], capture_output=True, text=True, env=env, timeout=600
+        [str(exe), "index", "add", "--index", str(index_dir), "--no-progress", *targets],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
@@ -64,9 +68,10 @@ def run(cfg: Config) -> Section:
     if not files:
         sec.skipped = f"no realtimeqa corpus at {cfg.corpus_dir}"
         return sec
-    subset = cfg.quick and len(files) > QUICK_ARTICLES
+    limit = cfg.articles or (QUICK_ARTICLES if cfg.quick else None)
+    subset = limit is not None and len(files) > limit
     if subset:
-        files = files[:QUICK_ARTICLES]
+        files = files[:limit]
     texts_file = SCRATCH / "indexing_texts.json"
     runs: list[dict[str, Any]] = []
     for r in range(cfg.repeats):
@@ -128,7 +133,9 @@ def run(cfg: Config) -> Section:
                 [
                     "re-add unchanged: `newsdesk index add` wall seconds (process start included)",
                     f"{cli['seconds']:.2f}" if "seconds" in cli else f"skipped: {cli['skipped']}",
-                    "",
+                    f"< {TARGET_READD_S:g} s {verdict(cli['seconds'] < TARGET_READD_S)}"
+                    if "seconds" in cli
+                    else "",
                 ],
                 ["peak RSS while indexing, MiB (model loaded)", fmt_spread(peak, 0), ""],
                 [
@@ -141,8 +148,8 @@ def run(cfg: Config) -> Section:
     )
     if subset:
         sec.notes.append(
-            f"--quick: the first {len(files)} of {len(corpus_files(cfg))} realtimeqa articles "
-            "(sorted file names); run without --quick for the whole corpus."
+            f"Subset: the first {len(files)} of {len(corpus_files(cfg))} realtimeqa articles "
+            "(sorted file names; --quick or --articles); run without them for the whole corpus."
         )
     sec.notes.append(
         "The corpus is indexed from `realtimeqa/corpus/*.txt`: `corpus.jsonl` is 16.9 MB, over "
@@ -175,4 +182,10 @@ def run(cfg: Config) -> Section:
             },
         },
     }
+    if "seconds" in cli:
+        sec.data["targets"]["readd_cli_seconds"] = {
+            "value": cli["seconds"],
+            "target": TARGET_READD_S,
+            "met": cli["seconds"] < TARGET_READD_S,
+        }
     return sec

@@ -64,7 +64,14 @@ class NewsdeskTree(app_commands.CommandTree):
 class Newsdesk(commands.Bot):
     """The bot. ``core`` does the work; cogs only read interactions and build replies."""
 
-    def __init__(self, settings: Settings, core: Core, *, cogs: Sequence[str] = COGS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        core: Core,
+        *,
+        cogs: Sequence[str] = COGS,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -74,6 +81,7 @@ class Newsdesk(commands.Bot):
             max_messages=200,
             member_cache_flags=discord.MemberCacheFlags.none(),
             chunk_guilds_at_startup=False,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.core = core

@@ -6,10 +6,11 @@ a log line or an exception message.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.config import INDEX_ENV, MAX_FILE_BYTES, default_index_dir
@@ -52,13 +53,18 @@ class Settings(BaseSettings):
     )
     # Protection of the machine.
     workers: int = Field(
-        default=4, ge=1, le=32, validation_alias=AliasChoices("NEWSDESK_WORKERS", "workers")
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+        ge=1,
+        le=32,
+        validation_alias=AliasChoices("NEWSDESK_WORKERS", "workers"),
+        description="engine threads (default: CPU cores, at most 4)",
     )
     max_concurrency: int = Field(
-        default=4,
-        ge=1,
+        default=0,
+        ge=0,
         le=64,
         validation_alias=AliasChoices("NEWSDESK_MAX_CONCURRENCY", "max_concurrency"),
+        description="engine calls running at once (0: as many as workers)",
     )
     max_waiting: int = Field(
         default=64,
@@ -119,6 +125,12 @@ class Settings(BaseSettings):
             value = value.strip().rstrip("/")
             return value or None
         return value
+
+    @model_validator(mode="after")
+    def _concurrency_defaults_to_workers(self) -> Settings:
+        if self.max_concurrency == 0:
+            self.max_concurrency = self.workers
+        return self
 
     def token(self) -> str | None:
         """The bot token in clear text, for the login call only."""

@@ -32,6 +32,17 @@ def default_model_path() -> Path:
     return Path(get_model_path())
 
 
+def _model_name(path: Path) -> str:
+    """The name recorded in an index: the directory name, except for the packaged
+    model, which keeps its real name however its path is given."""
+    try:
+        if path.resolve() == default_model_path().resolve():
+            return DEFAULT_MODEL_NAME
+    except ModelLoadError:
+        pass
+    return path.resolve().name
+
+
 class Embedder:
     """Encodes texts to L2-normalised float32 vectors. Safe to share between threads."""
 
@@ -44,7 +55,7 @@ class Embedder:
             path, self.name = default_model_path(), DEFAULT_MODEL_NAME
         else:
             path = Path(model_path).expanduser()
-            self.name = path.resolve().name
+            self.name = _model_name(path)
             if not path.is_dir():
                 raise ModelLoadError(
                     f"Model directory {path} does not exist.",

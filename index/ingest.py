@@ -15,7 +15,7 @@ import importlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,7 +24,7 @@ import numpy as np
 
 from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
-from index.readers import collect_files, read_file
+from index.readers import SourceFile, collect_files, read_file
 from index.store import IndexStore, StoredArticle
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class _Run:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quote_failures: int = 0
+    bad_quotes: int = 0
 
 
 class Indexer:
@@ -108,77 +109,49 @@ class Indexer:
     def add(self, paths: Iterable[str | Path]) -> IngestSummary:
         """Index files and folders; bad input is reported in the summary, never raised."""
         started = time.monotonic()
-        embedder = self.embedder
+        _ = self.embedder  # load the model (seconds) before taking any lock
         store = IndexStore.open(self.index_dir, create=True)
         store.before_commit = lambda: _checkpoint("before_commit")
         try:
-            store.check_model(embedder.name, embedder.dim, record=True)
-            run = _Run()
-            sources, bad_paths = collect_files(paths)
-            run.skipped += bad_paths
-            known = store.content_hashes()
-            vectors = store.load_vectors(save=False)
-            saved_generation = self._disk_generation()
-            last_save = time.monotonic()
-            seen: dict[str, str] = {}  # article id -> where it was read in this run
-            batch: list[StoredArticle] = []
-            batch_new = 0
-            extract = self._quote_extractor(run) if self.quotes else None
-            bar = self._bar(sources)
-
-            def flush() -> None:
-                nonlocal batch, batch_new, last_save, saved_generation
-                if not batch:
-                    return
-                generation = self._write_batch(store, vectors, batch, run)
-                bar.update(len(batch))
-                batch, batch_new = [], 0
-                if time.monotonic() - last_save > CHECKPOINT_SECONDS:
-                    self._save(store, vectors, generation)
-                    saved_generation, last_save = generation, time.monotonic()
-
-            for source in sources:
-                result = read_file(source)
-                run.skipped += result.skipped
-                bar.update(len(result.skipped))
-                run.warnings += result.warnings
-                _checkpoint("read")
-                for where, article in result.articles:
-                    if article.id in seen:
-                        first = seen[article.id]
-                        run.skipped.append(
-                            Skipped(where, f"duplicate id {article.id!r} (first read from {first})")
-                        )
-                        bar.update(1)
-                        continue
-                    seen[article.id] = where
-                    digest = content_hash(article)
-                    old = known.get(article.id)
-                    if old == digest:
-                        run.unchanged += 1
-                        bar.update(1)
-                        continue
-                    if old is None:
-                        run.added += 1
-                    else:
-                        run.updated += 1
-                    item = self._prepare(article, digest, extract, run)
-                    batch.append(item)
-                    batch_new += len(item.passages)
-                    if batch_new >= BATCH_PASSAGES or len(batch) >= BATCH_ARTICLES:
-                        flush()
-            flush()
-            bar.close()
-            generation = store.generation()
-            if run.added or run.updated:
-                store.prune_embeddings()
-            if generation != saved_generation:
-                self._save(store, vectors, generation)
-            _checkpoint("end")
-            if run.quote_failures:
-                run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
+            with store.ingest_lock():
+                return self._add(store, paths, started)
         finally:
             store.close()
+
+    def _add(self, store: IndexStore, paths: Iterable[str | Path], started: float) -> IngestSummary:
+        embedder = self.embedder
+        store.check_model(embedder.name, embedder.dim, record=True)
+        run = _Run()
+        sources, bad_paths = collect_files(paths)
+        run.skipped += bad_paths
+        vectors = store.load_vectors(save=False)
+        saved_generation, last_save = self._disk_generation(), time.monotonic()
+        bar = self._bar(sources)
+        batch: list[StoredArticle] = []
+        for item in self._changed(sources, store.content_hashes(), run, bar):
+            batch.append(item)
+            if sum(len(b.passages) for b in batch) < BATCH_PASSAGES and len(batch) < BATCH_ARTICLES:
+                continue
+            generation = self._write_batch(store, vectors, batch, run)
+            bar.update(len(batch))
+            batch = []
+            if time.monotonic() - last_save > CHECKPOINT_SECONDS:
+                self._save(store, vectors, generation)
+                saved_generation, last_save = generation, time.monotonic()
+        if batch:
+            self._write_batch(store, vectors, batch, run)
+            bar.update(len(batch))
+        bar.close()
+        if run.added or run.updated:
+            store.prune_embeddings()
+        generation = store.generation()
+        if generation != saved_generation:  # also repairs a stale file left by a crash
+            self._save(store, vectors, generation)
+        _checkpoint("end")
+        if run.quote_failures:
+            run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
+        if run.bad_quotes:
+            run.warnings.append(f"{run.bad_quotes} quote(s) with wrong offsets were dropped")
         return IngestSummary(
             added=run.added,
             updated=run.updated,
@@ -189,12 +162,39 @@ class Indexer:
             seconds=time.monotonic() - started,
         )
 
+    def _changed(
+        self, sources: Sequence[SourceFile], known: dict[str, str], run: _Run, bar: Any
+    ) -> Iterator[StoredArticle]:
+        """New and changed articles, prepared for storage; tallies everything else."""
+        extract = self._quote_extractor(run) if self.quotes else None
+        seen: dict[str, str] = {}  # article id -> where this run first read it
+        for source in sources:
+            result = read_file(source)
+            run.skipped += result.skipped
+            run.warnings += result.warnings
+            bar.update(len(result.skipped))
+            _checkpoint("read")
+            for where, article in result.articles:
+                if article.id in seen:
+                    reason = f"duplicate id {article.id!r} (first read from {seen[article.id]})"
+                    run.skipped.append(Skipped(where, reason))
+                    bar.update(1)
+                    continue
+                seen[article.id] = where
+                digest = content_hash(article)
+                old = known.get(article.id)
+                if old == digest:
+                    run.unchanged += 1
+                    bar.update(1)
+                    continue
+                if old is None:
+                    run.added += 1
+                else:
+                    run.updated += 1
+                yield self._prepare(article, digest, extract)
+
     def _prepare(
-        self,
-        article: Article,
-        digest: str,
-        extract: Callable[[Article], list[Quote]] | None,
-        run: _Run,
+        self, article: Article, digest: str, extract: Callable[[Article], list[Quote]] | None
     ) -> StoredArticle:
         spans = split_passages(article)
         passages = [
@@ -265,7 +265,7 @@ class Indexer:
             good = []
             for q in found:
                 if article.text[q.start : q.end] != q.text:
-                    log.debug("dropping a quote with wrong offsets in %s", article.id)
+                    run.bad_quotes += 1  # never store what is not verbatim
                     continue
                 if not q.speaker_key and speaker_key is not None:
                     q = _with_key(q, speaker_key(q.speaker))
@@ -300,12 +300,13 @@ class Indexer:
         wanted = list(dict.fromkeys(ids))
         store = IndexStore.open(self.index_dir)
         try:
-            vectors = store.load_vectors(save=False)
-            deleted, passage_ids, generation = store.delete_articles(wanted)
-            if deleted:
-                vectors.remove(passage_ids)
-                store.prune_embeddings()
-                self._save(store, vectors, generation)
+            with store.ingest_lock():
+                vectors = store.load_vectors(save=False)
+                deleted, passage_ids, _ = store.delete_articles(wanted)
+                if deleted:
+                    vectors.remove(passage_ids)
+                    store.prune_embeddings()
+                    self._save(store, vectors, store.generation())
         finally:
             store.close()
         missing = [i for i in wanted if i not in set(deleted)]

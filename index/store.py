@@ -576,18 +576,36 @@ class IndexStore:
     def save_vectors(self, vi: VectorIndex, generation: int) -> None:
         """Write the FAISS files for ``generation`` (atomic; serialised across processes)."""
         with self.vectors_lock():
+            # Temp files of a writer killed mid-save (nobody else writes under the lock).
+            for stale in self.dir.glob(".vectors.*.tmp"):
+                stale.unlink(missing_ok=True)
             vi.save(self.dir, generation)
 
-    @contextlib.contextmanager
-    def vectors_lock(self) -> Iterator[None]:
+    def vectors_lock(self) -> contextlib.AbstractContextManager[None]:
         """Cross-process lock around writing the FAISS files (a writer and a reader
         rebuilding at the same moment must not interleave their two files)."""
-        with open(self.dir / "vectors.lock", "a+b") as f:
+        return _file_lock(self.dir / "vectors.lock")
+
+    def ingest_lock(self) -> contextlib.AbstractContextManager[None]:
+        """One indexing run (add/remove) per index at a time, across processes: a run
+        mirrors its own commits in its in-memory FAISS index, so two interleaved runs
+        would each save a vector file missing the other's passages."""
+        return _file_lock(self.dir / "ingest.lock", waiting="another indexing run")
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path, waiting: str | None = None) -> Iterator[None]:
+    with open(path, "a+b") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                log.warning("waiting for %s on %s to finish", waiting, path.parent)
             fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 def _quote(row: Sequence[object]) -> Quote:

@@ -43,6 +43,14 @@ SENTENCE_MIN = 0.25  # answer sentences need this blended score
 
 
 @dataclass(frozen=True)
+class _Results:
+    hits: list[Hit]
+    groups: list[ArticleGroup]  # the hits' ranking groups (passage cosines)
+    qvec: np.ndarray
+    articles: dict[str, Article]
+
+
+@dataclass(frozen=True)
 class _Snapshot:
     generation: int
     catalog: Catalog
@@ -118,12 +126,12 @@ class Engine:
         plan = self._plan(query, filters, as_of)
         if plan.empty:
             return []
-        return self._hits(plan, k)[0]
+        return self._hits(plan, k).hits
 
-    def _hits(self, plan: QueryPlan, k: int) -> tuple[list[Hit], list[ArticleGroup], np.ndarray]:
+    def _hits(self, plan: QueryPlan, k: int) -> _Results:
         groups, qvec = self._rank(plan, 3 * k)
         if not groups:
-            return [], [], qvec
+            return _Results([], [], qvec, {})
         articles = self.store.get_articles([g.article_id for g in groups])
         groups = [g for g in groups if g.article_id in articles]  # removed meanwhile
         kept = collapse_duplicates(groups, lambda a: articles[a].text, k)
@@ -138,7 +146,7 @@ class Engine:
             hits.append(Hit(article_id=art.id, title=art.title, date=art.date, source=art.source,
                             url=art.url, score=round(g.score, 6), excerpts=excerpts,
                             also_in=tuple(g.also_in)))
-        return hits, kept, qvec
+        return _Results(hits, kept, qvec, articles)
 
     # ----- answers -------------------------------------------------------------------
 
@@ -154,23 +162,23 @@ class Engine:
             if lookup.quotes or lookup.candidates:
                 return quotes_answer(question, lookup, plan.filters)
             # Nobody of that name in the quote index: ordinary search may still help.
-        hits, groups, qvec = self._hits(plan, 5)
-        best_cos = max((cos for g in groups[:ANSWER_HITS] for _, cos in g.passages[:1]),
+        res = self._hits(plan, 5)
+        best_cos = max((cos for g in res.groups[:ANSWER_HITS] for _, cos in g.passages[:1]),
                        default=-1.0)
-        if not hits or best_cos < NO_ANSWER_COSINE:
+        if not res.hits or best_cos < NO_ANSWER_COSINE:
             return no_answer(question, plan.filters)
-        chosen = choose_sentences(self._candidates(plan.text, qvec, hits[:ANSWER_HITS]),
-                                  SENTENCE_MIN)
+        candidates = self._candidates(plan.text, res.qvec, res.hits[:ANSWER_HITS], res.articles)
+        chosen = choose_sentences(candidates, SENTENCE_MIN)
         answer = build_answer(question, chosen, plan.filters)
         return rephrase(answer, self.generator)
 
-    def _candidates(self, text: str, qvec: np.ndarray, hits: Sequence[Hit]) -> list[Candidate]:
-        """Every sentence of the hits' excerpts, scored by cosine and term coverage."""
+    def _candidates(self, text: str, qvec: np.ndarray, hits: Sequence[Hit],
+                    articles: dict[str, Article]) -> list[Candidate]:
+        """Every sentence of the hits' best excerpts, scored by cosine and term coverage."""
         items: list[tuple[Hit, Excerpt, tuple[int, int], str]] = []
         for hit in hits:
-            art_text = None
+            art_text = articles[hit.article_id].text
             for ex in hit.excerpts[:1]:
-                art_text = art_text or self.store.get_article(hit.article_id).text
                 for s, e in sentence_spans(art_text, ex.start, ex.end):
                     items.append((hit, ex, (s, e), art_text[s:e]))
         if not items:

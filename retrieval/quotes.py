@@ -44,10 +44,11 @@ class _Speaker:
 def _connection(store_or_conn: Any) -> sqlite3.Connection:
     if isinstance(store_or_conn, sqlite3.Connection):
         return store_or_conn
-    for attr in ("conn", "connection", "_conn", "db"):
-        conn = getattr(store_or_conn, attr, None)
-        if isinstance(conn, sqlite3.Connection):
-            return conn
+    conn = getattr(store_or_conn, "conn", None)  # IndexStore.conn(): this thread's connection
+    if callable(conn):
+        conn = conn()
+    if isinstance(conn, sqlite3.Connection):
+        return conn
     raise TypeError(f"not a store or sqlite3 connection: {type(store_or_conn).__name__}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,36 +37,52 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", metavar="DATE", help="only articles on/after DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on/before DATE")
     p.add_argument("--source", help="only articles from this source (e.g. cnn.com)")
-    p.add_argument("--as-of", metavar="DATE",
-                   help="resolve 'last week', 'yesterday'... against DATE (default: newest article)")
-    p.add_argument("--index", type=Path, metavar="DIR", help="index directory (default: $NEWSDESK_INDEX)")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="resolve 'last week', 'yesterday'... against DATE (default: newest article)",
+    )
+    p.add_argument(
+        "--index", type=Path, metavar="DIR", help="index directory (default: $NEWSDESK_INDEX)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
 def register(subparsers: Any) -> None:
-    search = subparsers.add_parser("search", help="ranked excerpts for a query",
-                                   description="Search the archive; '-' reads queries from stdin.")
+    search = subparsers.add_parser(
+        "search",
+        help="ranked excerpts for a query",
+        description="Search the archive; '-' reads queries from stdin.",
+    )
     search.add_argument("query", metavar="QUERY", help="the query, or - for one per line on stdin")
     search.add_argument("-k", type=_positive_k, default=5, help="results to show (default 5)")
     _common(search)
     search.set_defaults(func=run_search)
 
-    ask = subparsers.add_parser("ask", help="an answer with cited verbatim excerpts",
-                                description="Answer a question; '-' reads questions from stdin.")
-    ask.add_argument("question", metavar="QUESTION", help="the question, or - for one per line on stdin")
+    ask = subparsers.add_parser(
+        "ask",
+        help="an answer with cited verbatim excerpts",
+        description="Answer a question; '-' reads questions from stdin.",
+    )
+    ask.add_argument(
+        "question", metavar="QUESTION", help="the question, or - for one per line on stdin"
+    )
     _common(ask)
     ask.set_defaults(func=run_ask)
 
 
 def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(date_from=parse_iso(args.date_from, "--from"),
-                   date_to=parse_iso(args.date_to, "--to"),
-                   source=(args.source or "").strip() or None)
+    return Filters(
+        date_from=parse_iso(args.date_from, "--from"),
+        date_to=parse_iso(args.date_to, "--to"),
+        source=(args.source or "").strip() or None,
+    )
 
 
 def _open_engine(args: argparse.Namespace) -> Any:
     from retrieval.engine import Engine  # imported late: it pulls in torch
 
+    logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatters at INFO
     return Engine.open(args.index)
 
 

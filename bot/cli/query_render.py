@@ -46,11 +46,16 @@ def hits_text(query: str, hits: Sequence[Hit], style: Style) -> str:
         return f"No results for {query!r}."
     lines: list[str] = []
     for rank, hit in enumerate(hits, start=1):
-        lines.append(f"{style(str(rank) + '.', YELLOW)} {_meta(hit.title, hit.date, hit.source, style)}")
+        lines.append(
+            f"{style(str(rank) + '.', YELLOW)} {_meta(hit.title, hit.date, hit.source, style)}"
+        )
         lines.append(style(f"   {hit.article_id}  score {hit.score:.3f}", DIM))
         if hit.also_in:
-            lines.append(style(f"   also in {len(hit.also_in)} other source(s): "
-                               f"{', '.join(hit.also_in)}", DIM))
+            lines.append(
+                style(
+                    f"   also in {len(hit.also_in)} other source(s): {', '.join(hit.also_in)}", DIM
+                )
+            )
         for ex in hit.excerpts:
             body = _marked(ex.text, ex.start, ex.highlights, style)
             lines.append(f"   ¶{ex.paragraph} [{ex.start}:{ex.end}] {body}")
@@ -78,21 +83,23 @@ def hits_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
     out = []
     for hit in hits:
         ex = hit.excerpts[0] if hit.excerpts else None
-        out.append({
-            "article_id": hit.article_id,
-            "passage_id": ex.passage_id if ex else None,
-            "score": round(hit.score, 6),
-            "text": ex.text if ex else "",
-            "start": ex.start if ex else None,
-            "end": ex.end if ex else None,
-            "paragraph": ex.paragraph if ex else None,
-            "highlights": [list(h) for h in ex.highlights] if ex else [],
-            "title": hit.title,
-            "date": hit.date,
-            "source": hit.source,
-            "url": hit.url,
-            "also_in": list(hit.also_in),
-        })
+        out.append(
+            {
+                "article_id": hit.article_id,
+                "passage_id": ex.passage_id if ex else None,
+                "score": round(hit.score, 6),
+                "text": ex.text if ex else "",
+                "start": ex.start if ex else None,
+                "end": ex.end if ex else None,
+                "paragraph": ex.paragraph if ex else None,
+                "highlights": [list(h) for h in ex.highlights] if ex else [],
+                "title": hit.title,
+                "date": hit.date,
+                "source": hit.source,
+                "url": hit.url,
+                "also_in": list(hit.also_in),
+            }
+        )
     return {"query": query, "hits": out}
 
 
@@ -103,12 +110,26 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "kind": answer.kind,
         "speaker": answer.speaker,
         "candidates": list(answer.candidates),
-        "citations": [{
-            "marker": c.marker, "article_id": c.article_id, "passage_id": c.passage_id,
-            "text": c.text, "start": c.start, "end": c.end, "paragraph": c.paragraph,
-            "highlights": [list(h) for h in c.highlights],
-            "title": c.title, "date": c.date, "source": c.source, "url": c.url,
-        } for c in answer.citations],
-        "filters": {"date_from": answer.filters.date_from, "date_to": answer.filters.date_to,
-                    "source": answer.filters.source},
+        "citations": [
+            {
+                "marker": c.marker,
+                "article_id": c.article_id,
+                "passage_id": c.passage_id,
+                "text": c.text,
+                "start": c.start,
+                "end": c.end,
+                "paragraph": c.paragraph,
+                "highlights": [list(h) for h in c.highlights],
+                "title": c.title,
+                "date": c.date,
+                "source": c.source,
+                "url": c.url,
+            }
+            for c in answer.citations
+        ],
+        "filters": {
+            "date_from": answer.filters.date_from,
+            "date_to": answer.filters.date_to,
+            "source": answer.filters.source,
+        },
     }

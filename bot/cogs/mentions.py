@@ -47,7 +47,14 @@ class Mentions(commands.Cog):
         me = self.bot.user
         if me is None or message.author.bot or message.webhook_id is not None:
             return None
-        mentioned = any(u.id == me.id for u in message.mentions) or f"<@{me.id}>" in message.content
+        own_roles = [
+            r.id for r in message.role_mentions if r.tags is not None and r.tags.bot_id == me.id
+        ]
+        mentioned = (
+            any(u.id == me.id for u in message.mentions)
+            or f"<@{me.id}>" in message.content
+            or bool(own_roles)  # "@Newsdesk" autocompleted to the bot's managed role
+        )
         is_dm = message.guild is None
         in_thread = self._is_our_thread(message.channel)
         if not (mentioned or is_dm or in_thread):
@@ -60,7 +67,10 @@ class Mentions(commands.Cog):
             and self._root_channel_id(message.channel) not in allowed
         ):
             return None
-        return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        text = re.sub(rf"<@!?{me.id}>", " ", message.content)
+        for role_id in own_roles:
+            text = text.replace(f"<@&{role_id}>", " ")
+        return text.strip()
 
     # -- the handler -------------------------------------------------------------
 

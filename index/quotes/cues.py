@@ -9,11 +9,19 @@ acknowledge admit suggest stress emphasize emphasise maintain contend assert con
 complain predict recall reply respond answer confirm deny observe remark comment boast
 joke quip retort shout yell exclaim promise vow pledge urge charge allege caution
 continue concur agree disagree counter lament scoff marvel muse recount testify report
-reiterate repeat post reveal estimate posit conclude assure
+reiterate repeat post reveal estimate posit conclude assure bark snap interject
+interrupt cry whisper mutter plead demand wonder proclaim opine gush sneer taunt tease
+chide scold thunder fume inform
 """
 
 # Verbs that only ever introduce a direct quote, never a reported clause.
-DIRECT_ONLY = frozenset({"continue", "repeat", "post", "joke", "quip", "shout", "yell", "exclaim"})
+DIRECT_ONLY = frozenset(
+    """
+    continue repeat post joke quip shout yell exclaim bark snap interject interrupt cry
+    whisper mutter plead demand wonder proclaim opine gush sneer taunt tease chide scold
+    thunder fume
+    """.split()
+)
 
 # Verbs whose reported clause is a plain "that"-clause often enough to trust.
 INDIRECT_OK = frozenset(
@@ -107,6 +115,17 @@ HEARERS = frozenset(
     congress me us him her them audience crowd
     """.split()
 )
+
+
+# Forms dropped above as mostly nouns, but reliable right after a quote ('..." he notes').
+LOOSE_FORMS = frozenset(
+    "notes states reports posts comments answers counters charges note state report".split()
+)
+BACK_FORMS = frozenset({"shot", "shoots", "fired", "fires", "hit", "hits", "wrote", "pushed"})
+# "issued a statement: ..." — the verb is a cue only with one of these nouns after it.
+STATEMENT_VERBS = frozenset({"issued", "released", "issues", "releases", "posted", "sent"})
+STATEMENT_NOUNS = frozenset({"statement", "message", "tweet", "post", "letter", "memo"})
+POINT_FORMS = frozenset({"points", "pointed", "point", "pointing"})
 
 
 def cue_lemma(word: str) -> str | None:

@@ -25,11 +25,16 @@ from index.quotes.resolve import (
 )
 from index.quotes.text import MARKS, Locator, QuotedSpan, Token, quoted_spans, tokenize
 
+_INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many"})
+_PREPOSITIONS = frozenset(
+    "in at of from for with on by to about into over under near inside outside".split()
+)
 _STOP_AFTER = frozenset(
     "in on at during of for to with after before while when as who which that and but "
     "about from into by".split()
 )
 _SENT_PUNCT = frozenset(".!?;")
+_CLAUSE_OPENERS = frozenset({"he", "she", "that", "it", "they", "we", "i"})
 _MIN_CLAUSE_WORDS = 4
 _MAX_GAP = 25
 
@@ -71,11 +76,25 @@ class _Article:
     def subject_before(self, c: int) -> Mention | None:
         """The subject written before the cue at token c ("Lavrov (also) said")."""
         toks = self.tokens
+        if c > 0 and toks[c - 1].lower in ("was", "were", "been", "being", "is", "be"):
+            # passive: "Sanders was asked by host Bill Maher" -> the agent speaks
+            if c + 1 < len(toks) and toks[c + 1].lower == "by":
+                found = self._np_after(c + 1)
+                return found[0] if found else None
+            return None
         j = c - 1
         for _ in range(3):
             if j >= 0 and toks[j].lower in C.AUX_ADVERBS:
                 j -= 1
         if j < 0 or self.in_quote[j]:
+            return None
+        # "Gov. John Kasich (R-OH), said" / "Sen. Jason Holsman (D) said"
+        close = j - 1 if toks[j].text == "," and j > 0 and toks[j - 1].text == ")" else j
+        if toks[close].text == ")":
+            for p in range(close - 1, max(-1, close - 8), -1):
+                if toks[p].text == "(":
+                    named = self.resolver.by_end.get(p)
+                    return named if named is not None and not named.possessive else None
             return None
         t = toks[j]
         if t.lower in N.PRONOUNS:
@@ -84,7 +103,7 @@ class _Article:
             return self._appositive_subject(j)
         named = self.resolver.by_end.get(j + 1)
         if named is not None and not named.possessive:
-            return named
+            return None if self._after_preposition(named) else named
         return self._role_before(j)
 
     def _appositive_subject(self, comma: int) -> Mention | None:
@@ -92,6 +111,8 @@ class _Article:
         toks = self.tokens
         for p in range(comma - 1, max(-1, comma - 14), -1):
             t = toks[p]
+            if t.text == "." and toks[p + 1].text == ",":
+                continue  # "R-Wis.," inside the appositive
             if t.text in _SENT_PUNCT or t.text in MARKS or self.in_quote[p]:
                 return None
             if t.text == ",":
@@ -130,6 +151,10 @@ class _Article:
         toks = self.tokens
         if toks[c].lower != "to" and C.cue_lemma(toks[c].text) not in C.INVERTIBLE:
             return None
+        return self._np_after(c)
+
+    def _np_after(self, c: int) -> tuple[Mention, int] | None:
+        toks = self.tokens
         k, end = c + 1, min(len(toks), c + 10)
         found: list[Mention] = []
         role_head = -1
@@ -154,6 +179,10 @@ class _Article:
                 if t.lower in C.CUE_FORMS:
                     break
             k += 1
+        if toks[first].lower in _INDEFINITE:
+            return None  # "said a prominent RNC member": nobody named
+        # A name followed by a lowercase noun only modifies it ("Clinton campaign").
+        found = [m for m in found if not self._is_modifier(m)]
         if found:
             full = [m for m in found if len(m.words) > 1 and not m.possessive]
             pick = full[-1] if full else found[-1]
@@ -162,24 +191,60 @@ class _Article:
             return role_mention(self.text, toks, first, role_head + 1, toks[role_head].lower), role_head + 1
         return None
 
+    def _is_modifier(self, m: Mention) -> bool:
+        k = m.tok_end
+        return (
+            k < len(self.tokens)
+            and self.tokens[k].is_word
+            and self.tokens[k].text.islower()
+            and self.tokens[k].lower not in _STOP_AFTER
+            and C.cue_lemma(self.tokens[k].text) is None
+            and self.tokens[k].lower not in C.AUX_ADVERBS
+        )
+
+    def _after_preposition(self, m: Mention) -> bool:
+        """'People in Fort Pierce said': a name inside a prepositional phrase."""
+        k = m.tok_start - 1
+        if k >= 0 and self.tokens[k].lower == "the":
+            k -= 1
+        return k >= 0 and self.tokens[k].lower in _PREPOSITIONS
+
     def cue_text(self, c: int) -> str:
         toks = self.tokens
         word = toks[c].text
+        if word == ":":
+            return "said"
         if toks[c].lower == "according":
             return "according to"
         if c + 1 < len(toks) and C.cue_lemma(word) in ("tell", "ask") and toks[c + 1].lower in C.HEARERS:
             return f"{word} {toks[c + 1].text}"
         return word
 
-    def is_cue(self, k: int) -> bool:
+    def is_cue(self, k: int, loose: bool = False) -> bool:
+        """A speech cue at token k; ``loose`` also accepts forms that are usually
+        nouns ("notes", "points out"), safe right after a quote."""
         toks = self.tokens
         if self.in_quote[k] or not toks[k].is_word:
             return False
-        if toks[k].lower == "according":
-            return k + 1 < len(toks) and toks[k + 1].lower == "to"
-        return C.cue_lemma(toks[k].text) is not None and not toks[k].is_cap or (
-            toks[k].lower in ("said", "says") and k > 0 and toks[k - 1].text in MARKS
-        )
+        word = toks[k].lower
+        nxt = toks[k + 1].lower if k + 1 < len(toks) else ""
+        if word == "according":
+            return nxt == "to"
+        if toks[k].is_cap and not (k > 0 and toks[k - 1].text in MARKS):
+            # only "Said Dorothy Poynter, ...": an inverted cue opening a sentence
+            if C.cue_lemma(word) not in C.INVERTIBLE or not self._starts_sentence(k):
+                return False
+        if word in C.POINT_FORMS and nxt == "out":
+            return True
+        if word in C.STATEMENT_VERBS and any(
+            t.lower in C.STATEMENT_NOUNS for t in toks[k + 1 : k + 4]
+        ):
+            return True  # "issued a statement", "released a statement saying"
+        if loose and word in C.LOOSE_FORMS:
+            return True
+        if word in C.BACK_FORMS and nxt == "back":
+            return True  # "shot back", "fired back"
+        return C.cue_lemma(word) is not None
 
     # -- direct quotes -------------------------------------------------------------
 
@@ -195,19 +260,52 @@ class _Article:
             k += 1
         if k >= len(toks) or self.para_of_tok(k) != para:
             return None
-        if self.is_cue(k):
+        if self.is_cue(k, loose=True):
             after = self.subject_after(k + 1 if toks[k].lower == "according" else k)
             return (after[0], k) if after else None
-        for c in range(k + 1, min(len(toks), k + 14)):
+        by_start = self.resolver.by_start
+        first = by_start.get(k + 1) if toks[k].lower == "the" else by_start.get(k)
+        for c in range(k, min(len(toks), k + 22)):
             t = toks[c]
             if t.text in _SENT_PUNCT and not self._inside_name(c) or t.text in MARKS:
                 return None
-            if self.is_cue(c):
+            if c > k and self.is_cue(c, loose=True):
+                if not self._short_tail(c):
+                    return None  # '." He said he had ...': a new sentence with its own clause
                 subject = self.subject_before(c)
-                if subject is not None and subject.tok_start == k:
+                if subject is not None and self._leads(k, subject):
                     return subject, c
+                # '"...," Harry Bond, 30, of Raleigh, N.C., who ..., said'
+                if first is not None and not first.possessive and toks[first.tok_end].text == ",":
+                    return first, c
                 return None
         return None
+
+    def _short_tail(self, c: int) -> bool:
+        """After a post-quote cue only a few adverbial words may follow
+        ('Trump said late last week.'), not a reported clause."""
+        toks = self.tokens
+        k = c + 1
+        if k < len(toks) and toks[k].lower in C.HEARERS | {"back", "out", "on"}:
+            k += 1
+        return not (k < len(toks) and toks[k].lower in _CLAUSE_OPENERS)
+
+    def _starts_sentence(self, k: int) -> bool:
+        ss, _ = self.loc.sentences[self.loc.sentence(self.tokens[k].start)]
+        return self.tokens[k].start == ss
+
+    def _opens_sentence(self, m: Mention) -> bool:
+        ss, _ = self.loc.sentences[self.loc.sentence(m.start)]
+        return all(not t.is_word for t in self.tokens[self.tok_at(ss) : m.tok_start])
+
+    def _leads(self, k: int, subject: Mention) -> bool:
+        """Does the subject open the attribution at token k, perhaps after a short
+        descriptor ('the New York Times', 'Concord resident Whit Symms')?"""
+        if subject.tok_start < k or subject.tok_start - k > 6:
+            return False
+        return all(
+            t.is_word or t.text in ".'’" for t in self.tokens[k : subject.tok_start]
+        )
 
     def _inside_name(self, k: int) -> bool:
         return any(m.tok_start <= k < m.tok_end for m in self.names if m.tok_end >= k)
@@ -220,6 +318,10 @@ class _Article:
         toks = self.tokens
         k = self.tok_at(span.open)
         lo = max(self.tok_at(region_start), k - 30)
+        if k >= 2 and toks[k - 1].text == ":":
+            named = self.resolver.by_end.get(k - 1)
+            if named is not None and not named.possessive and self._opens_sentence(named):
+                return named, k - 1, None  # 'Clinton: "Our goal is ..."' 
         for c in range(k - 1, lo - 1, -1):
             if toks[c].text in MARKS:
                 return None
@@ -245,19 +347,47 @@ class _Article:
             words = [t.lower for t in gap if t.is_word]
             if len(gap) > _MAX_GAP:
                 return None
+            if any(
+                t.text in _SENT_PUNCT and not self._inside_name(after_cue + i)
+                for i, t in enumerate(gap)
+            ):
+                return None  # the cue belongs to an earlier sentence
             if not words or words == ["that"] or (gap and gap[-1].text in ":,—"):
                 return subject, c, None
+            lemma = C.cue_lemma(toks[c].text)
+            if lemma in C.DIRECT_ONLY or toks[c].lower in C.STATEMENT_VERBS or (
+                words[-1] in ("reading", "saying", "stating")
+            ):
+                return subject, c, None  # 'posted a message on Twitter reading "..."' 
+            if _is_title(self.text[span.start : span.end]):
+                return None  # 'said on ABC's "Good Morning America"': a title, not words
             clause = self.clause_start(c, after_cue, k)
             return subject, c, self.tokens[clause].start
         return None
 
     def _participle_subject(self, c: int) -> Mention | None:
-        """', saying ...': the subject of the sentence's main clause."""
+        """', saying ...' / '... and said': the subject of the sentence's main clause."""
         toks = self.tokens
-        if not toks[c].lower.endswith("ing") or c == 0 or toks[c - 1].text != ",":
+        if c == 0:
+            return None
+        participle = toks[c].lower.endswith("ing") and toks[c - 1].text == ","
+        if not participle and toks[c - 1].lower not in ("and", "but"):
             return None
         ss, _ = self.loc.sentences[self.loc.sentence(toks[c].start)]
-        people = [m for m in self.names if ss <= m.start < toks[c].start and not m.possessive]
+        people = [
+            m
+            for m in self.names
+            if ss <= m.start < toks[c].start
+            and not m.possessive
+            and not self._after_preposition(m)
+            and not m.name.isupper()  # a dateline ("WASHINGTON —")
+        ]
+        people.sort(key=lambda m: not m.is_person)
+        if not people:
+            # "He called on her to resign and said": a pronoun opening the sentence
+            k = self.tok_at(ss)
+            if toks[k].lower in N.PRONOUNS:
+                return pronoun_mention(toks, k)
         return people[0] if people else None
 
     def clause_start(self, c: int, after_cue: int, limit: int) -> int:
@@ -308,7 +438,7 @@ def extract_quotes(article: Article) -> list[Quote]:
                 direct=cand.direct,
                 mention=cand.subject.surface,
                 speaker_key=N.speaker_key(speaker.name),
-                paragraph=doc.loc.paragraph(cand.start) + 1,
+                paragraph=doc.loc.paragraph_number(cand.start),
             )
         )
     return quotes
@@ -340,7 +470,11 @@ def _direct(doc: _Article) -> tuple[list[_Candidate], set[int], list[QuotedSpan]
         if pre is not None:
             subject, c, clause = pre
             used.add(c)
-            if clause is None:
+            tail = _clause_tail(doc, span)
+            if clause is None and tail is not None:
+                # 'says "the wind is at our backs" despite his loss': the clause goes on
+                found.append(_Candidate(subject, doc.cue_text(c), span.open, tail, False))
+            elif clause is None:
                 found.append(_Candidate(subject, doc.cue_text(c), span.start, span.end, True))
             else:
                 end = span.close + 1 if span.close is not None else span.end
@@ -349,6 +483,24 @@ def _direct(doc: _Article) -> tuple[list[_Candidate], set[int], list[QuotedSpan]
         if _word_count(doc, span.start, span.end) >= 3:
             unattributed.append(span)
     return found, used, unattributed
+
+
+def _is_title(text: str) -> bool:
+    words = [w for w in text.split() if w[0].isalpha()]
+    return len(words) <= 6 and all(w[0].isupper() or len(w) <= 3 for w in words)
+
+
+def _clause_tail(doc: _Article, span: QuotedSpan) -> int | None:
+    """End of the sentence when words follow the closing mark in it, else None."""
+    if span.close is None:
+        return None
+    k = doc.tok_at(span.close + 1)
+    if k >= len(doc.tokens) or not doc.tokens[k].is_word:
+        return None
+    if doc.loc.sentence(doc.tokens[k].start) != doc.loc.sentence(span.close):
+        return None
+    _, se = doc.loc.sentences[doc.loc.sentence(span.close)]
+    return _trim_end(doc.text, span.close, se)
 
 
 def _overlaps(start: int, end: int, cands: list[_Candidate]) -> bool:
@@ -488,7 +640,8 @@ def _continuations(
 def _names_between(doc: _Article, start: int, end: int, speaker: Mention) -> bool:
     """Another person named between the last attribution and this quote?"""
     for m in doc.names:
-        if start <= m.start < end and m.is_person and not (set(m.words) & set(speaker.words)):
+        person = m.gender is not None or bool(m.roles)  # a clear person, not "POLITICO"
+        if start <= m.start < end and person and not set(m.words) & set(speaker.words):
             return True
     return False
 

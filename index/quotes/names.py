@@ -180,6 +180,16 @@ ORG_WORDS = frozenset(
     """.split()
 )
 
+# Places that look like two-word names ("South Carolina", "New York").
+PLACE_WORDS = frozenset(
+    """
+    new york jersey hampshire mexico carolina dakota virginia west north south east
+    rhode island los angeles san francisco diego antonio las vegas salt lake st louis
+    saint paul kansas city oklahoma hong kong united kingdom states arab emirates saudi
+    arabia sri lanka costa rica puerto rico el salvador palm beach des moines little rock
+    """.split()
+)
+
 PRONOUNS = {"he": "m", "she": "f"}
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -226,7 +236,11 @@ def title_prefix_length(words: list[str]) -> int:
 
 def looks_like_person(words: list[str]) -> bool:
     """2-4 folded tokens with no organisation/place word: probably a person's name."""
-    return 2 <= len(words) <= 4 and not any(w in ORG_WORDS for w in words)
+    return (
+        2 <= len(words) <= 4
+        and not any(w in ORG_WORDS for w in words)
+        and not all(w in PLACE_WORDS for w in words)
+    )
 
 
 def speaker_key(name: str) -> str:

@@ -139,7 +139,9 @@ def _name_mention(
 def _add_context_roles(tokens: list[Token], m: Mention) -> None:
     """Role words just before the name ("ministry spokesman Wang Wenbin") or in an
     appositive after it ("Wang Wenbin, the foreign ministry spokesman,")."""
-    for t in tokens[max(0, m.tok_start - 3) : m.tok_start]:
+    for t in reversed(tokens[max(0, m.tok_start - 3) : m.tok_start]):
+        if not (t.is_word and t.text.islower()):
+            break  # only the words of this noun phrase ("ministry spokesman")
         _note_role(m, t.lower)
     k = m.tok_end
     if k < len(tokens) and tokens[k].text == ",":
@@ -190,6 +192,8 @@ class Resolver:
         for other in self.names:
             if len(other.words) < 2 or word not in (other.words[0], other.words[-1]):
                 continue
+            if not other.is_person:
+                continue  # "Trump" is not "Trump Tower"
             if other.start < m.start:
                 best = other  # keep the nearest preceding
             elif best is None:

@@ -6,15 +6,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from index.quotes.names import TITLE_ABBREVS
+from index import sentences as shared
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:['’\-]\w+)*|[^\w\s]")
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"
 MARKS = '"' + OPEN_MARKS + CLOSE_MARKS
 _MARK_RE = re.compile('["“”„«»]')
-_SENT_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_ABBREV = TITLE_ABBREVS | {"u.s", "no", "vs", "inc", "co", "corp", "jr", "sr", "st", "ft", "mt"}
 
 
 @dataclass(frozen=True)
@@ -64,25 +62,19 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of text[start:end]; a full stop after a title or initial does not end one."""
-    spans = []
-    s = start
-    for m in _SENT_END.finditer(text, start, end):
-        dot = m.start()
-        word = re.search(r"([\w.]+)$", text[s:dot])
-        prev = word.group(1).lower() if word else ""
-        if text[dot] == "." and (prev in _ABBREV or (len(prev) == 1 and prev.isalpha())):
-            continue
-        cut = m.end()
-        e = cut
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        spans.append((s, e))
-        s = cut
-    if s < end:
-        spans.append((s, end))
-    return spans
+def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut sentences at every line break too: a news line is a paragraph."""
+    out = []
+    for s, e in spans:
+        for m in re.finditer(r"[^\n]+", text[s:e]):
+            a, b = s + m.start(), s + m.end()
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a < b:
+                out.append((a, b))
+    return out
 
 
 def quoted_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuotedSpan]:
@@ -134,19 +126,23 @@ def _only_space(text: str, start: int, end: int) -> bool:
 
 
 class Locator:
-    """Maps offsets to paragraph and sentence numbers."""
+    """Maps offsets to lines ("paragraphs" for quote pairing), sentences, and the
+    1-based paragraph numbers the passages use (index.sentences)."""
 
     def __init__(self, text: str) -> None:
         self.paragraphs = paragraph_spans(text)
-        self.sentences: list[tuple[int, int]] = []
-        for ps, pe in self.paragraphs:
-            self.sentences.extend(sentence_spans(text, ps, pe))
+        self.sentences = _split_lines(text, shared.sentence_spans(text))
         self._pstarts = [s for s, _ in self.paragraphs]
         self._sstarts = [s for s, _ in self.sentences]
+        self._numbered = [s for s, _ in shared.paragraph_spans(text)]
 
     def paragraph(self, pos: int) -> int:
-        """0-based paragraph index of an offset."""
+        """0-based line index of an offset."""
         return max(0, bisect_right(self._pstarts, pos) - 1)
+
+    def paragraph_number(self, pos: int) -> int:
+        """1-based paragraph number, as in `Passage.paragraph_start`."""
+        return max(1, bisect_right(self._numbered, pos))
 
     def sentence(self, pos: int) -> int:
         return max(0, bisect_right(self._sstarts, pos) - 1)

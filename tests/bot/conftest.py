@@ -1,4 +1,5 @@
-"""Fixtures of the bot tests: a fresh fake Discord per test."""
+"""Fixtures of the bot tests: a fresh fake Discord per test, and discord.py's endpoints
+restored after every test (the bot points them at the fake)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,17 @@ import pytest
 from tests.bot.fake_discord import FakeDiscord
 
 
+@pytest.fixture(autouse=True)
+def restore_discord_endpoints() -> Iterator[None]:
+    base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeDiscord]:
-    base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     server = FakeDiscord(heartbeat_interval=0.25).start()
     try:
         yield server
     finally:
         server.stop()
-        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway

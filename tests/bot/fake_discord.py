@@ -44,6 +44,7 @@ APP_ID = 900000000000000002
 GUILD_ID = 900000000000000003
 CHANNEL_ID = 900000000000000004
 OWNER_ID = 900000000000000005
+BOT_ROLE_ID = 900000000000000006
 
 OPTION_TYPES = {"string": 3, "integer": 4, "boolean": 5, "number": 10, "attachment": 11}
 
@@ -236,7 +237,9 @@ class FakeDiscord:
         if self.ws is not None and not self.ws.closed:
             await self.ws.close(code=4000)
         self.ws = ws
-        await ws.send_json({"op": 10, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}})
+        await ws.send_json(
+            {"op": 10, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}}
+        )
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
@@ -301,8 +304,8 @@ class FakeDiscord:
         if ws is not None and not ws.closed:
             try:
                 await ws.send_json(frame)
-            except (ConnectionError, RuntimeError):
-                pass  # delivered on RESUME
+            except (ConnectionError, RuntimeError):  # delivered on RESUME
+                return
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway event to the bot (from the test's loop)."""
@@ -343,6 +346,14 @@ class FakeDiscord:
             "mentionable": False,
             "flags": 0,
         }
+        bot_role = {
+            **everyone,
+            "id": str(BOT_ROLE_ID),
+            "name": "Newsdesk",
+            "position": 1,
+            "managed": True,
+            "tags": {"bot_id": str(BOT_ID)},
+        }
         return {
             "id": str(GUILD_ID),
             "name": "Test Guild",
@@ -352,7 +363,7 @@ class FakeDiscord:
             "verification_level": 0,
             "default_message_notifications": 0,
             "explicit_content_filter": 0,
-            "roles": [everyone],
+            "roles": [everyone, bot_role],
             "emojis": [],
             "stickers": [],
             "features": [],
@@ -439,7 +450,9 @@ class FakeDiscord:
             "attachment_size_limit": 25 * 1024 * 1024,
             "app_permissions": str((1 << 11) | (1 << 14) | (1 << 35) | (1 << 38)),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)} if guild else {"1": str(user_id)},
+            "authorizing_integration_owners": {"0": str(GUILD_ID)}
+            if guild
+            else {"1": str(user_id)},
             "context": 0 if guild else 1,
         }
         if guild:
@@ -451,7 +464,11 @@ class FakeDiscord:
         else:
             dm_id = user_id + 1
             payload["channel_id"] = str(dm_id)
-            payload["channel"] = {"id": str(dm_id), "type": 1, "recipients": [user_payload(user_id, user_name)]}
+            payload["channel"] = {
+                "id": str(dm_id),
+                "type": 1,
+                "recipients": [user_payload(user_id, user_name)],
+            }
             payload["user"] = user_payload(user_id, user_name)
         return payload
 
@@ -465,6 +482,7 @@ class FakeDiscord:
         guild: bool = True,
         autocomplete: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
+        raw_options: dict[str, Any] | None = None,
         **options: Any,
     ) -> InteractionRecord:
         """A user runs ``/name option:value...``; returns the record to wait on.
@@ -474,11 +492,14 @@ class FakeDiscord:
         definition = self.command_definition(name)
         types = {o["name"]: o["type"] for o in definition.get("options", [])}
         payload = self._base_interaction(
-            4 if autocomplete else 2, user_id=user_id, user_name=user_name, permissions=permissions, guild=guild
+            4 if autocomplete else 2,
+            user_id=user_id,
+            user_name=user_name,
+            permissions=permissions,
+            guild=guild,
         )
         opts = []
-        for key, value in options.items():
-            key = key.rstrip("_")
+        for key, value in {**options, **(raw_options or {})}.items():
             opt = {"name": key, "type": types.get(key, 3), "value": value}
             if autocomplete == key:
                 opt["focused"] = True
@@ -507,7 +528,9 @@ class FakeDiscord:
     ) -> InteractionRecord:
         """A user clicks the button with this label (or emoji name) on ``message``."""
         button = self.find_component(message, label_or_emoji)
-        payload = self._base_interaction(3, user_id=user_id, user_name=user_name, permissions=permissions, guild=True)
+        payload = self._base_interaction(
+            3, user_id=user_id, user_name=user_name, permissions=permissions, guild=True
+        )
         payload["data"] = {"custom_id": button["custom_id"], "component_type": 2}
         payload["message"] = self.messages.get(int(message["id"]), message)
         return await self._send_interaction(payload)
@@ -516,8 +539,12 @@ class FakeDiscord:
         self, message: dict[str, Any], value: str, *, user_id: int = 1001, user_name: str = "reader"
     ) -> InteractionRecord:
         """A user picks ``value`` in the first select menu on ``message``."""
-        select = next(c for row in message.get("components", []) for c in row["components"] if c["type"] == 3)
-        payload = self._base_interaction(3, user_id=user_id, user_name=user_name, permissions=1 << 11, guild=True)
+        select = next(
+            c for row in message.get("components", []) for c in row["components"] if c["type"] == 3
+        )
+        payload = self._base_interaction(
+            3, user_id=user_id, user_name=user_name, permissions=1 << 11, guild=True
+        )
         payload["data"] = {"custom_id": select["custom_id"], "component_type": 3, "values": [value]}
         payload["message"] = self.messages.get(int(message["id"]), message)
         return await self._send_interaction(payload)
@@ -538,7 +565,9 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
-    def add_attachment(self, filename: str, data: bytes, *, size: int | None = None) -> dict[str, Any]:
+    def add_attachment(
+        self, filename: str, data: bytes, *, size: int | None = None
+    ) -> dict[str, Any]:
         aid = self.snowflake()
         self.attachments[aid] = data
         url = f"{self.base_url}/attachments/{aid}/{filename.replace('/', '%2F')}"
@@ -559,10 +588,14 @@ class FakeDiscord:
         user_name: str = "reader",
         channel_id: int = CHANNEL_ID,
         mention_bot: bool = True,
+        mention_role: bool = False,
         guild: bool = True,
     ) -> dict[str, Any]:
-        """A user posts a message (mentioning the bot by default)."""
-        if mention_bot and f"<@{BOT_ID}>" not in content:
+        """A user posts a message (mentioning the bot by default, or its managed role)."""
+        if mention_role:
+            content = f"<@&{BOT_ROLE_ID}> {content}"
+            mention_bot = False
+        elif mention_bot and f"<@{BOT_ID}>" not in content:
             content = f"<@{BOT_ID}> {content}"
         msg: dict[str, Any] = {
             "id": str(self.snowflake()),
@@ -574,7 +607,7 @@ class FakeDiscord:
             "tts": False,
             "mention_everyone": False,
             "mentions": [self.bot_user] if mention_bot else [],
-            "mention_roles": [],
+            "mention_roles": [str(BOT_ROLE_ID)] if mention_role else [],
             "attachments": [],
             "embeds": [],
             "pinned": False,
@@ -593,7 +626,9 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ waiting
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition"
+    ) -> Any:
         deadline = time.monotonic() + timeout
         while True:
             value = predicate()
@@ -605,7 +640,9 @@ class FakeDiscord:
 
     async def answered(self, record: InteractionRecord, timeout: float = 60.0) -> InteractionRecord:
         """Wait until the interaction has a message-bearing reply."""
-        await self.wait_for(lambda: record.answered_at is not None, timeout, f"a reply to interaction {record.id}")
+        await self.wait_for(
+            lambda: record.answered_at is not None, timeout, f"a reply to interaction {record.id}"
+        )
         return record
 
     def replies_to(self, message_id: int | str) -> list[dict[str, Any]]:
@@ -631,7 +668,7 @@ class FakeDiscord:
             return web.Response(status=404)
         return web.Response(body=data, headers={"Content-Type": "application/octet-stream"})
 
-    async def _body(self, request: web.Request) -> dict[str, Any]:
+    async def _body(self, request: web.Request) -> Any:
         if not request.can_read_body:
             return {}
         ctype = request.headers.get("Content-Type", "")
@@ -698,7 +735,9 @@ class FakeDiscord:
         if method == "GET" and path == "/users/@me":
             if request.headers.get("Authorization") != f"Bot {self.token}":
                 return json_response({"message": "401: Unauthorized", "code": 0}, 401)
-            return json_response({**self.bot_user, "verified": True, "mfa_enabled": False, "flags": 0})
+            return json_response(
+                {**self.bot_user, "verified": True, "mfa_enabled": False, "flags": 0}
+            )
         if method == "GET" and path == "/oauth2/applications/@me":
             return json_response(
                 {
@@ -738,7 +777,9 @@ class FakeDiscord:
             if record is None or record.token != parts[2]:
                 return json_response({"message": "Unknown interaction", "code": 10062}, 404)
             if record.callbacks:
-                return json_response({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
+                return json_response(
+                    {"message": "Interaction has already been acknowledged.", "code": 40060}, 400
+                )
             record.callbacks.append(body)
             record.first_response_at = record.first_response_at or now
             self.outgoing.append(Outgoing("callback", path, body, now, record.id))
@@ -749,7 +790,9 @@ class FakeDiscord:
             if record is None:
                 return json_response({"message": "Unknown Webhook", "code": 10015}, 404)
             if method == "POST" and len(parts) == 3:
-                msg = self._message(record.payload.get("channel_id", CHANNEL_ID), body, interaction=record)
+                msg = self._message(
+                    record.payload.get("channel_id", CHANNEL_ID), body, interaction=record
+                )
                 record.followups.append(msg)
                 record.answered_at = record.answered_at or now
                 self.outgoing.append(Outgoing("followup", path, body, now, record.id))
@@ -758,10 +801,24 @@ class FakeDiscord:
                 target = self._original_id(record) if parts[4] == "@original" else int(parts[4])
                 existing = self.messages.get(target) if target else None
                 if method == "GET":
-                    return json_response(existing or {"message": "Unknown Message", "code": 10008}, 200 if existing else 404)
+                    return json_response(
+                        existing or {"message": "Unknown Message", "code": 10008},
+                        200 if existing else 404,
+                    )
                 if method == "PATCH":
-                    msg = dict(existing or self._message(record.payload.get("channel_id", CHANNEL_ID), {}, interaction=record))
-                    msg.update({k: v for k, v in body.items() if k in ("content", "embeds", "components", "flags")})
+                    msg = dict(
+                        existing
+                        or self._message(
+                            record.payload.get("channel_id", CHANNEL_ID), {}, interaction=record
+                        )
+                    )
+                    msg.update(
+                        {
+                            k: v
+                            for k, v in body.items()
+                            if k in ("content", "embeds", "components", "flags")
+                        }
+                    )
                     msg["edited_timestamp"] = _now()
                     self.messages[int(msg["id"])] = msg
                     record.edits.append(msg)
@@ -779,7 +836,9 @@ class FakeDiscord:
             if method == "POST" and parts[2] == "messages" and len(parts) == 3:
                 ref = body.get("message_reference")
                 msg = self._message(channel_id, body, reference=ref)
-                if channel_id in self.threads or (str(channel_id) != str(CHANNEL_ID) and "guild_id" not in msg):
+                if channel_id in self.threads or (
+                    str(channel_id) != str(CHANNEL_ID) and "guild_id" not in msg
+                ):
                     pass
                 if channel_id == CHANNEL_ID or channel_id in self.threads:
                     msg["guild_id"] = str(GUILD_ID)
@@ -790,11 +849,22 @@ class FakeDiscord:
                 msg = dict(self.messages.get(int(parts[3])) or {})
                 if not msg:
                     return json_response({"message": "Unknown Message", "code": 10008}, 404)
-                msg.update({k: v for k, v in body.items() if k in ("content", "embeds", "components", "flags")})
+                msg.update(
+                    {
+                        k: v
+                        for k, v in body.items()
+                        if k in ("content", "embeds", "components", "flags")
+                    }
+                )
                 self.messages[int(msg["id"])] = msg
                 self.outgoing.append(Outgoing("edit", path, body, now))
                 return json_response(msg)
-            if method == "POST" and parts[2] == "messages" and len(parts) == 5 and parts[4] == "threads":
+            if (
+                method == "POST"
+                and parts[2] == "messages"
+                and len(parts) == 5
+                and parts[4] == "threads"
+            ):
                 thread = {
                     "id": parts[3],
                     "type": 11,
@@ -841,7 +911,9 @@ class FakeDiscord:
             }
         }
         if rtype in (4, 5):
-            msg = self._message(record.payload.get("channel_id", CHANNEL_ID), data, interaction=record)
+            msg = self._message(
+                record.payload.get("channel_id", CHANNEL_ID), data, interaction=record
+            )
             record.payload["_original_id"] = msg["id"]
             response["interaction"]["response_message_id"] = msg["id"]
             response["resource"] = {"type": rtype, "message": msg}
@@ -850,7 +922,9 @@ class FakeDiscord:
         elif rtype == 7:
             target = self._original_id(record)
             msg = dict(self.messages.get(target or 0) or {})
-            msg.update({k: v for k, v in data.items() if k in ("content", "embeds", "components", "flags")})
+            msg.update(
+                {k: v for k, v in data.items() if k in ("content", "embeds", "components", "flags")}
+            )
             if msg.get("id"):
                 self.messages[int(msg["id"])] = msg
             record.answered_at = record.answered_at or time.monotonic()

@@ -90,18 +90,34 @@ class FakeEngine:
             return Answer(question, "", (), kind="ambiguous", candidates=("Wang Wenbin", "Wang Yi"))
         needle = "China-Russia cooperation has no limits"
         cite = self._citation(1, needle)
-        return Answer(question, f"Wang Wenbin said “{needle}” [1].", (cite,), kind="quotes", speaker="Wang Wenbin")
+        return Answer(
+            question,
+            f"Wang Wenbin said “{needle}” [1].",
+            (cite,),
+            kind="quotes",
+            speaker="Wang Wenbin",
+        )
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         self._enter("search", query)
         start, end = _span(self.article_.text, "Lavrov painted a picture of a new world order")
         ex = Excerpt(SEED_ID, 1, self.article_.text[start:end], start, end, 3, ((start, end),))
         return [
-            Hit(f"{SEED_ID}-{i}" if i else SEED_ID, f"Result {i}", "2022-03-31", "Source", None, 1.0 - i / 10, (ex,))
+            Hit(
+                f"{SEED_ID}-{i}" if i else SEED_ID,
+                f"Result {i}",
+                "2022-03-31",
+                "Source",
+                None,
+                1.0 - i / 10,
+                (ex,),
+            )
             for i in range(k)
         ]
 
-    def quotes(self, speaker: str, about: str | None = None, filters: Filters | None = None) -> QuoteLookup:
+    def quotes(
+        self, speaker: str, about: str | None = None, filters: Filters | None = None
+    ) -> QuoteLookup:
         self._enter("quotes", speaker)
         if speaker.lower() == "wang":
             return QuoteLookup(speaker, None, (), candidates=("Wang Wenbin", "Wang Yi"))
@@ -111,7 +127,9 @@ class FakeEngine:
             else "China-Russia relations have withstood the new test of the changing international situation"
         )
         start, end = _span(self.article_.text, needle)
-        q = QuoteHit(SEED_ID, speaker, needle, start, end, "said", True, 6, None, "2022-03-31", None, None)
+        q = QuoteHit(
+            SEED_ID, speaker, needle, start, end, "said", True, 6, None, "2022-03-31", None, None
+        )
         return QuoteLookup(speaker, speaker, (q,))
 
     def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
@@ -135,7 +153,19 @@ class FakeEngine:
 
     def stats(self) -> IndexStats:
         self._enter("stats", None)
-        return IndexStats(1, 3, 4, 3, "2022-03-31", "2022-03-31", (("unknown", 1),), "all-MiniLM-L6-v2", 384, "flat", 12345)
+        return IndexStats(
+            1,
+            3,
+            4,
+            3,
+            "2022-03-31",
+            "2022-03-31",
+            (("unknown", 1),),
+            "all-MiniLM-L6-v2",
+            384,
+            "flat",
+            12345,
+        )
 
     def ingest(self, paths: Sequence[Path]) -> IngestSummary:
         self._enter("ingest", list(paths))
@@ -155,7 +185,9 @@ class FakeEngine:
         self.feedback.append((question, answer_kind, vote, user_id, tuple(article_ids)))
 
 
-def make_settings(fake: FakeDiscord | None = None, index_dir: Path | None = None, **overrides: Any) -> Settings:
+def make_settings(
+    fake: FakeDiscord | None = None, index_dir: Path | None = None, **overrides: Any
+) -> Settings:
     values: dict[str, Any] = {
         "index_dir": index_dir or Path("/nonexistent-index"),
         "guild_id": GUILD_ID,
@@ -163,7 +195,9 @@ def make_settings(fake: FakeDiscord | None = None, index_dir: Path | None = None
         "cooldown_per": 1.0,
     }
     if fake is not None:
-        values.update(discord_token=fake.token, api_base_url=fake.api_base, gateway_url=fake.gateway_url)
+        values.update(
+            discord_token=fake.token, api_base_url=fake.api_base, gateway_url=fake.gateway_url
+        )
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
@@ -175,7 +209,7 @@ async def running_bot(
     """Start the real bot against ``fake``; yield it once ready with commands synced."""
     configure_endpoints(settings)
     core = Core(engine, settings)
-    bot = Newsdesk(settings, core)
+    bot = Newsdesk(settings, core, guild_ready_timeout=0.05)
     token = settings.token()
     assert token
     task = asyncio.create_task(bot.start(token), name="newsdesk-bot")
@@ -196,4 +230,10 @@ async def running_bot(
 
 def allowed_mentions_ok(payload: dict[str, Any]) -> bool:
     mentions = payload.get("allowed_mentions")
-    return isinstance(mentions, dict) and mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles") and not mentions.get("replied_user")
+    return (
+        isinstance(mentions, dict)
+        and mentions.get("parse") == []
+        and not mentions.get("users")
+        and not mentions.get("roles")
+        and not mentions.get("replied_user")
+    )

@@ -13,8 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.fake_discord import BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
-from tests.bot.helpers import SEED_ID, SENTINEL_TOKEN, FakeEngine, allowed_mentions_ok, make_settings, running_bot
+from bot.errors import RedactTokenFilter
+from tests.bot.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.bot.helpers import (
+    SEED_ID,
+    SENTINEL_TOKEN,
+    FakeEngine,
+    allowed_mentions_ok,
+    make_settings,
+    running_bot,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -65,7 +73,9 @@ async def test_answer_buttons_context_sources_feedback(fake: FakeDiscord) -> Non
         more = await fake.answered(await fake.click(message, "More context"))
         assert more.callbacks[0]["type"] == 5 and more.callbacks[0]["data"]["flags"] & EPHEMERAL
         assert "**China-Russia cooperation has no limits**" in more.text()
-        assert "repeating a line used by President Vladimir Putin" in more.text()  # the paragraph around it
+        assert (
+            "repeating a line used by President Vladimir Putin" in more.text()
+        )  # the paragraph around it
         up = await fake.answered(await fake.click(message, "👍", user_id=2002))
         assert "Thanks" in up.text()
         assert engine.feedback == [("what did Wang Wenbin say?", "quotes", 1, "2002", (SEED_ID,))]
@@ -79,14 +89,18 @@ async def test_answer_buttons_context_sources_feedback(fake: FakeDiscord) -> Non
 
 async def test_search_pages_only_for_the_asker(fake: FakeDiscord) -> None:
     async with running_bot(fake, FakeEngine(), make_settings(fake)):
-        rec = await fake.answered(await fake.slash("search", query="Lavrov", k=7, date_from="2022-03"))
+        rec = await fake.answered(
+            await fake.slash("search", query="Lavrov", k=7, raw_options={"from": "2022-03"})
+        )
         message = rec.followups[0]
         assert "Page 1/3" in rec.text()
         other = await fake.answered(await fake.click(message, "▶", user_id=999))
         assert "Only the person who asked" in other.text()
         nxt = await fake.answered(await fake.click(message, "▶"))
         assert nxt.callbacks[0]["type"] == 7 and "Page 2/3" in nxt.text()
-        bad = await fake.answered(await fake.slash("search", query="Lavrov", date_from="2022-02-30"))
+        bad = await fake.answered(
+            await fake.slash("search", query="Lavrov", raw_options={"from": "2022-02-30"})
+        )
         assert "not a real date" in bad.text()
         too_many = await fake.answered(await fake.slash("search", query="Lavrov", k=50))
         assert "between 1 and 10" in too_many.text()
@@ -96,7 +110,10 @@ async def test_quotes_autocomplete_and_ambiguity_menu(fake: FakeDiscord) -> None
     async with running_bot(fake, FakeEngine(), make_settings(fake)):
         auto = await fake.answered(await fake.slash("quotes", speaker="Wa", autocomplete="speaker"))
         assert auto.callbacks[0]["type"] == 8
-        assert [c["name"] for c in auto.callbacks[0]["data"]["choices"]] == ["Wang Wenbin", "Wang Yi"]
+        assert [c["name"] for c in auto.callbacks[0]["data"]["choices"]] == [
+            "Wang Wenbin",
+            "Wang Yi",
+        ]
         rec = await fake.answered(await fake.slash("quotes", speaker="Wang"))
         assert "Which one" in rec.text()
         menu = rec.followups[0]
@@ -106,7 +123,9 @@ async def test_quotes_autocomplete_and_ambiguity_menu(fake: FakeDiscord) -> None
         assert "China-Russia cooperation has no limits" in picked.text()
         ask = await fake.answered(await fake.slash("ask", question="what did Wang say?"))
         assert "Which one" in ask.text()
-        assert any(c["type"] == 3 for row in ask.followups[0]["components"] for c in row["components"])
+        assert any(
+            c["type"] == 3 for row in ask.followups[0]["components"] for c in row["components"]
+        )
 
 
 async def test_article_stats_help_and_path_like_ids(fake: FakeDiscord) -> None:
@@ -120,7 +139,10 @@ async def test_article_stats_help_and_path_like_ids(fake: FakeDiscord) -> None:
             assert r.messages[-1].get("flags", 0) & EPHEMERAL
         missing = await fake.answered(await fake.slash("article", id="nope"))
         assert "No article" in missing.text()
-        assert [c for c in engine.calls if c[0] == "article"] == [("article", SEED_ID), ("article", "nope")]
+        assert [c for c in engine.calls if c[0] == "article"] == [
+            ("article", SEED_ID),
+            ("article", "nope"),
+        ]
         help_ = await fake.answered(await fake.slash("help"))
         assert help_.callbacks[0]["type"] == 4 and "/ask" in help_.text()
         stats = await fake.answered(await fake.slash("stats"))
@@ -136,27 +158,41 @@ async def test_ingest_admin_only_types_sizes_and_paths(fake: FakeDiscord, tmp_pa
     body = b"date 2022-03-31 Title\nSome text.\n"
     async with running_bot(fake, engine, settings):
         ok_file = fake.add_attachment("../../evil.txt", body)
-        refused = await fake.answered(await fake.slash("ingest", file=ok_file["id"], attachments=[ok_file], permissions=0))
+        refused = await fake.answered(
+            await fake.slash("ingest", file=ok_file["id"], attachments=[ok_file], permissions=0)
+        )
         assert "Manage Server" in refused.text() and engine.ingested == []
         admin = 1 << 5
-        done = await fake.answered(await fake.slash("ingest", file=ok_file["id"], attachments=[ok_file], permissions=admin))
+        done = await fake.answered(
+            await fake.slash("ingest", file=ok_file["id"], attachments=[ok_file], permissions=admin)
+        )
         assert "Added 1" in done.text()
         (path,) = engine.ingested[0]
-        assert path.name == "evil.txt" and (index_dir / ".uploads").resolve() in path.resolve().parents
+        assert (
+            path.name == "evil.txt" and (index_dir / ".uploads").resolve() in path.resolve().parents
+        )
         assert not path.exists() and not outside.exists()  # written inside the index, removed after
         assert engine.ingested_bytes == [body]
         exe = fake.add_attachment("tool.exe", b"MZ")
-        r = await fake.answered(await fake.slash("ingest", file=exe["id"], attachments=[exe], permissions=admin))
+        r = await fake.answered(
+            await fake.slash("ingest", file=exe["id"], attachments=[exe], permissions=admin)
+        )
         assert ".txt or .jsonl" in r.text()
         big = fake.add_attachment("big.jsonl", b"x" * 2000)
-        r = await fake.answered(await fake.slash("ingest", file=big["id"], attachments=[big], permissions=admin))
+        r = await fake.answered(
+            await fake.slash("ingest", file=big["id"], attachments=[big], permissions=admin)
+        )
         assert "limit" in r.text()
         liar = fake.add_attachment("liar.txt", b"y" * 2000, size=10)  # declared small, is big
-        r = await fake.answered(await fake.slash("ingest", file=liar["id"], attachments=[liar], permissions=admin))
+        r = await fake.answered(
+            await fake.slash("ingest", file=liar["id"], attachments=[liar], permissions=admin)
+        )
         assert "limit" in r.text()
         assert len(engine.ingested) == 1
-        dm = await fake.answered(await fake.slash("ingest", file=ok_file["id"], attachments=[ok_file], guild=False))
-        assert "only works in a server" in dm.text() or "can't use" in dm.text()
+        dm = await fake.answered(
+            await fake.slash("ingest", file=ok_file["id"], attachments=[ok_file], guild=False)
+        )
+        assert "Manage Server" in dm.text() or "only works in a server" in dm.text()
     assert sorted(p.name for p in index_dir.iterdir()) == [".uploads"]
     assert list((index_dir / ".uploads").iterdir()) == []
 
@@ -185,7 +221,11 @@ async def test_bad_queries_get_a_clear_ephemeral_message(
 
 @pytest.mark.parametrize(
     "question",
-    ["@everyone what did Wang Wenbin say?", "<@123> <@&456> ||spoiler|| ```code``` \" * NEAR( ' OR 1=1 --", "王文斌说了什么？"],
+    [
+        "@everyone what did Wang Wenbin say?",
+        "<@123> <@&456> ||spoiler|| ```code``` \" * NEAR( ' OR 1=1 --",
+        "王文斌说了什么？",
+    ],
 )
 async def test_odd_queries_never_ping_or_crash(fake: FakeDiscord, question: str) -> None:
     async with running_bot(fake, FakeEngine(), make_settings(fake)):
@@ -206,14 +246,26 @@ async def test_mentions_reply_open_a_thread_and_answer_follow_ups(fake: FakeDisc
         assert fake.typing == [CHANNEL_ID]
         thread_id = await fake.wait_for(lambda: next(iter(fake.threads), None), 10, "a thread")
         assert thread_id == int(reply["id"])
-        follow = await fake.user_message("and about Russia?", channel_id=thread_id, mention_bot=False)
-        (answer,) = await fake.wait_for(lambda: fake.replies_to(follow["id"]), 10, "a reply in the thread")
+        follow = await fake.user_message(
+            "and about Russia?", channel_id=thread_id, mention_bot=False
+        )
+        (answer,) = await fake.wait_for(
+            lambda: fake.replies_to(follow["id"]), 10, "a reply in the thread"
+        )
         assert answer["channel_id"] == str(thread_id)
         assert len(fake.threads) == 1  # no thread inside the thread
         chatter = await fake.user_message("lunch anyone?", mention_bot=False)
-        dm = await fake.user_message("what did Wang Wenbin say?", mention_bot=False, guild=False, channel_id=555)
+        dm = await fake.user_message(
+            "what did Wang Wenbin say?", mention_bot=False, guild=False, channel_id=555
+        )
         await fake.wait_for(lambda: fake.replies_to(dm["id"]), 10, "a DM reply")
         assert fake.replies_to(chatter["id"]) == []
+        by_role = await fake.user_message("what did Wang Wenbin say?", mention_role=True)
+        (role_reply,) = await fake.wait_for(
+            lambda: fake.replies_to(by_role["id"]), 10, "a reply to a role mention"
+        )
+        assert "no limits" in role_reply["embeds"][0]["description"]
+        assert engine.calls[-1] == ("answer", "what did Wang Wenbin say?")
         empty = await fake.user_message("")
         (hint,) = await fake.wait_for(lambda: fake.replies_to(empty["id"]), 10, "a hint")
         assert "Ask me something" in hint["content"]
@@ -237,7 +289,9 @@ async def test_cooldown_tells_when_to_retry(fake: FakeDiscord) -> None:
         third = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?"))
         assert third.callbacks[0]["type"] == 4 and third.callbacks[0]["data"]["flags"] & EPHEMERAL
         assert "Try again in" in third.text()
-        other = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?", user_id=4242))
+        other = await fake.answered(
+            await fake.slash("ask", question="what did Wang Wenbin say?", user_id=4242)
+        )
         assert "no limits" in other.text()
         msg = await fake.user_message("what did Wang Wenbin say?")
         (reply,) = await fake.wait_for(lambda: fake.replies_to(msg["id"]), 10, "a reply")
@@ -245,7 +299,9 @@ async def test_cooldown_tells_when_to_retry(fake: FakeDiscord) -> None:
         assert len([c for c in engine.calls if c[0] == "answer"]) == 3
 
 
-@pytest.mark.parametrize("fault", ["close", "reconnect", "invalid_session", "invalid_resumable", "close_1000"])
+@pytest.mark.parametrize(
+    "fault", ["close", "reconnect", "invalid_session", "invalid_resumable", "close_1000"]
+)
 async def test_gateway_faults_resume_and_keep_answering(fake: FakeDiscord, fault: str) -> None:
     async with running_bot(fake, FakeEngine(), make_settings(fake)):
         first = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?"))
@@ -267,17 +323,21 @@ async def test_gateway_faults_resume_and_keep_answering(fake: FakeDiscord, fault
         else:
             await fake.wait_for(lambda: fake.resumed_ok >= 1, 20, "a RESUME")
         # An event sent while reconnecting is not lost (replayed on RESUME) or arrives after.
-        again = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?"), timeout=30)
+        again = await fake.answered(
+            await fake.slash("ask", question="what did Wang Wenbin say?"), timeout=30
+        )
         assert "no limits" in again.text()
         n = len(fake.heartbeats)
         await fake.wait_for(lambda: len(fake.heartbeats) > n + 1, 5, "heartbeats after the fault")
 
 
-async def test_sentinel_token_never_leaks(fake: FakeDiscord, caplog: pytest.LogCaptureFixture) -> None:
+async def test_sentinel_token_never_leaks(
+    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
     fake.token = SENTINEL_TOKEN
     caplog.set_level(logging.DEBUG)
     async with running_bot(fake, FakeEngine(), make_settings(fake)):
-        for q in ("what did Wang Wenbin say?", "crash now", "   ", SENTINEL_TOKEN):
+        for q in ("what did Wang Wenbin say?", "crash now", "   "):
             await fake.answered(await fake.slash("ask", question=q))
         msg = await fake.user_message("crash it")
         await fake.wait_for(lambda: fake.replies_to(msg["id"]), 10, "a reply")
@@ -285,8 +345,38 @@ async def test_sentinel_token_never_leaks(fake: FakeDiscord, caplog: pytest.LogC
         await fake.wait_for(lambda: fake.resumed_ok >= 1, 20, "a RESUME")
     assert fake.identifies >= 1  # the token did reach the gateway...
     assert SENTINEL_TOKEN not in caplog.text  # ...but never a log line
-    for o in fake.outgoing:
-        text = str(o.payload)
-        if SENTINEL_TOKEN in text:  # only where the user typed it themselves (echoed question)
-            assert o.interaction_id is not None
-            assert fake.interactions[o.interaction_id].payload["data"]["options"][0]["value"] == SENTINEL_TOKEN
+    assert all(SENTINEL_TOKEN not in str(o.payload) for o in fake.outgoing)  # nor a reply
+
+
+def test_token_filter_redacts_records() -> None:
+    flt = RedactTokenFilter(SENTINEL_TOKEN)
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "login with %s failed", (SENTINEL_TOKEN,), None
+    )
+    try:
+        raise RuntimeError(f"bad token {SENTINEL_TOKEN}")
+    except RuntimeError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    assert flt.filter(record)
+    formatted = logging.Formatter().format(record)
+    assert SENTINEL_TOKEN not in formatted and "[token]" in formatted
+
+
+async def test_over_the_concurrency_bound_users_are_told_to_retry(fake: FakeDiscord) -> None:
+    engine = FakeEngine(delay=0.4)
+    settings = make_settings(fake, max_concurrency=1, max_waiting=1, workers=1)
+    async with running_bot(fake, engine, settings) as bot:
+        records = await asyncio.gather(
+            *(
+                fake.slash("ask", question="what did Wang Wenbin say?", user_id=100 + i)
+                for i in range(4)
+            )
+        )
+        await asyncio.gather(*(fake.answered(r, 20) for r in records))
+        texts = [r.text() for r in records]
+        assert sum("no limits" in t for t in texts) == 2  # one running, one queued
+        assert sum("Try again in" in t for t in texts) == 2  # the rest told when to retry
+        assert all(r.callbacks[0]["type"] == 5 for r in records)  # all deferred at once
+        assert bot.core.limiter.rejected == 2

@@ -45,7 +45,8 @@ def test_dates() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["../../etc/passwd", "/etc/passwd", "..\\win.ini", "~root", ".env", "a\x00b", "x" * 201, "a/b"]
+    "bad",
+    ["../../etc/passwd", "/etc/passwd", "..\\win.ini", "~root", ".env", "a\x00b", "x" * 201, "a/b"],
 )
 def test_article_ids_cannot_be_paths(bad: str) -> None:
     with pytest.raises(ArticleNotFoundError):

@@ -27,8 +27,23 @@ def check_limits(embed: discord.Embed) -> None:
     assert len(embed) <= embeds.TOTAL_LIMIT
 
 
-def citation(marker: int, text: str = SENTENCE, url: str | None = None, title: str | None = "A title") -> Citation:
-    return Citation(marker, "art-1", title, "2022-03-31", "Reuters", url, text, 100, 100 + len(text), 3, 7, ((100, 100 + len(text)),))
+def citation(
+    marker: int, text: str = SENTENCE, url: str | None = None, title: str | None = "A title"
+) -> Citation:
+    return Citation(
+        marker,
+        "art-1",
+        title,
+        "2022-03-31",
+        "Reuters",
+        url,
+        text,
+        100,
+        100 + len(text),
+        3,
+        7,
+        ((100, 100 + len(text)),),
+    )
 
 
 # ---------------------------------------------------------------- truncate
@@ -48,7 +63,10 @@ def test_truncate_cuts_at_sentence_boundary_with_ellipsis() -> None:
 
 @pytest.mark.parametrize("limit", range(20, 400, 7))
 def test_truncate_never_splits_a_citation_marker(limit: int) -> None:
-    text = "Lavrov said the world was living through a serious stage [1] [12] and more followed [3]" * 5
+    text = (
+        "Lavrov said the world was living through a serious stage [1] [12] and more followed [3]"
+        * 5
+    )
     out = embeds.truncate(text, limit)
     assert len(out) <= limit
     body = out.removesuffix(embeds.ELLIPSIS)
@@ -73,22 +91,36 @@ def test_truncate_keeps_bold_balanced() -> None:
 
 
 def test_answer_embed_has_one_field_per_source_with_bold_excerpt_and_link() -> None:
-    answer = Answer("what did Wang say?", "Wang added that ... [1] and [2].", (citation(1, url="https://example.com/a"), citation(2)), kind="quotes")
+    answer = Answer(
+        "what did Wang say?",
+        "Wang added that ... [1] and [2].",
+        (citation(1, url="https://example.com/a"), citation(2)),
+        kind="quotes",
+    )
     embed = embeds.answer_embed(answer)
     check_limits(embed)
     assert embed.description is not None and "[1]" in embed.description
     assert len(embed.fields) == 2
     value = embed.fields[0].value or ""
-    assert "**Wang added that China-Russia cooperation has no limits, repeating a line used by Putin.**" in value
+    assert (
+        "**Wang added that China-Russia cooperation has no limits, repeating a line used by Putin.**"
+        in value
+    )
     assert "[link](https://example.com/a)" in value
     assert "¶3" in value and "art-1" in value
-    assert embed.fields[0].name and embed.fields[0].name.startswith("[1] A title · 2022-03-31 · Reuters")
+    assert embed.fields[0].name and embed.fields[0].name.startswith(
+        "[1] A title · 2022-03-31 · Reuters"
+    )
 
 
 def test_answer_embed_respects_all_limits_with_many_long_citations() -> None:
     long = ("This is a long verbatim sentence with words. " * 80).strip()
-    cites = tuple(citation(i, long, url="https://x.org/" + "p" * 50, title="T" * 400) for i in range(1, 31))
-    text = " ".join(f"Sentence {i} of the answer is quite long indeed [{i}]." for i in range(1, 400))
+    cites = tuple(
+        citation(i, long, url="https://x.org/" + "p" * 50, title="T" * 400) for i in range(1, 31)
+    )
+    text = " ".join(
+        f"Sentence {i} of the answer is quite long indeed [{i}]." for i in range(1, 400)
+    )
     embed = embeds.answer_embed(Answer("q" * 500, text, cites))
     check_limits(embed)
     assert embed.description and embed.description.endswith("...")
@@ -107,7 +139,11 @@ def test_answer_embed_escapes_markdown_and_mentions_render_verbatim() -> None:
 def test_no_answer_and_ambiguous() -> None:
     none = embeds.answer_embed(Answer("q?", "", (), kind="no_answer"))
     assert "couldn't find" in (none.description or "")
-    amb = embeds.answer_embed(Answer("what did Wang say?", "", (), kind="ambiguous", candidates=("Wang Wenbin", "Wang Yi")))
+    amb = embeds.answer_embed(
+        Answer(
+            "what did Wang say?", "", (), kind="ambiguous", candidates=("Wang Wenbin", "Wang Yi")
+        )
+    )
     assert "Wang Wenbin" in (amb.description or "") and "Wang Yi" in (amb.description or "")
 
 
@@ -131,7 +167,20 @@ def test_bold_spans_uses_article_offsets() -> None:
 
 
 def quote(i: int) -> QuoteHit:
-    return QuoteHit("art-1", "Wang Wenbin", f"Quote {i} " + "words " * 100, 0, 10, "said", True, 2, "T", "2022-03-31", "S", None)
+    return QuoteHit(
+        "art-1",
+        "Wang Wenbin",
+        f"Quote {i} " + "words " * 100,
+        0,
+        10,
+        "said",
+        True,
+        2,
+        "T",
+        "2022-03-31",
+        "S",
+        None,
+    )
 
 
 def test_quotes_embed_pages_and_limits() -> None:
@@ -149,7 +198,10 @@ def test_quotes_embed_pages_and_limits() -> None:
 
 def test_search_embed_pages() -> None:
     ex = Excerpt("a", 1, "Some text here.", 0, 15, 1, ((0, 4),))
-    hits = [Hit(f"a{i}", f"Title {i}", "2022-01-01", "S", None, 1.0, (ex, ex), also_in=("b",)) for i in range(7)]
+    hits = [
+        Hit(f"a{i}", f"Title {i}", "2022-01-01", "S", None, 1.0, (ex, ex), also_in=("b",))
+        for i in range(7)
+    ]
     assert embeds.search_pages(hits) == 3
     e = embeds.search_embed("q", hits, page=2)
     check_limits(e)
@@ -171,7 +223,19 @@ def test_article_pages_cover_the_text_in_order() -> None:
 
 
 def test_stats_help_ingest() -> None:
-    stats = IndexStats(10, 100, 50, 20, "2015-01-01", "2022-12-31", tuple((f"src{i}", i) for i in range(30)), "m", 384, "flat", 10**7)
+    stats = IndexStats(
+        10,
+        100,
+        50,
+        20,
+        "2015-01-01",
+        "2022-12-31",
+        tuple((f"src{i}", i) for i in range(30)),
+        "m",
+        384,
+        "flat",
+        10**7,
+    )
     e = embeds.stats_embed(stats)
     check_limits(e)
     assert "and 15 more" in e.fields[-1].value  # type: ignore[operator]

@@ -34,3 +34,12 @@ def test_bad_channels_are_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("NEWSDESK_CHANNELS", "general")
     with pytest.raises(ValueError, match="channel ids"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_pool_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSDESK_MAX_CONCURRENCY", raising=False)
+    monkeypatch.setenv("NEWSDESK_WORKERS", "3")
+    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert s.workers == 3 and s.max_concurrency == 3
+    monkeypatch.setenv("NEWSDESK_MAX_CONCURRENCY", "1")
+    assert Settings(_env_file=None).max_concurrency == 1  # type: ignore[call-arg]

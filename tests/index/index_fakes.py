@@ -16,11 +16,12 @@ import numpy as np
 
 _WORD = re.compile(r"\w+")
 
-WORDS = (
+_VOCABULARY = (
     "minister talks border trade sanctions election senate court ruling economy market "
     "inflation ukraine china russia summit climate energy vote budget police strike "
     "hospital school storm flood wildfire vaccine research festival football league"
-).split()
+)
+WORDS = _VOCABULARY.split()
 
 
 class FakeEmbedder:

@@ -1,0 +1,115 @@
+"""`newsdesk quotes SPEAKER`: what someone said, newest first, with offsets.
+
+SPEAKER ``-`` reads one speaker per line from stdin and writes one JSON object per
+line. Only SQLite is opened (no embedding model), so this is quick to start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.cli.query_render import CYAN, DIM, Style
+from index.config import default_index_dir
+from index.errors import BadQueryError
+from index.store import IndexStore
+from retrieval.dates import parse_iso
+from retrieval.models import QuoteLookup
+from retrieval.quotes import lookup_quotes
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "quotes",
+        help="what a person said (quotes with speaker attribution)",
+        description="A speaker's quotes, newest first; '-' reads speakers from stdin (JSONL out).",
+    )
+    parser.add_argument("speaker", metavar="SPEAKER", help="a name, or - for one per line on stdin")
+    parser.add_argument(
+        "--index",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="index directory (default: $NEWSDESK_INDEX or ~/.local/share/newsdesk/index)",
+    )
+    parser.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="only articles on/after DATE"
+    )
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on/before DATE")
+    parser.add_argument("--about", metavar="TOPIC", help="only quotes on this topic (word overlap)")
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    parser.set_defaults(func=run_quotes)
+
+
+def lookup_json(lookup: QuoteLookup) -> dict[str, Any]:
+    """The JSON record of one lookup (the JSONL line format of `quotes -`)."""
+    return {
+        "speaker": lookup.query,
+        "resolved": lookup.speaker,
+        "candidates": list(lookup.candidates),
+        "quotes": [
+            {
+                "article_id": q.article_id,
+                "speaker": q.speaker,
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "cue": q.cue,
+                "direct": q.direct,
+                "date": q.date,
+                "title": q.title,
+                "paragraph": q.paragraph,
+            }
+            for q in lookup.quotes
+        ],
+    }
+
+
+def lookup_text(lookup: QuoteLookup, style: Style) -> str:
+    if lookup.candidates:
+        names = ", ".join(lookup.candidates)
+        return f"“{lookup.query}” could be several people: {names}.\nAsk again with a full name."
+    if not lookup.quotes:
+        return f"No quotes by “{lookup.query}” in the index."
+    lines = [f"{lookup.speaker}: {len(lookup.quotes)} quote(s)"]
+    for q in lookup.quotes:
+        kind = "direct" if q.direct else "indirect"
+        meta = f"{q.date or 'undated'}  {q.article_id}  [{q.start}:{q.end}]  {q.cue}, {kind}"
+        lines.append("")
+        lines.append(style(q.title or "(untitled)", CYAN) + "  " + style(meta, DIM))
+        lines.append(f"  {q.speaker}: “{q.text}”")
+    return "\n".join(lines)
+
+
+def run_quotes(args: argparse.Namespace) -> int:
+    date_from = parse_iso(args.date_from, "--from")
+    date_to = parse_iso(args.date_to, "--to")
+    store = IndexStore.open(args.index or default_index_dir())
+    try:
+
+        def one(name: str) -> QuoteLookup:
+            return lookup_quotes(store, name, args.about, date_from, date_to)
+
+        if args.speaker == "-":
+            for line in sys.stdin:
+                name = line.strip()
+                if not name:
+                    continue
+                try:
+                    record = lookup_json(one(name))
+                except BadQueryError as err:
+                    record = {"speaker": name, "error": err.user_message(), "quotes": []}
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            return 0
+        lookup = one(args.speaker)
+        if args.json:
+            print(json.dumps(lookup_json(lookup), ensure_ascii=False, indent=1))
+        else:
+            print(lookup_text(lookup, Style(sys.stdout)))
+        return 0
+    finally:
+        store.close()

@@ -1,0 +1,106 @@
+"""The terminal session: typed text through the same core and embed builders as /ask."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Core
+from bot.terminal import TerminalSession, parse_command
+from tests.bot.helpers import SEED_ID, FakeEngine, make_settings
+
+
+def test_parse_command() -> None:
+    assert parse_command("what did Lavrov say?") == ("ask", "what did Lavrov say?", {})
+    assert parse_command("/search Lavrov visit from: 2022-03 k: 3") == (
+        "search",
+        "Lavrov visit",
+        {"from": "2022-03", "k": "3"},
+    )
+    assert parse_command('/quotes Wang Yi about: "Russia ties"') == (
+        "quotes",
+        "Wang Yi",
+        {"about": "Russia ties"},
+    )
+    assert parse_command("/stats") == ("stats", "", {})
+
+
+@pytest.fixture
+def session() -> tuple[TerminalSession, list[str], FakeEngine]:
+    out: list[str] = []
+    engine = FakeEngine()
+    return TerminalSession(Core(engine, make_settings()), out.append), out, engine
+
+
+async def test_typed_question_is_answered_with_citations(
+    session: tuple[TerminalSession, list[str], FakeEngine],
+) -> None:
+    term, out, engine = session
+    assert await term.handle("what did Wang Wenbin say?")
+    text = "".join(out)
+    assert "China-Russia cooperation has no limits" in text and "[1]" in text
+    assert "\\_" not in text and "**" not in text  # rendered as text, not markdown
+    out.clear()
+    await term.handle("/sources")
+    assert SEED_ID in "".join(out)
+    out.clear()
+    await term.handle("/context 1")
+    assert "repeating a line used by President Vladimir Putin" in "".join(out)
+    await term.handle("/vote up")
+    assert engine.feedback and engine.feedback[0][2] == 1
+
+
+async def test_commands(session: tuple[TerminalSession, list[str], FakeEngine]) -> None:
+    term, out, engine = session
+    await term.handle("/search Lavrov k: 7 from: 2022")
+    assert "Page 1/3" in "".join(out)
+    out.clear()
+    await term.handle("/next")
+    assert "Page 2/3" in "".join(out)
+    out.clear()
+    await term.handle("/quotes Wang")
+    assert "1. Wang Wenbin" in "".join(out)
+    out.clear()
+    await term.handle("2")
+    assert "What Wang Yi said" in "".join(out)
+    out.clear()
+    await term.handle(f"/article {SEED_ID}")
+    assert "Beijing and Moscow" in "".join(out)
+    out.clear()
+    await term.handle("/stats")
+    await term.handle("/help")
+    assert "/quotes" in "".join(out)
+
+
+@pytest.mark.parametrize(
+    "line, expect",
+    [
+        ("   x" * 2000, "limit is 1,000"),
+        ("/search Lavrov k: ten", "k must be a number"),
+        ("/search Lavrov from: 2022-02-30", "not a real date"),
+        ("/article ../../etc/passwd", "not an article id"),
+        ("/frobnicate", "Unknown command"),
+        ("/next", "Nothing to page"),
+        ("crash now", "Sorry, something went wrong"),
+    ],
+)
+async def test_errors_are_messages_not_tracebacks(
+    session: tuple[TerminalSession, list[str], FakeEngine], line: str, expect: str
+) -> None:
+    term, out, _ = session
+    assert await term.handle(line)
+    text = "".join(out)
+    assert text.startswith("error: ") and expect in text and "Traceback" not in text
+
+
+async def test_run_until_quit_or_eof(
+    session: tuple[TerminalSession, list[str], FakeEngine],
+) -> None:
+    term, out, engine = session
+    lines = iter(["what did Wang Wenbin say?", "/quit", "never read"])
+    await term.run(lambda: next(lines))
+    assert [c[0] for c in engine.calls] == ["answer"]
+
+    def eof() -> str:
+        raise EOFError
+
+    await term.run(eof)

@@ -1,0 +1,60 @@
+"""Date expressions in questions resolve against a reference day."""
+
+from datetime import date
+
+import pytest
+
+from index.errors import BadQueryError
+from retrieval.dates import parse_dates, parse_iso
+
+REF = date(2022, 10, 15)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end", "rest"),
+    [
+        ("What happened in March 2022?", "2022-03-01", "2022-03-31", "What happened?"),
+        ("floods in March", "2022-03-01", "2022-03-31", "floods"),
+        ("storms in December", "2021-12-01", "2021-12-31", "storms"),  # latest past December
+        ("elections in 2021", "2021-01-01", "2021-12-31", "elections"),
+        ("Ukraine last week", "2022-10-08", "2022-10-15", "Ukraine"),
+        ("what did Biden say yesterday", "2022-10-14", "2022-10-14", "what did Biden say"),
+        ("markets today", "2022-10-15", "2022-10-15", "markets"),
+        ("news this month", "2022-10-01", "2022-10-15", "news"),
+        ("inflation last month", "2022-09-01", "2022-09-30", "inflation"),
+        ("budget last year", "2021-01-01", "2021-12-31", "budget"),
+        ("fires in the past 3 days", "2022-10-12", "2022-10-15", "fires"),
+        ("on March 3, 2022 Kyiv", "2022-03-03", "2022-03-03", "Kyiv"),
+        ("3rd of June 2022 vote", "2022-06-03", "2022-06-03", "vote"),
+        ("2022-03-31 Lavrov", "2022-03-31", "2022-03-31", "Lavrov"),
+        ("since May 2022 inflation", "2022-05-01", None, "inflation"),
+        ("after 2021 elections", "2022-01-01", None, "elections"),
+        ("before 2022-03-01 covid", None, "2022-02-28", "covid"),
+        ("until June 2022 talks", None, "2022-06-30", "talks"),
+    ],
+)
+def test_expressions(question: str, start: str | None, end: str | None, rest: str) -> None:
+    found, left = parse_dates(question, REF)
+    assert found is not None
+    assert found.iso() == (start, end)
+    assert left == rest
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["the 2020 election result", "the march on Washington", "what may happen", "Covid-19 cases"],
+)
+def test_not_dates(question: str) -> None:
+    assert parse_dates(question, REF) == (None, question)
+
+
+def test_impossible_date_is_a_clear_error() -> None:
+    with pytest.raises(BadQueryError, match="not a real date"):
+        parse_dates("what happened on February 30, 2022", REF)
+
+
+def test_parse_iso() -> None:
+    assert parse_iso("2022-03-01", "--from") == "2022-03-01"
+    assert parse_iso(None, "--from") is None
+    with pytest.raises(BadQueryError, match="--to"):
+        parse_iso("March", "--to")

@@ -1,0 +1,45 @@
+"""User text is cleaned or refused with a clear message, never a crash."""
+
+import pytest
+
+from index.errors import BadQueryError
+from retrieval.query import MAX_QUERY_CHARS, clean_query
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("  China   Russia ", "China Russia"),
+        ("<@123> what did Lavrov say?", "what did Lavrov say?"),
+        ("@everyone Ukraine news", "Ukraine news"),
+        ("||spoiler|| Lavrov", "spoiler Lavrov"),
+        ("```python\nprint('x')\n```", "print('x')"),
+        ("**bold** `code`", "bold code"),
+        ("' OR 1=1 --", "' OR 1=1 --"),
+        ("Что сказал Лавров?", "Что сказал Лавров?"),
+        ("zero\u200bwidth", "zerowidth"),
+    ],
+)
+def test_cleaned(raw: str, clean: str) -> None:
+    assert clean_query(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "empty"),
+        ("   \n\t", "empty"),
+        ("?!...", "no words"),
+        ('"', "no words"),
+        ("*", "no words"),
+        ("<@123>", "no words"),
+        ("x" * 6000, "too long"),
+    ],
+)
+def test_refused(raw: str, message: str) -> None:
+    with pytest.raises(BadQueryError, match=message):
+        clean_query(raw)
+
+
+def test_limit_is_inclusive() -> None:
+    assert clean_query("a" * MAX_QUERY_CHARS)
