@@ -47,11 +47,12 @@ def embed_texts(index_dir: Path) -> list[str]:
 
 
 def task_index(args: dict[str, Any]) -> dict[str, Any]:
-    """Build an index (used to create the shared realtimeqa index)."""
+    """Build (or, with ``fresh`` false, complete) an index: the shared realtimeqa index."""
     from index.embedder import load_embedder
 
     index_dir = Path(args["index_dir"])
-    shutil.rmtree(index_dir, ignore_errors=True)
+    if args.get("fresh", True):
+        shutil.rmtree(index_dir, ignore_errors=True)
     embedder = load_embedder()
     t0 = time.perf_counter()
     indexer = _indexer(index_dir, embedder)

@@ -41,10 +41,6 @@ class Config:
     # Filled in while running: the realtimeqa index every query-side section shares.
     shared: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def corpus_dir(self) -> Path:
-        return self.data / "realtimeqa" / "corpus"
-
 
 @dataclass
 class Table:

@@ -7,6 +7,7 @@ docs/ARCHITECTURE.md), so baselines see exactly what Newsdesk embedded.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,22 @@ SHARED_INDEX = Path("/tmp/rtqa_index")  # built by the indexing engineer, reused
 CORPUS_ARTICLES = 1984
 
 
-def corpus_files(cfg: Config) -> list[Path]:
-    """The corpus as seed-format .txt files: corpus.jsonl (16.9 MB) exceeds MAX_FILE_BYTES."""
-    return sorted(cfg.corpus_dir.glob("*.txt")) if cfg.corpus_dir.is_dir() else []
+def corpus_file(cfg: Config) -> Path | None:
+    """realtimeqa/corpus.jsonl (1,984 articles with titles, dates, sources), if present."""
+    path = cfg.data / "realtimeqa" / "corpus.jsonl"
+    return path if path.is_file() else None
+
+
+def corpus_subset(cfg: Config, articles: int) -> Path:
+    """The first ``articles`` lines of corpus.jsonl, written to the scratch dir (not the repo)."""
+    src = corpus_file(cfg)
+    assert src is not None
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    out = SCRATCH / f"rtqa_first_{articles}.jsonl"
+    with src.open(encoding="utf-8") as f:
+        lines = [line for line, _ in zip(f, range(articles), strict=False)]
+    out.write_text("".join(lines), encoding="utf-8")
+    return out
 
 
 def questions(cfg: Config, limit: int) -> list[str]:
@@ -54,24 +68,54 @@ def article_count(index_dir: Path) -> int:
 
 
 def ensure_index(cfg: Config) -> tuple[Path, str]:
-    """A complete realtimeqa index: --index, /tmp/rtqa_index, a cached build, or a new build."""
+    """A complete realtimeqa index for the query-side sections.
+
+    ``--index`` is used in place. Otherwise the index lives in the scratch dir: reused
+    when complete, else seeded from a snapshot of /tmp/rtqa_index when that holds more
+    (the embeddings cache then spares re-embedding its articles) and completed with
+    ``Indexer.add``. A snapshot, because its owner may rebuild /tmp/rtqa_index mid-run.
+    """
     if "index_dir" in cfg.shared:
         return cfg.shared["index_dir"], cfg.shared["index_origin"]
-    candidates = [(cfg.index_dir, "given with --index")] if cfg.index_dir else []
-    candidates += [(SHARED_INDEX, "reused"), (SCRATCH / "rtqa_index", "cached from a previous run")]
-    for path, origin in candidates:
-        if path and article_count(path) >= CORPUS_ARTICLES:
-            cfg.shared.update(index_dir=path, index_origin=f"{origin}: {path}")
-            return path, cfg.shared["index_origin"]
-    files = corpus_files(cfg)
-    if not files:
-        raise FileNotFoundError(f"no corpus at {cfg.corpus_dir}")
+    if cfg.index_dir and article_count(cfg.index_dir) >= CORPUS_ARTICLES:
+        origin = f"given with --index: {cfg.index_dir}"
+        cfg.shared.update(index_dir=cfg.index_dir, index_origin=origin)
+        return cfg.index_dir, origin
     target = SCRATCH / "rtqa_index"
-    print(f"  building the realtimeqa index at {target} (first run only; several minutes)")
-    result = run_child("index", {"files": [str(f) for f in files], "index_dir": str(target)})
-    origin = f"built by this run in {result['index_seconds']:.0f} s: {target}"
+    have = article_count(target)
+    if have >= CORPUS_ARTICLES:
+        origin = f"built by an earlier benchmark run: {target}"
+        cfg.shared.update(index_dir=target, index_origin=origin)
+        return target, origin
+    corpus = corpus_file(cfg)
+    if corpus is None:
+        raise FileNotFoundError(f"no corpus.jsonl under {cfg.data / 'realtimeqa'}")
+    seeded = article_count(SHARED_INDEX)
+    if seeded > have:
+        _snapshot(SHARED_INDEX, target)
+        have = seeded
+    print(
+        f"  completing the realtimeqa index at {target} ({have} of {CORPUS_ARTICLES} articles "
+        "present; embedding the rest takes minutes)",
+        flush=True,
+    )
+    result = run_child("index", {"files": [str(corpus)], "index_dir": str(target), "fresh": False})
+    seed = f"seeded with {seeded} articles from {SHARED_INDEX}, " if seeded else ""
+    origin = f"{seed}completed by this run in {result['index_seconds']:.0f} s: {target}"
     cfg.shared.update(index_dir=target, index_origin=origin)
     return target, origin
+
+
+def _snapshot(src: Path, dst: Path) -> None:
+    """A consistent copy of another process's live SQLite index (WAL allows it)."""
+    shutil.rmtree(dst, ignore_errors=True)
+    dst.mkdir(parents=True)
+    with sqlite3.connect(f"file:{src / 'newsdesk.sqlite'}?mode=ro", uri=True) as s:
+        d = sqlite3.connect(dst / "newsdesk.sqlite")
+        try:
+            s.backup(d)
+        finally:
+            d.close()
 
 
 @dataclass

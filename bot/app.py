@@ -61,6 +61,11 @@ class NewsdeskTree(app_commands.CommandTree):
         await on_tree_error(interaction, error)
 
 
+# The bot has no voice features: no warning about voice libraries at every start.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class Newsdesk(commands.Bot):
     """The bot. ``core`` does the work; cogs only read interactions and build replies."""
 

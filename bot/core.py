@@ -163,7 +163,8 @@ class Core:
         self._pool = ThreadPoolExecutor(
             max_workers=settings.workers, thread_name_prefix="newsdesk-engine"
         )
-        self._ingest_lock = asyncio.Lock()
+        # Ingestion is long and CPU-bound: its own thread, so queries keep their workers.
+        self._ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-ingest")
 
     @classmethod
     async def open(
@@ -175,6 +176,7 @@ class Core:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._ingest_pool.shutdown(wait=False, cancel_futures=True)
 
     def check_cooldown(self, user_id: int | str | None) -> None:
         """Raise :class:`RetryLater` when this user asks too often."""
@@ -238,9 +240,10 @@ class Core:
         return await self._run(self.engine.stats)
 
     async def ingest(self, paths: Iterable[Path]) -> IngestSummary:
-        """One ingestion at a time; it runs outside the query limiter (it is long)."""
-        async with self._ingest_lock:
-            return await self._run(self.engine.ingest, list(paths), limited=False)
+        """One ingestion at a time, in its own thread, outside the query limiter."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self.engine.ingest, list(paths))
+        return await loop.run_in_executor(self._ingest_pool, call)
 
     async def record_feedback(
         self,

@@ -26,17 +26,13 @@ NONE = discord.AllowedMentions.none()
 
 
 def _unwrap(error: BaseException) -> BaseException:
-    while isinstance(error, (app_commands.CommandInvokeError, app_commands.TransformerError)) and (
-        error.__cause__ is not None or getattr(error, "original", None) is not None
+    """The exception behind discord.py's wrappers (a command's own error, a transformer's)."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
+    if isinstance(error, app_commands.TransformerError) and isinstance(
+        error.__cause__, NewsdeskError
     ):
-        inner = getattr(error, "original", None) or error.__cause__
-        if inner is None or inner is error:
-            break
-        if isinstance(error, app_commands.TransformerError) and not isinstance(
-            inner, NewsdeskError
-        ):
-            break
-        error = inner
+        return error.__cause__
     return error
 
 

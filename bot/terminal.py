@@ -143,9 +143,9 @@ class TerminalSession:
         answer = await self.core.answer(options.get("question") or free)
         self.last_answer = answer
         self.paged = None
+        self.show(embeds.answer_embed(answer))
         if answer.kind == "ambiguous" and answer.candidates:
             self._offer(answer.candidates, None, answer.filters)
-        self.show(embeds.answer_embed(answer))
         if answer.citations:
             self.write(
                 "(/sources for all sources, /context <n> for the paragraph around [n], /vote up|down)\n"
@@ -170,8 +170,8 @@ class TerminalSession:
     async def _quotes(self, speaker: str, about: str | None, filters: Filters | None) -> None:
         lookup = await self.core.quotes(speaker, about, filters)
         if lookup.candidates and not lookup.speaker:
-            self._offer(lookup.candidates, about, filters)
             self.show(embeds.quotes_embed(lookup, about))
+            self._offer(lookup.candidates, about, filters)
             return
         per = embeds.QUOTES_PER_EMBED
         self._page(

@@ -74,9 +74,11 @@ class AnswerView(BaseView):
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         found: list[discord.Embed] = []
-        for citation in self.answer.citations[:MAX_CONTEXT_EMBEDS]:
+        shown = self.answer.citations[:MAX_CONTEXT_EMBEDS]
+        per_embed = embeds.TOTAL_LIMIT // max(1, len(shown)) - 500  # 6,000 across all embeds
+        for citation in shown:
             excerpt = await self.core.context(citation.article_id, citation.start, citation.end)
-            found.append(embeds.context_embed(citation, excerpt, limit=1800))
+            found.append(embeds.context_embed(citation, excerpt, limit=per_embed))
         await interaction.followup.send(embeds=found, ephemeral=True, allowed_mentions=NONE)
 
     @discord.ui.button(label="Sources", emoji="📚", style=discord.ButtonStyle.secondary)
@@ -258,8 +260,8 @@ def answer_reply(
 ) -> tuple[discord.Embed, BaseView]:
     """The embed and view for an answer (a speaker menu when the name is ambiguous)."""
     if answer.kind == "ambiguous" and answer.candidates:
-        about = None
-        return embeds.answer_embed(answer), SpeakerSelectView(
-            core, tuple(answer.candidates), about=about, filters=answer.filters, owner_id=owner_id
+        menu = SpeakerSelectView(
+            core, tuple(answer.candidates), filters=answer.filters, owner_id=owner_id
         )
+        return embeds.answer_embed(answer), menu
     return embeds.answer_embed(answer), AnswerView(core, answer)

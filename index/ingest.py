@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
 from index.readers import SourceFile, collect_files, read_file
 from index.store import IndexStore, StoredArticle
+
+if TYPE_CHECKING:
+    from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +208,7 @@ class Indexer:
         return StoredArticle(article, digest, passages, quotes)
 
     def _write_batch(
-        self, store: IndexStore, vectors: Any, batch: Sequence[StoredArticle], run: _Run
+        self, store: IndexStore, vectors: VectorIndex, batch: Sequence[StoredArticle], run: _Run
     ) -> int:
         """Embed what is missing, commit the batch, then mirror it in the FAISS index."""
         hashes: dict[str, str] = {}
@@ -230,7 +233,7 @@ class Indexer:
             vectors.add(added, stored)
         return generation
 
-    def _save(self, store: IndexStore, vectors: Any, generation: int) -> None:
+    def _save(self, store: IndexStore, vectors: VectorIndex, generation: int) -> None:
         _checkpoint("before_save")
         store.save_vectors(vectors, generation)
         _checkpoint("after_save")

@@ -331,7 +331,10 @@ def run(
         from retrieval.eval_baselines import SpacyBaselines
 
         base = SpacyBaselines()
-        rows.append(evaluate(gold, "textacy direct_quotations", base.textacy, split_ids, split).row())
-        rows.append(evaluate(gold, "quoted 4+ words, nearest PERSON", base.nearest_person, split_ids, split).row())
+        for name, extractor in (
+            ("textacy direct_quotations", base.textacy),
+            ("quoted 4+ words, nearest PERSON", base.nearest_person),
+        ):
+            rows.append(evaluate(gold, name, extractor, split_ids, split).row())
         rows[-2]["articles_per_s"] = rows[-1]["articles_per_s"] = base.articles_per_s()
     return rows

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.errors import BadQueryError
-from index.quotes.names import keys_compatible, speaker_key
+from index.quotes.names import keys_compatible, speaker_key, wordset
 from retrieval.models import QuoteHit, QuoteLookup
 
 # A surname query resolves to one person when that person said this share of the
@@ -23,10 +23,10 @@ from retrieval.models import QuoteHit, QuoteLookup
 DOMINANCE = 0.9
 MAX_QUERY_CHARS = 200
 _ABOUT_MIN_SIMILARITY = 0.35
-_STOPWORDS = frozenset(
+_STOPWORDS = wordset(
     "a an the of to in on at for and or but is are was were be been it this that with "
     "about what did does do say said says he she they we i you his her their from by as "
-    "has have had not no will would can could should".split()
+    "has have had not no will would can could should"
 )
 
 
@@ -97,19 +97,40 @@ def resolve_speaker(
             s for s in full if s.key.split()[0] == word
         ]
         bare = [s for s in bare if s.key == word]
-    if len(matches) > 1:
-        matches.sort(key=lambda s: -s.count)
-        total = sum(s.count for s in matches)
-        if dominance is None or matches[0].count < dominance * total:
-            return [], matches
-        matches = matches[:1]
-    keys = [s.key for s in matches]
-    if matches:
-        # Bare surnames ("Lavrov") join the one full name that shares them.
-        keys += [s.key for s in bare if keys_compatible(s.key, matches[0].key)]
-    else:
-        keys = [s.key for s in bare]
+    groups = _people(matches)
+    if len(groups) > 1:
+        total = sum(g.count for g in groups)
+        if dominance is None or groups[0].count < dominance * total:
+            return [], [g.people[0] for g in groups]
+        groups = groups[:1]
+    if not groups:
+        return [s.key for s in bare], []
+    person = groups[0]
+    keys = [s.key for s in person.people]
+    # Bare surnames ("Lavrov") join the one full name that shares them.
+    keys += [s.key for s in bare if keys_compatible(s.key, person.people[0].key)]
     return keys, []
+
+
+@dataclass
+class _Person:
+    people: list[_Speaker]  # spellings of one person, most quoted first
+    count: int
+
+
+def _people(speakers: list[_Speaker]) -> list[_Person]:
+    """Group keys that name one person ("Geoff Garin", "Geoffrey Garin"), most quoted first."""
+    groups: list[_Person] = []
+    for s in sorted(speakers, key=lambda s: -s.count):
+        for g in groups:
+            if keys_compatible(g.people[0].key, s.key):
+                g.people.append(s)
+                g.count += s.count
+                break
+        else:
+            groups.append(_Person([s], s.count))
+    groups.sort(key=lambda g: -g.count)
+    return groups
 
 
 def lookup_quotes(

@@ -62,13 +62,15 @@ def serve(args: argparse.Namespace) -> int:
     token = settings.token()
     from bot.errors import install_token_filter
 
+    logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatter is not news
+
     install_token_filter(token)
     if token and not args.terminal:
         return _serve_discord(settings)
-    if not sys.stdin.isatty() and not args.terminal:
+    if not args.terminal:
         print(
-            "DISCORD_TOKEN is not set, so this would be a terminal session, but stdin is not a terminal.\n"
-            "Set DISCORD_TOKEN (see .env.example and docs/BOT.md) to run the Discord bot.",
+            "DISCORD_TOKEN is not set: starting a terminal session instead of the Discord bot "
+            "(see .env.example and docs/BOT.md).",
             file=sys.stderr,
         )
     return _serve_terminal(settings)

@@ -3,6 +3,7 @@ opens a thread on its reply and answers follow-ups there without a mention."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections import OrderedDict
@@ -103,8 +104,9 @@ class Mentions(commands.Cog):
             return
         core = self.bot.core
         core.check_cooldown(message.author.id)
-        async with message.channel.typing():
-            answer = await core.answer(question)
+        with contextlib.suppress(discord.HTTPException):  # best effort: no permission, no dots
+            await message.channel.typing()
+        answer = await core.answer(question)
         embed, view = answer_reply(core, answer, message.author.id)
         reply = await message.reply(
             embed=embed, view=view, allowed_mentions=NONE, mention_author=False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from index.quotes.names import wordset
+
 # Inflected form -> lemma. These introduce direct quotes and reported clauses alike.
 _SPEECH_LEMMAS = """
 say add tell ask argue claim note write tweet warn insist explain state declare announce
@@ -15,24 +17,20 @@ chide scold thunder fume inform
 """
 
 # Verbs that only ever introduce a direct quote, never a reported clause.
-DIRECT_ONLY = frozenset(
-    """
+DIRECT_ONLY = wordset("""
     continue repeat post joke quip shout yell exclaim bark snap interject interrupt cry
     whisper mutter plead demand wonder proclaim opine gush sneer taunt tease chide scold
     thunder fume
-    """.split()
-)
+    """)
 
 # Verbs whose reported clause is a plain "that"-clause often enough to trust.
-INDIRECT_OK = frozenset(
-    """
+INDIRECT_OK = wordset("""
     say tell add argue claim note write tweet warn insist explain state declare announce
     acknowledge admit suggest stress emphasize emphasise maintain contend assert concede
     complain predict recall reply respond confirm deny observe remark boast promise vow
     pledge charge allege caution agree disagree counter lament testify report reiterate
     reveal estimate posit conclude
-    """.split()
-)
+    """)
 
 _IRREGULAR = {
     "said": "say",
@@ -67,7 +65,7 @@ def _inflections(lemma: str) -> set[str]:
     return forms
 
 
-_BARE_OK = frozenset("say tell add ask argue claim write warn insist explain".split())
+_BARE_OK = wordset("say tell add ask argue claim write warn insist explain")
 
 
 def _build() -> dict[str, str]:
@@ -81,7 +79,7 @@ def _build() -> dict[str, str]:
             table.pop(lemma, None)
     table.update(_IRREGULAR)
     # Ambiguous forms that are far more often not speech.
-    for noise in ("states", "posts", "charges", "reports", "answers", "comments", "counters", "notes"):
+    for noise in ("states", "posts", "charges", "reports", "answers", "comments", "counters"):
         table.pop(noise, None)
     return table
 
@@ -89,37 +87,32 @@ def _build() -> dict[str, str]:
 CUE_FORMS: dict[str, str] = _build()
 
 # Cues whose subject may follow them ('"...," said Lavrov'); "told X" names the hearer.
-INVERTIBLE = frozenset(
-    """
+INVERTIBLE = wordset("""
     say add write continue explain note insist recall reply respond quip joke tweet warn
     argue conclude observe remark ask answer declare
-    """.split()
-)
+    """)
 
 # Words that may stand between a subject and its cue ("Lavrov also said").
-AUX_ADVERBS = frozenset(
-    """
+AUX_ADVERBS = wordset("""
     also later then previously repeatedly reportedly publicly privately flatly simply
     once again further recently earlier has had have was is were would will could
     had long often frequently quickly immediately subsequently has just even never
     today yesterday tonight monday tuesday wednesday thursday friday saturday sunday
     morning afternoon evening night week last this
     already angrily bluntly calmly confidently firmly jokingly sarcastically
-    """.split()
-)
+    himself herself themselves itself may might must should can
+    """)
 
 # Objects of "told"/"asked" that are not part of the reported clause.
-HEARERS = frozenset(
-    """
+HEARERS = wordset("""
     reporters journalists supporters voters listeners viewers readers lawmakers
     congress me us him her them audience crowd
-    """.split()
-)
+    """)
 
 
 # Forms dropped above as mostly nouns, but reliable right after a quote ('..." he notes').
-LOOSE_FORMS = frozenset(
-    "notes states reports posts comments answers counters charges note state report".split()
+LOOSE_FORMS = wordset(
+    "notes states reports posts comments answers counters charges note state report"
 )
 BACK_FORMS = frozenset({"shot", "shoots", "fired", "fires", "hit", "hits", "wrote", "pushed"})
 # "issued a statement: ..." — the verb is a cue only with one of these nouns after it.

@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+
+def wordset(text: str) -> frozenset[str]:
+    """A lexicon written as whitespace-separated words."""
+    return frozenset(text.split())
+
+
 # Words that introduce a person's name ("Foreign Minister Sergei Lavrov"); never part of it.
-TITLE_WORDS = frozenset(
-    """
+TITLE_WORDS = wordset("""
     president vice-president minister prime foreign secretary senator sen rep representative
     congressman congresswoman governor gov mayor chancellor spokesman spokeswoman spokesperson
     chairman chairwoman chair leader speaker majority minority whip ambassador attorney general
@@ -23,24 +28,21 @@ TITLE_WORDS = frozenset(
     councilman councilwoman councillor councilor assemblyman assemblywoman delegate
     superintendent commander admiral colonel general sergeant captain lieutenant
     president-elect first-lady
-    """.split()
-)
+    """)
 
 # Descriptors written before a name ("Republican Donald Trump", "journalist Jorge Ramos"):
 # stripped when what follows looks like a person, kept in "Republican National Committee".
-DESCRIPTORS = frozenset(
-    """
+DESCRIPTORS = wordset("""
     republican democrat democratic gop independent liberal conservative progressive
     journalist donor activist rabbi pastor author billionaire businessman businesswoman
     entrepreneur pollster strategist consultant comedian actor actress singer rapper
     commentator pundit blogger writer filmmaker historian scholar economist physician
     lawmaker legislator candidate hopeful contender veteran
-    """.split()
-)
+    """)
 
 # Abbreviated titles written with a full stop ("Sen.", "Mr.").
-TITLE_ABBREVS = frozenset(
-    "mr mrs ms dr sen rep gov gen lt col sgt capt adm cmdr maj cpl prof rev pres st".split()
+TITLE_ABBREVS = wordset(
+    "mr mrs ms dr sen rep gov gen lt col sgt capt adm cmdr maj cpl prof rev pres st"
 )
 
 # Role nouns a later description can refer back to ("the spokesman", "the Vermont senator").
@@ -102,18 +104,17 @@ ROLE_ALIASES = {
     "billionaire": "billionaire",
 }
 
-FEMALE_WORDS = frozenset(
+FEMALE_WORDS = wordset(
     "mrs ms miss lady queen princess spokeswoman chairwoman congresswoman businesswoman "
-    "councilwoman assemblywoman wife mother daughter sister she her".split()
+    "councilwoman assemblywoman wife mother daughter sister she her"
 )
-MALE_WORDS = frozenset(
+MALE_WORDS = wordset(
     "mr sir lord king prince spokesman chairman congressman businessman councilman "
-    "assemblyman husband father son brother he his".split()
+    "assemblyman husband father son brother he his"
 )
 
 # Common first names with a clear gender: enough to tell "he" from "she" in news text.
-FEMALE_NAMES = frozenset(
-    """
+FEMALE_NAMES = wordset("""
     hillary chelsea sarah carly nikki nancy elizabeth liz michelle melania ivanka kellyanne
     hope huma donna debbie deborah jill jane janet karen katie kate kathy kathleen katherine
     catherine cathy mary maria marie maureen megyn laura lauren linda lisa susan susie sue
@@ -125,10 +126,8 @@ FEMALE_NAMES = frozenset(
     ashley beth cindy condoleezza dolores elaine gloria grace hannah irene jeanne joni
     kamala kristi kyrsten lori marcia margaret mia nina olivia rosalind sophie stacey
     susana tamara tracy ursula victoria yvonne angela theresa marine jacinda
-    """.split()
-)
-MALE_NAMES = frozenset(
-    """
+    """)
+MALE_NAMES = wordset("""
     donald bernie bernard ted rafael marco jeb john george barack joe joseph mike michael
     mitch paul chris christopher ben rand rick richard bill william bob robert jim james
     jeff jeffrey tom thomas tim timothy dan daniel david steve steven stephen scott mark
@@ -140,12 +139,10 @@ MALE_NAMES = frozenset(
     sergei vladimir xi wang dmitry dmitri ivan emmanuel francois boris angelo benjamin
     bibi recep justin narendra kim-jong-un mohammed muhammad ali omar ahmed hassan
     tucker rush glenn sean lou orrin trey jared roger rudy rudolph mitt dick al ralph
-    """.split()
-)
+    """)
 
 # Capitalised words that start sentences or name days, never people.
-NON_NAME_CAPS = frozenset(
-    """
+NON_NAME_CAPS = wordset("""
     the a an and but or nor so yet for in on at to of by with from as if when while after
     before since because although though unless until once where whereas which who whom
     whose what why how this that these those there here then now still also even just only
@@ -160,13 +157,12 @@ NON_NAME_CAPS = frozenset(
     had has have does did do is was are were be been being can could would should will
     besides neither either nobody everybody everyone someone anyone nothing something
     whoever whatever perhaps maybe though thus hence therefore otherwise elsewhere
-    let please thanks dear oh well why
-    """.split()
-)
+    let please thanks dear oh well why two three four five six seven eight nine ten
+    team
+    """)
 
 # Words that make a capitalised phrase an organisation or place rather than a person.
-ORG_WORDS = frozenset(
-    """
+ORG_WORDS = wordset("""
     committee department house party news times post court university college council
     ministry agency bank association institute center centre office service union press
     network foundation senate congress administration campaign inc corp co company group
@@ -176,19 +172,17 @@ ORG_WORDS = frozenset(
     bureau caucus coalition alliance project initiative fox cnn msnbc abc nbc cbs npr
     times tribune herald gazette daily weekly channel radio media reuters associated
     democrats republicans america american washington york california texas florida
-    iowa ohio china russia britain europe european ukraine
-    """.split()
-)
+    iowa ohio china russia britain europe european ukraine hotel resort train tour
+    international national global pac llc foundation doral casino plaza
+    """)
 
 # Places that look like two-word names ("South Carolina", "New York").
-PLACE_WORDS = frozenset(
-    """
+PLACE_WORDS = wordset("""
     new york jersey hampshire mexico carolina dakota virginia west north south east
     rhode island los angeles san francisco diego antonio las vegas salt lake st louis
     saint paul kansas city oklahoma hong kong united kingdom states arab emirates saudi
     arabia sri lanka costa rica puerto rico el salvador palm beach des moines little rock
-    """.split()
-)
+    """)
 
 PRONOUNS = {"he": "m", "she": "f"}
 
@@ -266,17 +260,19 @@ def gender_of(first_word: str) -> str | None:
 
 
 def keys_compatible(a: str, b: str) -> bool:
-    """Could two speaker keys name the same person? ("wang" ~ "wang yi", not "wang wenbin" ~ "wang yi")."""
+    """Could two speaker keys name the same person? "wang" ~ "wang yi", but
+    "wang wenbin" !~ "wang yi"."""
     ta, tb = a.split(), b.split()
     if not ta or not tb:
         return False
     if ta == tb:
         return True
     if len(ta) == 1 or len(tb) == 1:
-        short, long_ = (ta, tb) if len(ta) == 1 else (tb, ta)
-        return short[0] in (long_[0], long_[-1])
+        one, full = (ta[0], tb) if len(ta) == 1 else (tb[0], ta)
+        return one in (full[0], full[-1])
     if ta[-1] != tb[-1]:
         return False
-    # Same surname: first names must agree, allowing an initial ("h clinton").
-    fa, fb = ta[0], tb[0]
-    return fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb))
+    # Same surname: first names must agree, allowing an initial ("h clinton") or a
+    # short form ("geoff garin" ~ "geoffrey garin", "chris" ~ "christopher").
+    first, other = sorted((ta[0], tb[0]), key=len)
+    return other.startswith(first) and (len(first) == 1 or len(first) >= 3)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from index.quotes import names as N
 from index.quotes.text import Locator, Token
 
-_PARTICLES = frozenset({"de", "van", "von", "der", "den", "bin", "al", "da", "du", "la", "le", "del"})
+_PARTICLES = N.wordset("de van von der den bin al da du la le del")
+_PHRASE_BREAKS = N.wordset("in at of for from with on by to and or the a an who said says told")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our"})
 
 
@@ -46,10 +47,13 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
     """Capitalised runs outside quotes, split into title words and the name proper."""
     mentions: list[Mention] = []
     lowercase_words = {t.text for t in tokens if t.is_word and t.text.islower()}
+    skip = _title_case_lines(text, tokens)
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        if in_quote[i] or not (_is_name_word(tok) or tok.lower in N.TITLE_ABBREVS and tok.is_cap):
+        if in_quote[i] or skip[i] or not (
+            _is_name_word(tok) or tok.lower in N.TITLE_ABBREVS and tok.is_cap
+        ):
             i += 1
             continue
         j = i
@@ -83,6 +87,26 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
             mentions.append(mention)
         i = max(j, i + 1)
     return mentions
+
+
+def _title_case_lines(text: str, tokens: list[Token]) -> list[bool]:
+    """Tokens on headline-like lines ("Obama Claims Hillary Will Win"): capitalised
+    runs there merge names with ordinary words, so no names are taken from them."""
+    flags = [False] * len(tokens)
+    k = 0
+    while k < len(tokens):
+        line_end = text.find("\n", tokens[k].start)
+        line_end = len(text) if line_end < 0 else line_end
+        j = k
+        while j < len(tokens) and tokens[j].start < line_end:
+            j += 1
+        words = [t for t in tokens[k:j] if t.is_word and t.text[0].isalpha()]
+        caps = sum(1 for t in words if t.is_cap)
+        headline = not text[tokens[j - 1].start : line_end].rstrip().endswith(".")
+        if headline and len(words) >= 4 and caps >= 0.8 * len(words):
+            flags[k:j] = [True] * (j - k)
+        k = j
+    return flags
 
 
 def _title_or_org(tok: Token) -> bool:
@@ -129,6 +153,8 @@ def _name_mention(
     words = N.name_tokens(name)
     if not words:
         return None
+    if len(words) == 1 and words[0].endswith(("ing", "ly")) and _sentence_initial(text, start):
+        return None  # "Filling the gap, ...": a sentence-opening word, not a name
     if len(words) > 1:
         gender = gender or N.gender_of(words[0])
     return Mention(
@@ -140,7 +166,7 @@ def _add_context_roles(tokens: list[Token], m: Mention) -> None:
     """Role words just before the name ("ministry spokesman Wang Wenbin") or in an
     appositive after it ("Wang Wenbin, the foreign ministry spokesman,")."""
     for t in reversed(tokens[max(0, m.tok_start - 3) : m.tok_start]):
-        if not (t.is_word and t.text.islower()):
+        if not (t.is_word and t.text.islower()) or t.lower in _PHRASE_BREAKS:
             break  # only the words of this noun phrase ("ministry spokesman")
         _note_role(m, t.lower)
     k = m.tok_end
@@ -172,8 +198,10 @@ class Resolver:
         self.by_start = {m.tok_start: m for m in mentions}
         # (offset, resolved full-name mention) of earlier speakers, for pronouns.
         self.speakers: list[tuple[int, Mention]] = []
+        self._bare_cache: dict[int, Mention] = {}
 
     def resolve(self, m: Mention) -> Mention | None:
+        found: Mention | None
         if m.kind == "name":
             found = self._resolve_name(m)
         elif m.kind == "pronoun":
@@ -185,22 +213,39 @@ class Resolver:
         return found
 
     def _resolve_name(self, m: Mention) -> Mention:
+        """A bare name -> the full name it stands for: the nearest preceding one
+        when it is recent (this paragraph or the one before), else the person of that
+        name mentioned most often ("Sanders" is Bernie, not Jane, far from Jane)."""
         if len(m.words) > 1:
             return m
+        if m.start in self._bare_cache:
+            return self._bare_cache[m.start]
         word = m.words[0]
-        best: Mention | None = None
-        for other in self.names:
-            if len(other.words) < 2 or word not in (other.words[0], other.words[-1]):
-                continue
-            if not other.is_person:
-                continue  # "Trump" is not "Trump Tower"
-            if other.start < m.start:
-                best = other  # keep the nearest preceding
-            elif best is None:
-                return _merge(other, m)  # only a later full name: use the first one
+        people = [o for o in self.names if len(o.words) > 1 and o.is_person]
+        # A surname match beats a surname-first one ("Trump" -> Donald Trump, not
+        # "Trump Train"); "Wang" -> Wang Wenbin only matches on the first word.
+        matches = [o for o in people if o.words[-1] == word] or [
+            o for o in people if o.words[0] == word and len(o.words) == 2
+        ]
+        found = m
+        before = [o for o in matches if o.start < m.start]
+        if before:
+            nearest = before[-1]
+            para = self.loc.paragraph
+            if para(m.start) - para(nearest.start) <= 1:
+                found = nearest
             else:
-                break
-        return _merge(best, m) if best is not None else m
+                counts: dict[str, int] = {}
+                for o in before:
+                    counts[N.speaker_key(o.name)] = counts.get(N.speaker_key(o.name), 0) + 1
+                top = max(counts.values())
+                found = next(o for o in reversed(before) if counts[N.speaker_key(o.name)] == top)
+        elif matches:
+            found = matches[0]  # only a later full name (a headline): use the first one
+        if found is not m:
+            found = _merge(found, m)
+        self._bare_cache[m.start] = found
+        return found
 
     def _resolve_pronoun(self, m: Mention) -> Mention | None:
         sent = self.loc.sentence(m.start)

@@ -140,6 +140,7 @@ class FakeDiscord:
         self.port = 0
         # gateway state
         self.ws: web.WebSocketResponse | None = None
+        self._transport: asyncio.Transport | None = None
         self.connections = 0
         self.identifies = 0
         self.resumes = 0
@@ -232,11 +233,14 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
+        writer = ws._writer  # aiohttp detaches the transport from the request once upgraded
+        transport = writer.transport if writer is not None else None
         self.connections += 1
         conn = self.connections
         if self.ws is not None and not self.ws.closed:
             await self.ws.close(code=4000)
         self.ws = ws
+        self._transport = transport
         await ws.send_json(
             {"op": 10, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}}
         )
@@ -319,6 +323,15 @@ class FakeDiscord:
                 await self.ws.close(code=code)
 
         await self.call(_close())
+
+    async def drop_gateway(self) -> None:
+        """Drop the TCP connection without a close frame (a network failure)."""
+
+        async def _drop() -> None:
+            if self.ws is not None and self._transport is not None:
+                self._transport.abort()
+
+        await self.call(_drop())
 
     async def send_reconnect(self) -> None:
         """op 7 RECONNECT: the client must reconnect and RESUME."""

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from bot.errors import RedactTokenFilter
 from tests.bot.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
@@ -173,6 +174,7 @@ async def test_ingest_admin_only_types_sizes_and_paths(fake: FakeDiscord, tmp_pa
         )
         assert not path.exists() and not outside.exists()  # written inside the index, removed after
         assert engine.ingested_bytes == [body]
+        assert "newsdesk-ingest_0" in engine.threads  # not one of the query workers
         exe = fake.add_attachment("tool.exe", b"MZ")
         r = await fake.answered(
             await fake.slash("ingest", file=exe["id"], attachments=[exe], permissions=admin)
@@ -300,10 +302,10 @@ async def test_cooldown_tells_when_to_retry(fake: FakeDiscord) -> None:
 
 
 @pytest.mark.parametrize(
-    "fault", ["close", "reconnect", "invalid_session", "invalid_resumable", "close_1000"]
+    "fault", ["close", "close_1000", "drop", "reconnect", "invalid_resumable", "invalid_session"]
 )
 async def test_gateway_faults_resume_and_keep_answering(fake: FakeDiscord, fault: str) -> None:
-    async with running_bot(fake, FakeEngine(), make_settings(fake)):
+    async with running_bot(fake, FakeEngine(), make_settings(fake)) as bot:
         first = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?"))
         assert "no limits" in first.text()
         connections = fake.connections
@@ -311,24 +313,33 @@ async def test_gateway_faults_resume_and_keep_answering(fake: FakeDiscord, fault
             await fake.close_gateway(4000)
         elif fault == "close_1000":
             await fake.close_gateway(1000)
+        elif fault == "drop":
+            await fake.drop_gateway()
         elif fault == "reconnect":
             await fake.send_reconnect()
-        elif fault == "invalid_session":
-            await fake.invalidate_session(resumable=False)
-        else:
+        elif fault == "invalid_resumable":
             await fake.invalidate_session(resumable=True)
+        else:
+            await fake.invalidate_session(resumable=False)
+        during = None
+        if fault != "invalid_session":
+            # Sent while the bot reconnects: kept by the gateway and replayed on RESUME.
+            during = await fake.slash("ask", question="what did Wang Wenbin say?", user_id=77)
         await fake.wait_for(lambda: fake.connections > connections, 20, "a new connection")
         if fault == "invalid_session":
             await fake.wait_for(lambda: fake.identifies == 2, 20, "a new IDENTIFY")
         else:
             await fake.wait_for(lambda: fake.resumed_ok >= 1, 20, "a RESUME")
-        # An event sent while reconnecting is not lost (replayed on RESUME) or arrives after.
+            assert fake.identifies == 1
+            assert during is not None
+            assert "no limits" in (await fake.answered(during, 20)).text()
         again = await fake.answered(
             await fake.slash("ask", question="what did Wang Wenbin say?"), timeout=30
         )
         assert "no limits" in again.text()
         n = len(fake.heartbeats)
         await fake.wait_for(lambda: len(fake.heartbeats) > n + 1, 5, "heartbeats after the fault")
+        assert bot.is_ready() and not bot.is_closed()
 
 
 async def test_sentinel_token_never_leaks(
@@ -380,3 +391,32 @@ async def test_over_the_concurrency_bound_users_are_told_to_retry(fake: FakeDisc
         assert sum("Try again in" in t for t in texts) == 2  # the rest told when to retry
         assert all(r.callbacks[0]["type"] == 5 for r in records)  # all deferred at once
         assert bot.core.limiter.rejected == 2
+
+
+async def test_rate_limited_follow_ups_are_retried_not_dropped(fake: FakeDiscord) -> None:
+    limited: list[str] = []
+
+    def fault(request: web.Request) -> web.Response | None:
+        if request.method == "POST" and "/webhooks/" in request.path and len(limited) < 3:
+            limited.append(request.path)
+            return web.Response(
+                body=b'{"message": "You are being rate limited.", "retry_after": 0.2, "global": false}',
+                status=429,
+                headers={
+                    "Content-Type": "application/json",
+                    "Via": "1.1 google",
+                    "Retry-After": "1",
+                },
+            )
+        return None
+
+    async with running_bot(fake, FakeEngine(), make_settings(fake)):
+        fake.rest_fault = fault
+        records = await asyncio.gather(
+            *(
+                fake.slash("ask", question="what did Wang Wenbin say?", user_id=300 + i)
+                for i in range(3)
+            )
+        )
+        await asyncio.gather(*(fake.answered(r, 20) for r in records))
+        assert len(limited) == 3 and all("no limits" in r.text() for r in records)

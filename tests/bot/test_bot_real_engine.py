@@ -234,3 +234,29 @@ async def test_load_fifty_interactions_from_ten_users(
         assert rss_after - rss_before < 150e6
         assert bot.core.limiter.peak_running <= settings.max_concurrency
     check_silent(fake)
+
+
+async def test_ingest_through_the_bot_then_answer(
+    fake: FakeDiscord, seed_index: Path, embedder: object, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    engine = Engine.open(index_dir, embedder)  # type: ignore[arg-type]
+    body = (
+        b"date 2022-04-02 Ministers meet in Oslo\n"
+        b'The Norwegian foreign minister Anniken Huitfeldt said "fish exports are at a record high" '
+        b"after the meeting in Oslo on Saturday.\n"
+    )
+    async with running_bot(fake, engine, make_settings(fake, index_dir=index_dir)):
+        upload = fake.add_attachment("../oslo_2022-04-02.txt", body)
+        done = await fake.answered(
+            await fake.slash("ingest", file=upload["id"], attachments=[upload], permissions=1 << 5),
+            120,
+        )
+        assert "Added 1" in done.text(), done.text()
+        rec = await fake.answered(
+            await fake.slash("ask", question="what did Anniken Huitfeldt say?")
+        )
+        assert "fish exports are at a record high" in rec.text()
+    assert not (tmp_path / "oslo_2022-04-02.txt").exists()
+    assert list((index_dir / ".uploads").iterdir()) == []

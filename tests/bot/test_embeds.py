@@ -253,3 +253,12 @@ def test_embed_to_text_unescapes_and_marks_bold() -> None:
     embed.add_field(name="f", value="line1\nline2")
     text = embeds.embed_to_text(embed, bold=("<", ">"))
     assert "T_1" in text and "a <b> c*" in text and "    line2" in text
+
+
+def test_three_context_embeds_fit_one_message() -> None:
+    text = "A sentence of the paragraph. " * 400
+    ex = Excerpt("art-1", 7, text, 0, len(text), 3)
+    cites = [citation(i, text[:50], title="T" * 300) for i in range(1, 4)]
+    per = embeds.TOTAL_LIMIT // 3 - 500
+    found = [embeds.context_embed(c, ex, limit=per) for c in cites]
+    assert sum(len(e) for e in found) <= embeds.TOTAL_LIMIT

@@ -125,6 +125,10 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
         q = clustered(3, seed=9)
         np.testing.assert_array_equal(loaded.search(q, 10)[1], vi.search(q, 10)[1])
         assert not list(d.glob("*.tmp"))
+        # Still mutable and filterable after loading (IVF needs its id map back).
+        assert loaded.remove([9]) == 1 and len(loaded) == 2497
+        _, got = loaded.search(x[3], 1, allowed_ids=[9, 10])
+        assert got[0, 0] == 10
 
 
 def test_save_overwrites_previous_generation(tmp_path: Path) -> None:

@@ -1,0 +1,333 @@
+"""Per-article working state for quote extraction: tokens, quote spans, names, and
+the grammar helpers every pass shares (is this token a cue? who is its subject?)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from index.quotes import cues as C
+from index.quotes import names as N
+from index.quotes.names import wordset
+from index.quotes.resolve import (
+    DETERMINERS,
+    Mention,
+    Resolver,
+    find_names,
+    pronoun_mention,
+    role_mention,
+)
+from index.quotes.text import MARKS, Locator, quoted_spans, tokenize
+
+_INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many"})
+_PREPOSITIONS = wordset(
+    "in at of from for with on by to about into over under near inside outside"
+)
+STOP_AFTER = wordset(
+    "in on at during of for to with after before while when as who which that and but "
+    "about from into by"
+)
+SENT_PUNCT = frozenset(".!?;")
+_SUBORDINATORS = wordset("when while as after before because if although since though whereas")
+_CLAUSE_OPENERS = frozenset({"he", "she", "that", "it", "they", "we", "i"})
+
+
+@dataclass
+class Candidate:
+    """Words attributed to a subject mention, before the subject is resolved."""
+
+    subject: Mention
+    cue: str
+    start: int
+    end: int
+    direct: bool
+
+
+class Doc:
+    """One article prepared for the extraction passes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.loc = Locator(text)
+        self.tokens = tokenize(text)
+        self.starts = [t.start for t in self.tokens]
+        self.spans = quoted_spans(text, self.loc.paragraphs)
+        self.in_quote = [False] * len(self.tokens)
+        for span in self.spans:
+            for k in range(self.tok_at(span.start), self.tok_at(span.end)):
+                self.in_quote[k] = True
+        self.names = find_names(text, self.tokens, self.in_quote)
+        self.resolver = Resolver(self.names, self.loc)
+
+    def tok_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect_left(self.starts, pos)
+
+    def para_of_tok(self, k: int) -> int:
+        return self.loc.paragraph(self.tokens[k].start)
+
+    # -- subjects ---------------------------------------------------------------
+
+    def subject_before(self, c: int) -> Mention | None:
+        """The subject written before the cue at token c ("Lavrov (also) said")."""
+        toks = self.tokens
+        if c > 0 and toks[c - 1].lower in ("was", "were", "been", "being", "is", "be"):
+            # passive: "Sanders was asked by host Bill Maher" -> the agent speaks
+            if c + 1 < len(toks) and toks[c + 1].lower == "by":
+                found = self._np_after(c + 1)
+                return found[0] if found else None
+            return None
+        j = c - 1
+        if c >= 2 and toks[c - 1].lower == "as" and toks[c - 2].lower == "quoted":
+            j = c - 3  # "Braynard is quoted as saying"
+        for _ in range(3):
+            if j >= 0 and toks[j].lower in C.AUX_ADVERBS:
+                j -= 1
+        if j < 0 or self.in_quote[j]:
+            return None
+        # "Gov. John Kasich (R-OH), said" / "Sen. Jason Holsman (D) said"
+        close = j - 1 if toks[j].text == "," and j > 0 and toks[j - 1].text == ")" else j
+        if toks[close].text == ")":
+            for p in range(close - 1, max(-1, close - 8), -1):
+                if toks[p].text == "(":
+                    named = self.resolver.by_end.get(p)
+                    return named if named is not None and not named.possessive else None
+            return None
+        t = toks[j]
+        if t.lower in N.PRONOUNS:
+            return pronoun_mention(toks, j)
+        if t.text == "," and toks[c].lower.endswith("ing"):
+            return None  # ", shouting ...": the main clause's subject (participle_subject)
+        if t.text == ",":
+            return self._appositive_subject(j)
+        named = self.resolver.by_end.get(j + 1)
+        if named is not None and not named.possessive:
+            return None if self.after_preposition(named) else named
+        return self._role_before(j)
+
+    def _appositive_subject(self, comma: int) -> Mention | None:
+        """'Jim Bennett, 57, told' / 'Wang Wenbin, the spokesman, said'."""
+        toks = self.tokens
+        for p in range(comma - 1, max(-1, comma - 14), -1):
+            t = toks[p]
+            if t.text == "." and toks[p + 1].text == ",":
+                continue  # "R-Wis.," inside the appositive
+            if t.text in SENT_PUNCT or t.text in MARKS or self.in_quote[p]:
+                return None
+            if t.is_word and t.lower in _SUBORDINATORS:
+                return None  # ", when protesters interrupted her, shouting": a clause
+            if t.text == ",":
+                named = self.resolver.by_end.get(p)
+                if named is not None and not named.possessive:
+                    return named
+                inner = self.resolver.by_end.get(comma)
+                if inner is not None and inner.tok_start == p + 1:
+                    return inner
+                return self._role_before(p - 1)
+        return None
+
+    def _role_before(self, j: int) -> Mention | None:
+        """'the (foreign ministry) spokesman' ending at token j, or 'President' alone."""
+        toks = self.tokens
+        if j < 0 or not toks[j].is_word:
+            return None
+        head = toks[j].lower
+        if head not in N.ROLE_ALIASES:
+            return None
+        for k in range(j, max(-1, j - 7), -1):
+            t = toks[k]
+            if t.lower in ("a", "an"):
+                return None  # "a spokesman said": nobody in particular
+            if t.lower in DETERMINERS or t.text.endswith(("'s", "’s")):
+                return role_mention(self.text, toks, k, j + 1, head)
+            if not t.is_word:
+                break
+        if toks[j].is_cap:  # "President said" after a sentence start
+            return role_mention(self.text, toks, j, j + 1, head)
+        return None
+
+    def subject_after(self, c: int) -> tuple[Mention, int] | None:
+        """The subject written after the cue at token c ("said Lavrov", "said the
+        former secretary"), with the index of the token after it."""
+        toks = self.tokens
+        if toks[c].lower != "to" and C.cue_lemma(toks[c].text) not in C.INVERTIBLE:
+            return None
+        return self._np_after(c)
+
+    def _np_after(self, c: int) -> tuple[Mention, int] | None:
+        toks = self.tokens
+        k, end = c + 1, min(len(toks), c + 10)
+        found: list[Mention] = []
+        role_head = -1
+        first = k
+        while k < end and not self.in_quote[k]:
+            t = toks[k]
+            named = self.resolver.by_start.get(k)
+            if named is not None:
+                found.append(named)
+                k = named.tok_end
+                continue
+            if not t.is_word or (t.lower in STOP_AFTER and k > first):
+                break
+            if t.lower in STOP_AFTER:
+                return None
+            if k == first and t.lower in N.PRONOUNS:
+                return pronoun_mention(toks, k), k + 1
+            if t.lower in N.ROLE_ALIASES:
+                role_head = k
+            elif t.lower in C.CUE_FORMS:
+                break  # adjectives are fine ("former"), a verb ends the phrase
+            k += 1
+        if first >= len(toks) or toks[first].lower in _INDEFINITE:
+            return None  # "said a prominent RNC member": nobody named
+        # A name followed by a lowercase noun only modifies it ("Clinton campaign").
+        found = [m for m in found if not self.is_modifier(m)]
+        if found:
+            full = [m for m in found if len(m.words) > 1 and not m.possessive]
+            pick = full[-1] if full else found[-1]
+            return (pick, pick.tok_end) if not pick.possessive else None
+        if role_head >= 0 and toks[first].lower in DETERMINERS:
+            head = toks[role_head].lower
+            return role_mention(self.text, toks, first, role_head + 1, head), role_head + 1
+        return None
+
+    def is_modifier(self, m: Mention) -> bool:
+        k = m.tok_end
+        return (
+            k < len(self.tokens)
+            and self.tokens[k].is_word
+            and self.tokens[k].text.islower()
+            and self.tokens[k].lower not in STOP_AFTER
+            and C.cue_lemma(self.tokens[k].text) is None
+            and self.tokens[k].lower not in C.AUX_ADVERBS
+        )
+
+    def after_preposition(self, m: Mention) -> bool:
+        """'People in Fort Pierce said': a name inside a prepositional phrase."""
+        k = m.tok_start - 1
+        if k >= 0 and self.tokens[k].lower == "the":
+            k -= 1
+        return k >= 0 and self.tokens[k].lower in _PREPOSITIONS
+
+    def cue_text(self, c: int) -> str:
+        toks = self.tokens
+        word = toks[c].text
+        if word == ":":
+            return "said"
+        if toks[c].lower == "according":
+            return "according to"
+        hearer = toks[c + 1].lower if c + 1 < len(toks) else ""
+        if C.cue_lemma(word) in ("tell", "ask") and hearer in C.HEARERS:
+            return f"{word} {toks[c + 1].text}"
+        return word
+
+    def is_cue(self, k: int, loose: bool = False) -> bool:
+        """A speech cue at token k; ``loose`` also accepts forms that are usually
+        nouns ("notes", "points out"), safe right after a quote."""
+        toks = self.tokens
+        if self.in_quote[k] or not toks[k].is_word:
+            return False
+        word = toks[k].lower
+        nxt = toks[k + 1].lower if k + 1 < len(toks) else ""
+        if word == "according":
+            return nxt == "to"
+        after_mark = k > 0 and toks[k - 1].text in MARKS
+        # A capitalised cue only as in "Said Dorothy Poynter, ...", opening a sentence.
+        if (toks[k].is_cap and not after_mark) and (
+            C.cue_lemma(word) not in C.INVERTIBLE or not self.starts_sentence(k)
+        ):
+            return False
+        if (word in C.POINT_FORMS and nxt == "out") or (word in ("went", "goes") and nxt == "on"):
+            return True  # "pointed out", "went on"
+        if word in C.STATEMENT_VERBS and any(
+            t.lower in C.STATEMENT_NOUNS for t in toks[k + 1 : k + 4]
+        ):
+            return True  # "issued a statement", "released a statement saying"
+        if loose and word in C.LOOSE_FORMS:
+            return True
+        if word in C.BACK_FORMS and nxt == "back":
+            return True  # "shot back", "fired back"
+        return C.cue_lemma(word) is not None
+
+    def short_tail(self, c: int) -> bool:
+        """After a post-quote cue only a few adverbial words may follow
+        ('Trump said late last week.'), not a reported clause."""
+        toks = self.tokens
+        k = c + 1
+        if k < len(toks) and toks[k].lower in C.HEARERS | {"back", "out", "on"}:
+            k += 1
+        return not (k < len(toks) and toks[k].lower in _CLAUSE_OPENERS)
+
+    def starts_sentence(self, k: int) -> bool:
+        ss, _ = self.loc.sentences[self.loc.sentence(self.tokens[k].start)]
+        return self.tokens[k].start == ss
+
+    def opens_sentence(self, m: Mention) -> bool:
+        ss, _ = self.loc.sentences[self.loc.sentence(m.start)]
+        return all(not t.is_word for t in self.tokens[self.tok_at(ss) : m.tok_start])
+
+    def leads(self, k: int, subject: Mention) -> bool:
+        """Does the subject open the attribution at token k, perhaps after a short
+        descriptor ('the New York Times', 'Concord resident Whit Symms')?"""
+        if subject.tok_start < k or subject.tok_start - k > 6:
+            return False
+        return all(
+            t.is_word or t.text in ".'’" for t in self.tokens[k : subject.tok_start]
+        )
+
+    def inside_name(self, k: int) -> bool:
+        return any(m.tok_start <= k < m.tok_end for m in self.names if m.tok_end >= k)
+
+    def participle_subject(self, c: int) -> Mention | None:
+        """', saying ...' / '... and said': the subject of the sentence's main clause."""
+        toks = self.tokens
+        if c == 0:
+            return None
+        participle = toks[c].lower.endswith("ing") and toks[c - 1].text == ","
+        if not participle and toks[c - 1].lower not in ("and", "but"):
+            return None
+        ss, _ = self.loc.sentences[self.loc.sentence(toks[c].start)]
+        people = [
+            m
+            for m in self.names
+            if ss <= m.start < toks[c].start
+            and not m.possessive
+            and not self.after_preposition(m)
+            and not m.name.isupper()  # a dateline ("WASHINGTON —")
+        ]
+        people.sort(key=lambda m: not m.is_person)
+        if not people:
+            # "He called on her to resign and said": a pronoun opening the sentence
+            k = self.tok_at(ss)
+            if toks[k].lower in N.PRONOUNS:
+                return pronoun_mention(toks, k)
+        return people[0] if people else None
+
+    def clause_start(self, c: int, after_cue: int, limit: int) -> int:
+        """Token where a reported clause starts: after 'that', else after the hearer."""
+        toks = self.tokens
+        for k in range(after_cue, min(limit, after_cue + 9)):
+            if toks[k].lower == "that":
+                return k + 1
+            if not toks[k].is_word:
+                break
+        k = after_cue
+        if C.cue_lemma(toks[c].text) in ("tell", "ask") and k < limit:
+            named = self.resolver.by_start.get(k)
+            if named is not None:
+                k = named.tok_end
+            elif toks[k].lower in DETERMINERS:
+                k += 2
+            elif toks[k].lower in C.HEARERS:
+                k += 1
+        return min(k, limit)
+
+    def word_count(self, start: int, end: int) -> int:
+        return sum(1 for t in self.tokens[self.tok_at(start) : self.tok_at(end)] if t.is_word)
+
+
+def trim_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1] in ". \n" or text[end - 1] in "\"”" and text.count(
+        '"', start, end) % 2 == 1):
+        end -= 1
+    return end

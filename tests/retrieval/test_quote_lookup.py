@@ -1,0 +1,181 @@
+"""Speaker lookup over stored quotes: the seed index (issue 3) and small synthetic stores."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.cli import main
+from index.errors import BadQueryError
+from index.models import Article, Quote
+from index.quotes import speaker_key
+from index.store import IndexStore
+from retrieval.eval_quotes import memory_store
+from retrieval.quotes import list_speakers, lookup_quotes
+
+
+@pytest.fixture(scope="module")
+def store(seed_index: Path) -> IndexStore:
+    return IndexStore.open(seed_index)
+
+
+def test_wang_wenbin_gets_exactly_his_three_statements(store: IndexStore) -> None:
+    lookup = lookup_quotes(store, "Wang Wenbin")
+    assert lookup.speaker == "Wang Wenbin" and not lookup.candidates
+    texts = [q.text for q in lookup.quotes]
+    assert len(texts) == 3
+    assert "advancing global multipolarity" in texts[0]
+    assert "China-Russia cooperation has no limits" in texts[1]
+    assert texts[2].startswith("Our striving for peace has no limits")
+    assert not any("withstood" in t for t in texts)
+    for q in lookup.quotes:
+        article = store.get_article(q.article_id)
+        assert article.text[q.start : q.end] == q.text
+        assert q.date == "2022-03-31" and q.cue
+
+
+def test_lavrov_by_surname_and_by_full_title(store: IndexStore) -> None:
+    for query in ("Lavrov", "Sergei Lavrov", "Russian Foreign Minister Sergei Lavrov", "lavrov"):
+        lookup = lookup_quotes(store, query)
+        assert lookup.speaker == "Sergei Lavrov", query
+        assert len(lookup.quotes) == 2, query
+
+
+def test_wang_yi_gets_his_one_quote(store: IndexStore) -> None:
+    lookup = lookup_quotes(store, "Wang Yi")
+    assert [q.speaker for q in lookup.quotes] == ["Wang Yi"]
+    assert lookup.quotes[0].text.startswith("China-Russia relations have withstood")
+
+
+def test_wang_alone_is_ambiguous(store: IndexStore) -> None:
+    lookup = lookup_quotes(store, "Wang")
+    assert lookup.speaker is None and lookup.quotes == ()
+    assert set(lookup.candidates) == {"Wang Wenbin", "Wang Yi"}
+
+
+def test_unknown_speaker_and_bad_queries(store: IndexStore) -> None:
+    assert lookup_quotes(store, "Nobody Atall").quotes == ()
+    with pytest.raises(BadQueryError):
+        lookup_quotes(store, "   ")
+    with pytest.raises(BadQueryError):
+        lookup_quotes(store, "!!!")
+
+
+def test_date_filters(store: IndexStore) -> None:
+    assert lookup_quotes(store, "Lavrov", date_from="2022-04-01").quotes == ()
+    assert len(lookup_quotes(store, "Lavrov", date_to="2022-03-31").quotes) == 2
+
+
+def test_autocomplete(store: IndexStore) -> None:
+    assert set(list_speakers(store, "wa")) == {"Wang Wenbin", "Wang Yi"}
+    assert list_speakers(store, "lav") == ["Sergei Lavrov"]
+    assert list_speakers(store, "wenb") == ["Wang Wenbin"]
+    assert len(list_speakers(store, "", limit=2)) == 2
+
+
+def test_cli_quotes_text_and_jsonl(seed_index: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["quotes", "Wang", "--index", str(seed_index)]) == 0
+    out = capsys.readouterr().out
+    assert "Wang Wenbin" in out and "Wang Yi" in out and "several" in out
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Wang Yi\n\nLavrov\n \n"))
+    assert main(["quotes", "-", "--index", str(seed_index)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["speaker"] for r in lines] == ["Wang Yi", "Lavrov"]
+    assert len(lines[1]["quotes"]) == 2
+    first = lines[1]["quotes"][0]
+    assert {"article_id", "speaker", "text", "start", "end", "cue", "direct", "date"} <= set(first)
+
+
+def test_cli_bad_date(seed_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quotes", "Lavrov", "--index", str(seed_index), "--from", "March"]) == 1
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+# ----- synthetic stores: grouping, dominance, ordering, topics ------------------------
+
+
+def _quote(article: str, speaker: str, text: str) -> Quote:
+    return Quote(article_id=article, speaker=speaker, text=text, start=0, end=len(text),
+                 cue="said", direct=True, speaker_key=speaker_key(speaker))
+
+
+def _store(quotes: list[Quote], dates: dict[str, str]) -> sqlite3.Connection:
+    articles = [Article(id=a, text="x", date=d, title=f"title {a}") for a, d in dates.items()]
+    return memory_store(articles, quotes)
+
+
+def test_newest_first_and_bare_surnames_join_the_full_name() -> None:
+    conn = _store(
+        [_quote("old", "Sergei Lavrov", "old words"), _quote("new", "Lavrov", "new words")],
+        {"old": "2020-01-01", "new": "2022-01-01"},
+    )
+    lookup = lookup_quotes(conn, "Sergei Lavrov")
+    assert [q.text for q in lookup.quotes] == ["new words", "old words"]
+    assert lookup.speaker == "Sergei Lavrov"
+
+
+def test_a_dominant_namesake_wins_unless_strict() -> None:
+    quotes = [_quote(f"a{i}", "Donald Trump", f"words {i}") for i in range(20)]
+    quotes.append(_quote("b", "Ivanka Trump", "other words"))
+    conn = _store(quotes, {**{f"a{i}": "2016-01-01" for i in range(20)}, "b": "2016-01-02"})
+    assert lookup_quotes(conn, "Trump").speaker == "Donald Trump"
+    strict = lookup_quotes(conn, "Trump", dominance=None)
+    assert strict.quotes == () and set(strict.candidates) == {"Donald Trump", "Ivanka Trump"}
+    assert len(lookup_quotes(conn, "Ivanka Trump").quotes) == 1
+
+
+def test_surname_beats_given_name() -> None:
+    conn = _store(
+        [_quote("a", "Ron Paul", "liberty"), _quote("b", "Paul Ryan", "budget")],
+        {"a": "2016-01-01", "b": "2016-01-01"},
+    )
+    assert lookup_quotes(conn, "Paul").speaker == "Ron Paul"
+    assert lookup_quotes(conn, "Ryan").speaker == "Paul Ryan"
+
+
+def test_about_filters_and_ranks() -> None:
+    conn = _store(
+        [_quote("a", "Wang Yi", "Trade with Europe will grow"),
+         _quote("b", "Wang Yi", "Sanctions never work"),
+         _quote("c", "Wang Yi", "More sanctions on sanctions")],
+        {"a": "2022-01-03", "b": "2022-01-02", "c": "2022-01-01"},
+    )
+    lookup = lookup_quotes(conn, "Wang Yi", about="sanctions")
+    assert [q.article_id for q in lookup.quotes] == ["b", "c"]  # on topic, then newest first
+
+
+class _FakeEmbedder:
+    """Vectors from a tiny vocabulary, so 'commerce' is near 'trade'."""
+
+    def encode(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        rows = []
+        for t in texts:
+            t = t.lower()
+            v = np.array([("trade" in t) + ("commerce" in t), "war" in t, 0.1], dtype=np.float32)
+            rows.append(v / np.linalg.norm(v))
+        return np.stack(rows)
+
+
+def test_about_uses_embeddings_when_given() -> None:
+    conn = _store(
+        [_quote("a", "Wang Yi", "Trade will grow"), _quote("b", "Wang Yi", "The war is bad")],
+        {"a": "2022-01-01", "b": "2022-01-02"},
+    )
+    lookup = lookup_quotes(conn, "Wang Yi", about="commerce", embedder=_FakeEmbedder())
+    assert [q.article_id for q in lookup.quotes] == ["a"]
+
+
+def test_short_first_names_group_with_long_ones() -> None:
+    conn = _store(
+        [_quote("a", "Geoff Garin", "polls move"), _quote("b", "Geoffrey Garin", "polls lag")],
+        {"a": "2016-01-01", "b": "2016-01-02"},
+    )
+    lookup = lookup_quotes(conn, "Garin", dominance=None)
+    assert not lookup.candidates and len(lookup.quotes) == 2
