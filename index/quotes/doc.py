@@ -17,7 +17,7 @@ from index.quotes.resolve import (
     pronoun_mention,
     role_mention,
 )
-from index.quotes.text import MARKS, Locator, quoted_spans, tokenize
+from index.quotes.text import MARKS, Locator, Token, quoted_spans, tokenize
 
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many"})
 _PREPOSITIONS = wordset(
@@ -81,7 +81,7 @@ class Doc:
         if c >= 2 and toks[c - 1].lower == "as" and toks[c - 2].lower == "quoted":
             j = c - 3  # "Braynard is quoted as saying"
         for _ in range(3):
-            if j >= 0 and toks[j].lower in C.AUX_ADVERBS:
+            if j >= 0 and (toks[j].lower in C.AUX_ADVERBS or _is_adverb(toks[j])):
                 j -= 1
         if j < 0 or self.in_quote[j]:
             return None
@@ -102,7 +102,15 @@ class Doc:
             return self._appositive_subject(j)
         named = self.resolver.by_end.get(j + 1)
         if named is not None and not named.possessive:
-            return None if self.after_preposition(named) else named
+            if not self.after_preposition(named):
+                return named
+            # "George Zornick of The Nation wrote": the name before "of"
+            k = named.tok_start - (2 if toks[named.tok_start - 1].lower == "the" else 1)
+            if toks[k].lower in ("of", "from", "at"):
+                owner = self.resolver.by_end.get(k)
+                if owner is not None and not owner.possessive:
+                    return owner
+            return None
         return self._role_before(j)
 
     def _appositive_subject(self, comma: int) -> Mention | None:
@@ -231,9 +239,8 @@ class Doc:
         nxt = toks[k + 1].lower if k + 1 < len(toks) else ""
         if word == "according":
             return nxt == "to"
-        after_mark = k > 0 and toks[k - 1].text in MARKS
         # A capitalised cue only as in "Said Dorothy Poynter, ...", opening a sentence.
-        if (toks[k].is_cap and not after_mark) and (
+        if toks[k].is_cap and (
             C.cue_lemma(word) not in C.INVERTIBLE or not self.starts_sentence(k)
         ):
             return False
@@ -274,6 +281,16 @@ class Doc:
         return all(
             t.is_word or t.text in ".'’" for t in self.tokens[k : subject.tok_start]
         )
+
+    def ends_sentence(self, k: int) -> bool:
+        """Is token k sentence-final punctuation (not "Sen." or "(D-Ore.)")?"""
+        t = self.tokens[k]
+        if t.text not in SENT_PUNCT:
+            return False
+        nxt = self.tokens[k + 1] if k + 1 < len(self.tokens) else None
+        if t.text == "." and nxt is not None and (nxt.text in "),;" or nxt.start == t.end):
+            return False
+        return not self.inside_name(k)
 
     def inside_name(self, k: int) -> bool:
         return any(m.tok_start <= k < m.tok_end for m in self.names if m.tok_end >= k)
@@ -324,6 +341,11 @@ class Doc:
 
     def word_count(self, start: int, end: int) -> int:
         return sum(1 for t in self.tokens[self.tok_at(start) : self.tok_at(end)] if t.is_word)
+
+
+def _is_adverb(tok: Token) -> bool:
+    """"initially", "flatly": -ly words between a subject and its cue."""
+    return tok.text.islower() and len(tok.text) > 4 and tok.text.endswith("ly")
 
 
 def trim_end(text: str, start: int, end: int) -> int:

@@ -259,6 +259,29 @@ def gender_of(first_word: str) -> str | None:
     return None
 
 
+# Short forms that are not prefixes of the full first name.
+NICKNAMES = {
+    "bill": "william", "billy": "william", "will": "william", "bob": "robert", "bobby": "robert",
+    "rob": "robert", "jim": "james", "jimmy": "james", "mike": "michael", "dick": "richard",
+    "rick": "richard", "rich": "richard", "ted": "edward", "ed": "edward", "ned": "edward",
+    "sandy": "sandra", "peggy": "margaret", "maggie": "margaret", "meg": "margaret",
+    "betty": "elizabeth", "liz": "elizabeth", "beth": "elizabeth", "kate": "katherine",
+    "kathy": "katherine", "cathy": "catherine", "sue": "susan", "chuck": "charles",
+    "charlie": "charles", "hank": "henry", "jack": "john", "johnny": "john", "tony": "anthony",
+    "joe": "joseph", "tom": "thomas", "dan": "daniel", "danny": "daniel", "larry": "lawrence",
+    "jerry": "gerald", "pat": "patrick", "steve": "steven", "andy": "andrew", "drew": "andrew",
+    "matt": "matthew", "chris": "christopher", "nick": "nicholas", "sam": "samuel",
+    "bernie": "bernard", "newt": "newton", "mitt": "willard", "jeb": "john",
+}
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """'h' ~ 'hillary', 'geoff' ~ 'geoffrey', 'bob' ~ 'robert'."""
+    a, b = NICKNAMES.get(a, a), NICKNAMES.get(b, b)
+    first, other = sorted((a, b), key=len)
+    return other.startswith(first) and (len(first) == 1 or len(first) >= 3)
+
+
 def keys_compatible(a: str, b: str) -> bool:
     """Could two speaker keys name the same person? "wang" ~ "wang yi", but
     "wang wenbin" !~ "wang yi"."""
@@ -273,6 +296,5 @@ def keys_compatible(a: str, b: str) -> bool:
     if ta[-1] != tb[-1]:
         return False
     # Same surname: first names must agree, allowing an initial ("h clinton") or a
-    # short form ("geoff garin" ~ "geoffrey garin", "chris" ~ "christopher").
-    first, other = sorted((ta[0], tb[0]), key=len)
-    return other.startswith(first) and (len(first) == 1 or len(first) >= 3)
+    # short form ("geoff garin" ~ "geoffrey garin", "sandy" ~ "sandra").
+    return _same_first_name(ta[0], tb[0])

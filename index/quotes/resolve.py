@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from index.quotes import cues as C
 from index.quotes import names as N
 from index.quotes.text import Locator, Token
 
@@ -153,7 +154,7 @@ def _name_mention(
     words = N.name_tokens(name)
     if not words:
         return None
-    if len(words) == 1 and words[0].endswith(("ing", "ly")) and _sentence_initial(text, start):
+    if len(words) == 1 and words[0].endswith("ing") and _sentence_initial(text, start):
         return None  # "Filling the gap, ...": a sentence-opening word, not a name
     if len(words) > 1:
         gender = gender or N.gender_of(words[0])
@@ -171,10 +172,17 @@ def _add_context_roles(tokens: list[Token], m: Mention) -> None:
         _note_role(m, t.lower)
     k = m.tok_end
     if k < len(tokens) and tokens[k].text == ",":
+        words: list[str] = []
         for t in tokens[k + 1 : k + 10]:
-            if t.text in ",.;:(" or (t.is_word and t.lower in ("who", "said", "says", "told")):
-                break
-            _note_role(m, t.lower)
+            if t.text in ",.;:()":
+                # Only a closed appositive: in "X, the candidate said" the words are
+                # the next clause's subject, not X's role.
+                for word in words:
+                    _note_role(m, word)
+                return
+            if t.is_word and (t.lower == "who" or C.cue_lemma(t.lower)):
+                return
+            words.append(t.lower)
 
 
 def _note_role(m: Mention, word: str) -> None:
@@ -225,7 +233,9 @@ class Resolver:
         # A surname match beats a surname-first one ("Trump" -> Donald Trump, not
         # "Trump Train"); "Wang" -> Wang Wenbin only matches on the first word.
         matches = [o for o in people if o.words[-1] == word] or [
-            o for o in people if o.words[0] == word and len(o.words) == 2
+            o
+            for o in people
+            if o.words[0] == word and len(o.words) == 2 and (o.roles or o.gender)
         ]
         found = m
         before = [o for o in matches if o.start < m.start]
@@ -270,7 +280,7 @@ class Resolver:
         for other in self.names:
             if other.start >= m.start:
                 break
-            if m.roles & other.roles:
+            if m.roles & other.roles and not any(w in N.ORG_WORDS for w in other.words):
                 best = other
         return self._resolve_name(best) if best is not None else None
 

@@ -166,15 +166,26 @@ def test_colon_at_the_end_of_the_previous_paragraph() -> None:
 
 
 def test_dash_signature_line() -> None:
-    text = '"Almost all new income is going to the top 1 percent."\n\n- Bernie Sanders.'
-    assert said(text) == [("Bernie Sanders", "Almost all new income is going to the top 1 percent.")]
+    words = "Almost all new income is going to the top 1 percent."
+    assert said(f'"{words}"\n\n- Bernie Sanders.') == [("Bernie Sanders", words)]
 
 
 def test_headline_lines_give_no_names() -> None:
-    text = 'Obama Claims Hillary Will Win Big\n\nHillary Clinton spoke.\n\n"We will win," Hillary said.'
-    assert said(text) == [("Hillary Clinton", "We will win")]
+    text = 'Obama Claims Hillary Will Win Big\n\nHillary Clinton spoke.\n\n"We won," Hillary said.'
+    assert said(text) == [("Hillary Clinton", "We won")]
 
 
 def test_quoted_as_saying_and_reflexive() -> None:
     text = 'Brent Braynard is quoted as saying, "Our method succeeds where others fail."'
     assert said(text) == [("Brent Braynard", "Our method succeeds where others fail.")]
+
+
+def test_a_new_sentence_after_the_quote_is_not_its_attribution() -> None:
+    text = (
+        "Hillary Clinton spoke in the spring.\n\n"
+        'Clinton emphatically proclaimed at a press conference, "I did not email any '
+        'classified material." The presidential candidate reiterated: "I am certain."'
+    )
+    first = quotes(text)[0]
+    assert (first.speaker, first.cue) == ("Hillary Clinton", "proclaimed")
+    assert first.text.startswith("I did not email")
