@@ -35,6 +35,7 @@ from retrieval.routing import route_quotes
 log = logging.getLogger(__name__)
 
 MAX_K = 50
+QUERY_CACHE = 512  # query vectors kept (1.5 KB each)
 EXCERPTS_PER_HIT = 2
 ANSWER_HITS = 3  # hits whose excerpts feed the extractive answer
 # Calibrated on RealTime QA dev questions vs 40 off-topic questions (cooking, maths, pets):
@@ -45,6 +46,7 @@ NO_ANSWER_COSINE = 0.45
 WEAK_COSINE = 0.35
 WEAK_LEXICAL = 0.6
 SENTENCE_MIN = 0.25  # answer sentences need this blended score
+SENTENCES_EMBEDDED = 10  # candidate sentences encoded per answer (latency bound)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Engine:
         self._snap: _Snapshot | None = None
         self._refresh_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._query_cache: dict[str, np.ndarray] = {}  # insertion-ordered: oldest first
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, embedder: Embedder | None = None,
@@ -103,6 +107,18 @@ class Engine:
                 log.debug("retrieval snapshot at generation %d", catalog.generation)
             return snap
 
+    def _encode_query(self, text: str) -> np.ndarray:
+        """Query vectors are cached: the bot often searches, then asks, the same text."""
+        with self._cache_lock:
+            vec = self._query_cache.get(text)
+        if vec is None:
+            vec = self.embedder.encode([text])[0]
+            with self._cache_lock:
+                self._query_cache[text] = vec
+                while len(self._query_cache) > QUERY_CACHE:
+                    self._query_cache.pop(next(iter(self._query_cache)))
+        return vec
+
     def _plan(self, query: str, filters: Filters | None, as_of: str | date | None) -> QueryPlan:
         return make_plan(query, filters, as_of, self._snapshot().catalog.date_max)
 
@@ -119,7 +135,7 @@ class Engine:
     def _rank(self, plan: QueryPlan, k: int,
               mode: Mode = "hybrid") -> tuple[list[ArticleGroup], np.ndarray]:
         snap = self._snapshot()
-        qvec = self.embedder.encode([plan.text])[0]
+        qvec = self._encode_query(plan.text)
         groups = snap.ranker.rank(plan.text, qvec, plan.filters, k, plan.as_of, mode)
         return groups, qvec
 
@@ -182,21 +198,28 @@ class Engine:
 
     def _candidates(self, text: str, qvec: np.ndarray, hits: Sequence[Hit],
                     articles: dict[str, Article]) -> list[Candidate]:
-        """Every sentence of the hits' best excerpts, scored by cosine and term coverage."""
-        items: list[tuple[Hit, Excerpt, tuple[int, int], str]] = []
+        """Sentences of the hits' excerpts, scored by cosine and term coverage.
+
+        Encoding is the cost of an answer, so only the sentences sharing most terms
+        with the question (plus each excerpt's best-highlighted ones) are embedded.
+        """
+        weights = term_weights(text)
+        items: list[tuple[float, Hit, Excerpt, tuple[int, int], str]] = []
         for hit in hits:
             art_text = articles[hit.article_id].text
             for ex in hit.excerpts:
                 for s, e in sentence_spans(art_text, ex.start, ex.end):
-                    items.append((hit, ex, (s, e), art_text[s:e]))
+                    lex = lexical_score(art_text[s:e], weights)
+                    bonus = 1.0 if (s, e) in ex.highlights else 0.0
+                    items.append((lex + bonus, hit, ex, (s, e), art_text[s:e]))
+        items.sort(key=lambda it: -it[0])
+        items = items[:SENTENCES_EMBEDDED]
         if not items:
             return []
-        vecs = self.embedder.encode([t for *_, t in items])
-        cosines = vecs @ qvec
-        weights = term_weights(text)
+        cosines = self.embedder.encode([it[4] for it in items]) @ qvec
         return [Candidate(hit=h, excerpt=ex, span=span, text=t,
                           score=0.6 * float(c) + 0.4 * lexical_score(t, weights))
-                for (h, ex, span, t), c in zip(items, cosines, strict=True)]
+                for (_, h, ex, span, t), c in zip(items, cosines, strict=True)]
 
     # ----- quotes --------------------------------------------------------------------
 

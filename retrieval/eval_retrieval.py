@@ -157,7 +157,8 @@ def evaluate_passages(engine: Engine, questions: list[dict[str, Any]]) -> dict[s
 
 
 def run(data_dir: Path, index_dir: Path | None = None, passages: bool = True,
-        latency: bool = True, limit: int | None = None, progress: bool = False) -> Report:
+        latency: bool = True, limit: int | None = None, progress: bool = False,
+        passages_index: Path | None = None) -> Report:
     embedder = load_embedder()
     report = Report()
     docs = list(_jsonl(data_dir / CORPUS))
@@ -173,7 +174,7 @@ def run(data_dir: Path, index_dir: Path | None = None, passages: bool = True,
     if passages and (data_dir / PASSAGES).is_file():
         pq = list(_jsonl(data_dir / PASSAGE_QUESTIONS))[:limit]
         report.passage_questions = len(pq)
-        with _index_for(data_dir / PASSAGES, None, embedder, progress) as idx:
+        with _index_for(data_dir / PASSAGES, passages_index, embedder, progress) as idx:
             report.passages = evaluate_passages(Engine.open(idx, embedder), pq)
     return report
 
@@ -206,7 +207,8 @@ def cli(args: Any) -> int:
         raise NewsdeskError(f"No {CORPUS} in {args.data_dir}.",
                             hint="Pass the RealTime QA folder, e.g. ../shared/eval/realtimeqa.")
     report = run(args.data_dir, args.index, passages=not args.no_passages,
-                 latency=not args.no_latency, limit=args.limit, progress=not args.json)
+                 latency=not args.no_latency, limit=args.limit, progress=not args.json,
+                 passages_index=args.passages_index)
     if args.json:
         print(json.dumps(report.__dict__, indent=1))
     else:

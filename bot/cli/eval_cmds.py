@@ -91,6 +91,8 @@ def _register_retrieval(suites: Any) -> None:
         metavar="DIR",
         help="reuse this index of corpus.jsonl (built there once if missing)",
     )
+    p.add_argument("--passages-index", type=Path, metavar="DIR",
+                   help="reuse this index of evidence_passages.jsonl (default: a temporary one)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="first N questions only")
     p.add_argument("--no-passages", action="store_true", help="skip the passage-level run")
     p.add_argument("--no-latency", action="store_true", help="skip latency and answer checks")

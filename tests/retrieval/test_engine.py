@@ -162,3 +162,16 @@ def test_stats_speakers_feedback(seed_engine: Engine) -> None:
     assert seed_engine.stats().articles == 1
     assert "Wang Wenbin" in seed_engine.speakers("wang")
     seed_engine.record_feedback("q", "answer", 1, user_id="u1", article_ids=("x",))
+
+
+def test_ambiguous_speaker_lists_candidates(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("What did Wang say?")
+    assert answer.kind == "ambiguous"
+    assert {"Wang Wenbin", "Wang Yi"} <= set(answer.candidates)
+    assert not answer.citations
+
+
+def test_quote_route_respects_question_dates(seed_engine: Engine) -> None:
+    assert seed_engine.answer("What did Wang Wenbin say in 2021?").kind == "no_answer"
+    dated = seed_engine.answer("What did Wang Wenbin say in March 2022?")
+    assert dated.kind == "quotes" and dated.filters.date_from == "2022-03-01"
