@@ -105,9 +105,13 @@ class QuoteLookup:
 
     ``candidates`` holds several names when the query is ambiguous ("Wang" ->
     "Wang Wenbin", "Wang Yi"); then ``quotes`` is empty and ``speaker`` None.
+    ``others`` names the people sharing the name when one of them clearly
+    dominated and was chosen ("Trump" -> Donald Trump; others: "Ivanka Trump"),
+    most quoted first, so an answer can say "also: quotes by Ivanka Trump".
     """
 
     query: str
     speaker: str | None
     quotes: tuple[QuoteHit, ...]
     candidates: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()

@@ -21,6 +21,14 @@ from retrieval.models import QuoteHit, QuoteLookup
 # A surname query resolves to one person when that person said this share of the
 # quotes of everyone sharing the surname ("Trump" in 2016 news); below it: ask.
 DOMINANCE = 0.9
+# ... or when the person is quoted in this share of the articles quoting anyone of
+# that name, in at least ARTICLE_MIN articles, and said at least QUOTE_FLOOR of the
+# quotes: a public figure quoted across the archive against a namesake quoted in one
+# story ("Graham": Lindsey in 11 articles, Gwen and Franklin in one each). Two people
+# quoted in one article each stay ambiguous however many quotes each has ("Wang").
+ARTICLE_DOMINANCE = 0.75
+ARTICLE_MIN = 3
+QUOTE_FLOOR = 0.6
 MAX_QUERY_CHARS = 200
 _ABOUT_MIN_SIMILARITY = 0.35
 _STOPWORDS = wordset(
@@ -77,6 +85,15 @@ def resolve_speaker(
     conn: sqlite3.Connection, query: str, dominance: float | None = DOMINANCE
 ) -> tuple[list[str], list[_Speaker]]:
     """(keys to fetch, candidates when ambiguous). Both empty: nobody matches."""
+    keys, candidates, _ = _resolve(conn, query, dominance)
+    return keys, candidates
+
+
+def _resolve(
+    conn: sqlite3.Connection, query: str, dominance: float | None
+) -> tuple[list[str], list[_Speaker], list[_Speaker]]:
+    """(keys to fetch, candidates when ambiguous, namesakes passed over for a
+    dominant person)."""
     qkey = speaker_key(query)
     words = qkey.split()
     if not words:
@@ -101,18 +118,46 @@ def resolve_speaker(
         ]
         bare = [s for s in bare if s.key == word]
     groups = _people(matches)
+    others: list[_Speaker] = []
     if len(groups) > 1:
-        total = sum(g.count for g in groups)
-        if dominance is None or groups[0].count < dominance * total:
-            return [], [g.people[0] for g in groups]
+        if dominance is None or not _dominant(conn, groups, dominance):
+            return [], [g.people[0] for g in groups], []
+        others = [g.people[0] for g in groups[1:]]
         groups = groups[:1]
     if not groups:
-        return [s.key for s in bare], []
+        return [s.key for s in bare], [], []
     person = groups[0]
     keys = [s.key for s in person.people]
     # Bare surnames ("Lavrov") join the one full name that shares them.
     keys += [s.key for s in bare if keys_compatible(s.key, person.people[0].key)]
-    return keys, []
+    return keys, [], others
+
+
+def _dominant(conn: sqlite3.Connection, groups: list[_Person], dominance: float) -> bool:
+    """Does the most quoted of several people sharing a name stand for it?"""
+    total = sum(g.count for g in groups)
+    share = groups[0].count / total
+    if share >= dominance:
+        return True
+    if share < QUOTE_FLOOR:
+        return False
+    articles = [_article_count(conn, g) for g in groups]
+    top = articles[0]
+    return (
+        top >= ARTICLE_MIN
+        and top == max(articles)
+        and top >= ARTICLE_DOMINANCE * sum(articles)
+    )
+
+
+def _article_count(conn: sqlite3.Connection, person: _Person) -> int:
+    keys = [s.key for s in person.people]
+    row = conn.execute(
+        "SELECT COUNT(DISTINCT article_id) FROM quotes "
+        f"WHERE speaker_key IN ({','.join('?' * len(keys))})",
+        keys,
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass
@@ -157,7 +202,7 @@ def lookup_quotes(
     if not query or len(query) > MAX_QUERY_CHARS:
         raise BadQueryError("Give a speaker's name (up to 200 characters).")
     conn = _connection(store_or_conn)
-    keys, ambiguous = resolve_speaker(conn, query, dominance)
+    keys, ambiguous, others = _resolve(conn, query, dominance)
     if ambiguous:
         return QuoteLookup(query, None, (), tuple(s.name for s in ambiguous))
     if not keys:
@@ -170,7 +215,7 @@ def lookup_quotes(
     names = _group([(k, h.speaker, 1) for h in hits for k in [speaker_key(h.speaker)]])
     full_names = [s for s in names if len(s.key.split()) > 1] or names
     speaker = max(full_names, key=lambda s: s.count).name if full_names else query
-    return QuoteLookup(query, speaker, tuple(hits))
+    return QuoteLookup(query, speaker, tuple(hits), others=tuple(s.name for s in others))
 
 
 def _fetch(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,7 @@ def _register_retrieval(suites: Any) -> None:
 
 
 def _run_retrieval(args: argparse.Namespace) -> int:
+    logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatters at INFO
     from retrieval.eval_retrieval import cli
 
     return cli(args)

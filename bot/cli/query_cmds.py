@@ -80,9 +80,9 @@ def _filters(args: argparse.Namespace) -> Filters:
 
 
 def _open_engine(args: argparse.Namespace) -> Any:
+    logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatters at INFO
     from retrieval.engine import Engine  # imported late: it pulls in torch
 
-    logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatters at INFO
     return Engine.open(args.index)
 
 

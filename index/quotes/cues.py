@@ -89,7 +89,7 @@ CUE_FORMS: dict[str, str] = _build()
 # Cues whose subject may follow them ('"...," said Lavrov'); "told X" names the hearer.
 INVERTIBLE = wordset("""
     say add write continue explain note insist recall reply respond quip joke tweet warn
-    argue conclude observe remark ask answer declare
+    argue conclude observe remark ask answer declare press offer react
     """)
 
 # Words that may stand between a subject and its cue ("Lavrov also said").
@@ -114,6 +114,17 @@ HEARERS = wordset("""
 LOOSE_FORMS = wordset(
     "notes states reports posts comments answers counters charges questioned questions"
 )
+# Verbs that are speech only right after a quote ('"...," Hannity pressed.',
+# '"...," remembered Roy Verley'), lemma given for the inverted order.
+POST_ONLY: dict[str, str] = {
+    "remembered": "recall", "remembers": "recall", "pressed": "press", "presses": "press",
+    "started": "start", "starts": "start", "began": "start", "begins": "start",
+    "sings": "sing", "sang": "sing", "state": "state", "offered": "offer", "offers": "offer",
+    "chimed": "chime", "chimes": "chime", "recalls": "recall", "recalled": "recall",
+    "explained": "explain", "wrote": "write", "read": "read", "reads": "read",
+    "concluded": "conclude", "concludes": "conclude", "agreed": "agree", "agrees": "agree",
+    "reacted": "react", "reacts": "react", "cautioned": "caution", "mused": "muse",
+}
 BACK_FORMS = frozenset({"shot", "shoots", "fired", "fires", "hit", "hits", "wrote", "pushed"})
 # "issued a statement: ..." — the verb is a cue only with one of these nouns after it.
 STATEMENT_VERBS = frozenset({"issued", "released", "issues", "releases", "posted", "sent"})

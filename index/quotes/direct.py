@@ -11,6 +11,7 @@ from index.quotes.resolve import Mention, pronoun_mention
 from index.quotes.text import MARKS, QuotedSpan
 
 _MAX_GAP = 25
+_SUBORDINATE = frozenset({"if", "when", "because", "unless", "although", "whether", "until"})
 
 
 def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
@@ -26,20 +27,22 @@ def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
     if k >= len(toks) or doc.para_of_tok(k) != para:
         return None
     if doc.is_cue(k, loose=True):
-        after = doc.subject_after(k + 1 if toks[k].lower == "according" else k)
+        after = doc.subject_after(k + 1 if toks[k].lower == "according" else k, loose=True)
         return (after[0], k) if after else None
     by_start = doc.resolver.by_start
     first = by_start.get(k + 1) if toks[k].lower == "the" else by_start.get(k)
     ended = doc.text[span.end - 1] in ".!?" and toks[k].is_cap  # '...material." The ...'
-    for c in range(k, min(len(toks), k + 22)):
+    for c in range(k, min(len(toks), k + 30)):
         t = toks[c]
         if doc.ends_sentence(c) or t.text in MARKS:
             return None
+        if t.lower in _SUBORDINATE:
+            return None  # '"..." if he continues to lose': a clause about the quote
         if c > k and doc.is_cue(c, loose=True):
             if not doc.short_tail(c) or (ended and _introduces_next(doc, c)):
                 return None  # '." He said he had ...' / '." He added: "...': a new sentence
             subject = doc.subject_before(c)
-            if subject is not None and doc.leads(k, subject):
+            if subject is not None and (doc.leads(k, subject) or _role_then_name(doc, k, subject)):
                 return subject, c
             # '"...," Harry Bond, 30, of Raleigh, N.C., who ..., said'
             if (
@@ -51,6 +54,38 @@ def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
                 return first, c
             return None
     return None
+
+
+_STATEMENT_NOUNS = frozenset(
+    "statement post tweet response reply message letter answer comment remarks words "
+    "retort note email e-mail op-ed speech".split()
+)
+
+
+def _possessive_statement(doc: Doc, colon: int, region_start: int) -> Mention | None:
+    """'NAME's (Facebook) post:' / 'Clinton's response was:' right before the colon."""
+    toks = doc.tokens
+    lo = max(doc.tok_at(region_start), colon - 8)
+    for p in range(colon - 1, lo - 1, -1):
+        t = toks[p]
+        if not t.is_word:
+            return None
+        if t.lower in _STATEMENT_NOUNS:
+            for q in range(p - 1, max(lo, p - 4) - 1, -1):
+                named = doc.resolver.by_end.get(q + 1)
+                if named is not None and named.possessive:
+                    return named
+            return None
+    return None
+
+
+def _role_then_name(doc: Doc, k: int, subject: Mention) -> bool:
+    """'"...," the presumptive GOP nominee, Donald Trump, tweeted': a description and
+    a comma before the name."""
+    if subject.kind != "name" or subject.tok_start - k > 10 or subject.tok_start <= k + 1:
+        return False
+    between = doc.tokens[k : subject.tok_start]
+    return between[-1].text == "," and all(t.is_word for t in between[:-1])
 
 
 def _introduces_next(doc: Doc, c: int) -> bool:
@@ -72,12 +107,20 @@ def pre_attribution(
     k = doc.tok_at(span.open)
     lo = max(doc.tok_at(region_start), k - 30)
     if k >= 2 and toks[k - 1].text == ":":
-        named = doc.resolver.by_end.get(k - 1)
+        end = k - 1
+        if toks[end - 1].text == ")":  # 'Rep. Trey Gowdy (R-S.C.): "..."' (transcripts)
+            end = next(
+                (p for p in range(end - 2, max(-1, end - 9), -1) if toks[p].text == "("), end
+            )
+        named = doc.resolver.by_end.get(end)
         if named is not None and not named.possessive and (
             doc.opens_sentence(named)
             or (named.tok_start > 0 and toks[named.tok_start - 1].text in "-—–")
         ):
             return named, k - 1, None  # 'Clinton: "Our goal is ..."'
+        owner = _possessive_statement(doc, k - 1, region_start)
+        if owner is not None:
+            return owner, k - 1, None  # 'From Bush's Facebook post: "..."'
     for c in range(k - 1, lo - 1, -1):
         if toks[c].text in MARKS:
             return None
@@ -159,6 +202,12 @@ def direct_quotes(doc: Doc) -> tuple[list[Candidate], set[int], list[QuotedSpan]
                 end = span.close + 1 if span.close is not None else span.end
                 found.append(Candidate(subject, doc.cue_text(c), clause, end, False))
             continue
+        trailing = _trailing_attribution(doc, span)
+        if trailing is not None:
+            subject, c, comma = trailing
+            used.add(c)
+            found.append(Candidate(subject, doc.cue_text(c), span.open, comma, False))
+            continue
         signed = _dash_signature(doc, span)
         if signed is not None:
             found.append(Candidate(signed, "", span.start, span.end, True))
@@ -168,26 +217,90 @@ def direct_quotes(doc: Doc) -> tuple[list[Candidate], set[int], list[QuotedSpan]
     return found, used, unattributed
 
 
+def _trailing_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int, int] | None:
+    """A quote whose sentence goes on after the closing mark and ends with the
+    attribution: '"We are horrified" by the shooting, Nefzi said.' Returns the
+    subject, the cue token and the offset of the comma ending the quoted clause."""
+    if span.close is None or doc.text[span.end - 1] in ".!?":
+        return None  # '"...!" the nominee, Donald Trump, tweeted': the words end there
+    toks = doc.tokens
+    k = doc.tok_at(span.close + 1)
+    if k >= len(toks) or not toks[k].is_word or doc.para_of_tok(k) != doc.loc.paragraph(span.open):
+        return None
+    sent = doc.loc.sentence(span.close)
+    if doc.loc.sentence(toks[k].start) != sent:
+        return None
+    _, se = doc.loc.sentences[sent]
+    limit = doc.tok_at(se)
+    for c in range(k + 1, min(limit, k + 40)):
+        if toks[c].text in MARKS or doc.in_quote[c]:
+            return None
+        if toks[c].text != ",":
+            continue
+        nxt = c + 1
+        if nxt < limit and doc.is_cue(nxt) and not toks[nxt].is_cap:
+            found = doc.subject_after(nxt)  # ', said Sanders.'
+            if found is not None and doc.short_tail(nxt) and _tail_words(doc, found[1], se) <= 6:
+                return found[0], nxt, toks[c].start
+            continue
+        for cue in range(nxt + 1, min(limit, nxt + 12)):
+            if doc.is_cue(cue):
+                subject = doc.subject_before(cue)
+                if (
+                    subject is not None
+                    and doc.leads(nxt, subject)
+                    and _tail_words(doc, cue + 1, se) <= 6
+                ):
+                    return subject, cue, toks[c].start
+                break
+    return None
+
+
+def _tail_words(doc: Doc, k: int, end: int) -> int:
+    return sum(1 for t in doc.tokens[k : doc.tok_at(end)] if t.is_word)
+
+
 def _ends_with_colon(doc: Doc, pos: int) -> bool:
     """Does the paragraph before the one at ``pos`` end with a colon?"""
     para = doc.loc.paragraph(pos)
     return para > 0 and doc.text[doc.loc.paragraphs[para - 1][1] - 1] == ":"
 
 
+_DASHES = "-—–―"
+
+
 def _dash_signature(doc: Doc, span: QuotedSpan) -> Mention | None:
-    """A quote followed by a line that is just '- Bernie Sanders.' (fact checks)."""
+    """A quote signed with a dash and a name, on the same line ('"..." ― Jane Roe')
+    or on the next one ('- Bernie Sanders.', '-President Obama, tweeting ...')."""
     if span.close is None:
         return None
     para = doc.loc.paragraph(span.close)
-    rest_of_line = doc.text[span.close + 1 : doc.loc.paragraphs[para][1]]
-    if para + 1 >= len(doc.loc.paragraphs) or rest_of_line.strip():
+    _, pe = doc.loc.paragraphs[para]
+    rest = doc.text[span.close + 1 : pe]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        if rest[lead : lead + 1] not in _DASHES:
+            return None
+        return _signed_name(doc, span.close + 1 + lead, pe)
+    if para + 1 >= len(doc.loc.paragraphs):
         return None
     ns, ne = doc.loc.paragraphs[para + 1]
-    line = doc.text[ns:ne]
-    if line[:1] not in "-—–" or len(line) > 60:
+    if doc.text[ns : ns + 1] not in _DASHES:
         return None
-    named = doc.resolver.by_start.get(doc.tok_at(ns + 1))
-    if named is None or named.end < ne - 1 or named.possessive:
+    return _signed_name(doc, ns, ne)
+
+
+def _signed_name(doc: Doc, dash: int, line_end: int) -> Mention | None:
+    """The name right after the dash at ``dash``; only a short tail may follow it
+    ('― Jane Roe.', '-Jane Roe, Philadelphia.')."""
+    k = doc.tok_at(dash)
+    while k < len(doc.tokens) and doc.tokens[k].text in _DASHES:
+        k += 1
+    named = doc.resolver.by_start.get(k)
+    if named is None or named.possessive or line_end - dash > 80:
+        return None
+    tail = doc.text[named.end : line_end].strip()
+    if tail and tail[0] not in ".,(" or tail.startswith(".") and len(tail) > 1:
         return None
     return named
 
@@ -226,7 +339,8 @@ def continuations(
         if not before:
             continue
         cand, speaker = before[-1]
-        prev_para = doc.loc.paragraph(cand.start)
+        # The paragraph where the previous quote ends (a quote may run over paragraphs).
+        prev_para = doc.loc.paragraph(max(cand.start, cand.end - 1))
         same_para = prev_para == para
         opens_para = span.open == ps and prev_para == para - 1 and cand.direct
         if not (same_para or opens_para):
@@ -261,7 +375,9 @@ def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate
         for k in range(doc.tok_at(ss), k1):
             named = doc.resolver.by_start.get(k)
             if named is not None:
-                if named.possessive or doc.after_preposition(named) or doc.is_modifier(named):
+                if named.possessive or doc.after_preposition(named):
+                    continue
+                if doc.is_modifier(named) and not _verb_follows(doc, named):
                     continue
                 subject, verb = named, named.tok_end
                 break
@@ -277,6 +393,26 @@ def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate
             cue = toks[verb].text if toks[verb].is_word else ""
             out.append((Candidate(subject, cue, span.start, span.end, True), speaker))
     return out
+
+
+_OBJECT_WORDS = frozenset(
+    "itself himself herself themselves it the a an this that these those his her their its "
+    "them him in on at to as with".split()
+)
+
+
+def _verb_follows(doc: Doc, m: Mention) -> bool:
+    """'The Clinton Foundation describes itself': an -s/-ed verb, not a noun the name
+    modifies ('Clinton campaign officials said'), follows the name."""
+    k = m.tok_end
+    toks = doc.tokens
+    if k + 1 >= len(toks):
+        return False
+    word = toks[k].lower
+    return (
+        (word.endswith("ed") or (word.endswith("s") and not word.endswith("ss")))
+        and (toks[k + 1].lower in _OBJECT_WORDS or not toks[k + 1].is_word)
+    )
 
 
 def _names_between(doc: Doc, start: int, end: int, speaker: Mention) -> bool:

@@ -30,6 +30,11 @@ STOP_AFTER = wordset(
 SENT_PUNCT = frozenset(".!?;")
 _SUBORDINATORS = wordset("when while as after before because if although since though whereas")
 _CLAUSE_OPENERS = frozenset({"he", "she", "that", "it", "they", "we", "i"})
+# "X went on to say", "X continued to insist": the subject stands before these.
+_TO_VERBS = wordset("on continued continues proceeded proceeds went goes rushed hastened")
+_GO = wordset("went goes go")
+# "Ryan's office said", "Clinton's campaign said": an institution speaking for its owner.
+_OWNED_VOICES = wordset("office campaign")
 
 
 @dataclass
@@ -80,6 +85,12 @@ class Doc:
         j = c - 1
         if c >= 2 and toks[c - 1].lower == "as" and toks[c - 2].lower == "quoted":
             j = c - 3  # "Braynard is quoted as saying"
+        elif c >= 2 and toks[c - 1].lower == "to" and toks[c - 2].lower in _TO_VERBS:
+            j = c - 3  # "Bryne went on to say", "Trump proceeded to add"
+            if toks[c - 2].lower == "on" and j >= 0 and toks[j].lower in _GO:
+                j -= 1
+            elif toks[c - 2].lower == "on":
+                return None
         for _ in range(3):
             if j >= 0 and (toks[j].lower in C.AUX_ADVERBS or _is_adverb(toks[j])):
                 j -= 1
@@ -96,6 +107,10 @@ class Doc:
         t = toks[j]
         if t.lower in N.PRONOUNS:
             return pronoun_mention(toks, j)
+        if t.lower in _OWNED_VOICES and j > 0:
+            owner = self.resolver.by_end.get(j)
+            if owner is not None and owner.possessive:
+                return owner  # "Ryan's office said": the office speaks for Ryan
         if t.text == "," and toks[c].lower.endswith("ing"):
             return None  # ", shouting ...": the main clause's subject (participle_subject)
         if t.text == ",":
@@ -154,11 +169,15 @@ class Doc:
             return role_mention(self.text, toks, j, j + 1, head)
         return None
 
-    def subject_after(self, c: int) -> tuple[Mention, int] | None:
+    def subject_after(self, c: int, loose: bool = False) -> tuple[Mention, int] | None:
         """The subject written after the cue at token c ("said Lavrov", "said the
-        former secretary"), with the index of the token after it."""
+        former secretary"), with the index of the token after it; ``loose`` (right
+        after a quote) also accepts the post-quote verbs ('remembered Roy Verley')."""
         toks = self.tokens
-        if toks[c].lower != "to" and C.cue_lemma(toks[c].text) not in C.INVERTIBLE:
+        lemma = C.cue_lemma(toks[c].text)
+        if loose and lemma is None:
+            lemma = C.POST_ONLY.get(toks[c].lower)
+        if toks[c].lower != "to" and lemma not in C.INVERTIBLE:
             return None
         return self._np_after(c)
 
@@ -244,13 +263,16 @@ class Doc:
             C.cue_lemma(word) not in C.INVERTIBLE or not self.starts_sentence(k)
         ):
             return False
+        if word in ("put", "puts") and nxt == "it":
+            # "As The Post's Dana Milbank puts it, "..."": only after "as"
+            return any(t.lower == "as" for t in toks[max(0, k - 8) : k])
         if (word in C.POINT_FORMS and nxt == "out") or (word in ("went", "goes") and nxt == "on"):
             return True  # "pointed out", "went on"
         if word in C.STATEMENT_VERBS and any(
             t.lower in C.STATEMENT_NOUNS for t in toks[k + 1 : k + 4]
         ):
             return True  # "issued a statement", "released a statement saying"
-        if loose and word in C.LOOSE_FORMS:
+        if loose and (word in C.LOOSE_FORMS or word in C.POST_ONLY):
             return True
         if word in C.BACK_FORMS and nxt == "back":
             return True  # "shot back", "fired back"

@@ -40,6 +40,19 @@ def _is_name_word(tok: Token) -> bool:
     return tok.is_word and tok.is_cap and base not in N.NON_NAME_CAPS
 
 
+def _initial(tokens: list[Token], j: int) -> bool:
+    """A middle initial inside a name ("James A. Baker"), even one that is a word."""
+    t = tokens[j]
+    return (
+        len(t.text) == 1
+        and t.text.isupper()
+        and j + 2 < len(tokens)
+        and tokens[j + 1].text == "."
+        and tokens[j + 1].start == t.end
+        and _is_name_word(tokens[j + 2])
+    )
+
+
 def _possessive(tok: Token) -> bool:
     return tok.text.endswith(("'s", "’s"))
 
@@ -62,7 +75,9 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
             t = tokens[j]
             if j > i and "\n" in text[tokens[j - 1].end : t.start]:
                 break  # a name never runs over a line break
-            if _is_name_word(t) or (t.is_cap and t.lower in N.TITLE_ABBREVS):
+            if _is_name_word(t) or (t.is_cap and t.lower in N.TITLE_ABBREVS) or (
+                j > i and _initial(tokens, j)
+            ):
                 j += 1
                 # "Sen." / "George W." keep their full stop inside the run.
                 if (
@@ -110,6 +125,16 @@ def _title_case_lines(text: str, tokens: list[Token]) -> list[bool]:
     return flags
 
 
+def _verb_like(word: str) -> bool:
+    """A participle or gerund opening a sentence ("Following", "Absent" is not one)."""
+    return (
+        len(word) >= 6
+        and word.endswith(("ing", "ed"))
+        and word not in N.MALE_NAMES
+        and word not in N.FEMALE_NAMES
+    )
+
+
 def _title_or_org(tok: Token) -> bool:
     word = tok.lower
     return word in N.TITLE_WORDS or word in N.ORG_WORDS
@@ -136,6 +161,10 @@ def _name_mention(
         text, name_run[0].start
     ):
         name_run = name_run[1:]  # "Had Sanders won": a common word opening the sentence
+    elif len(name_run) > 1 and _verb_like(name_run[0].lower) and _sentence_initial(
+        text, name_run[0].start
+    ):
+        name_run = name_run[1:]  # "Following Sanders' lead", "Entrusting Donald Trump"
     gender = None
     for t in titles:
         gender = gender or N.gender_of(t.lower)
@@ -154,7 +183,9 @@ def _name_mention(
     words = N.name_tokens(name)
     if not words:
         return None
-    if len(words) == 1 and words[0].endswith("ing") and _sentence_initial(text, start):
+    if len(words) == 1 and words[0].endswith("ing") and not titles and _sentence_initial(
+        text, start
+    ):
         return None  # "Filling the gap, ...": a sentence-opening word, not a name
     if len(words) > 1:
         gender = gender or N.gender_of(words[0])

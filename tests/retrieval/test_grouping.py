@@ -27,6 +27,6 @@ def test_near_duplicates_collapse_into_best_ranked() -> None:
 
 
 def test_collapse_fills_up_to_limit() -> None:
-    texts = {f"d{i}": f"story number {i} " + ("word%d " % i) * 50 for i in range(10)}
+    texts = {f"d{i}": f"story number {i} " + f"word{i} " * 50 for i in range(10)}
     groups = group_passages([(i, f"d{i}", 1 - i / 10) for i in range(10)])
     assert len(collapse_duplicates(groups, texts.__getitem__, limit=3)) == 3
