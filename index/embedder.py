@@ -131,6 +131,13 @@ _cache: dict[str, Embedder] = {}
 _cache_lock = threading.Lock()
 
 
+def model_name(model_path: str | Path | None = None) -> str:
+    """The name `load_embedder(model_path)` would report, without loading the model."""
+    if model_path is None:
+        model_path = os.environ.get(MODEL_ENV) or None
+    return DEFAULT_MODEL_NAME if model_path is None else _model_name(Path(model_path).expanduser())
+
+
 def load_embedder(model_path: str | Path | None = None) -> Embedder:
     """One `Embedder` per model path per process (loading costs seconds).
 

@@ -112,7 +112,6 @@ class Indexer:
     def add(self, paths: Iterable[str | Path]) -> IngestSummary:
         """Index files and folders; bad input is reported in the summary, never raised."""
         started = time.monotonic()
-        _ = self.embedder  # load the model (seconds) before taking any lock
         store = IndexStore.open(self.index_dir, create=True)
         store.before_commit = lambda: _checkpoint("before_commit")
         try:
@@ -122,8 +121,7 @@ class Indexer:
             store.close()
 
     def _add(self, store: IndexStore, paths: Iterable[str | Path], started: float) -> IngestSummary:
-        embedder = self.embedder
-        store.check_model(embedder.name, embedder.dim, record=True)
+        self._check_model(store, load=store.model() is None)
         run = _Run()
         sources, bad_paths = collect_files(paths)
         run.skipped += bad_paths
@@ -219,6 +217,7 @@ class Indexer:
         missing = [h for h in hashes if h not in cached]
         new_vectors: dict[str, np.ndarray] = {}
         if missing:
+            self._check_model(store, load=True)
             # One call: sentence-transformers sorts by length, so padding stays small.
             encoded = self.embedder.encode([hashes[h] for h in missing], batch_size=32)
             new_vectors = dict(zip(missing, np.asarray(encoded, dtype=np.float32), strict=True))
@@ -232,6 +231,16 @@ class Indexer:
             _, stored = store.passage_vectors(added)
             vectors.add(added, stored)
         return generation
+
+    def _check_model(self, store: IndexStore, load: bool) -> None:
+        """Refuse a model other than the index's. Loading takes seconds, so while nothing
+        needs embedding (an unchanged corpus) only the name is compared."""
+        if self._embedder is None and not load:
+            from index.embedder import model_name
+
+            store.check_model(model_name(self._model_path), None)
+            return
+        store.check_model(self.embedder.name, self.embedder.dim, record=True)
 
     def _save(self, store: IndexStore, vectors: VectorIndex, generation: int) -> None:
         _checkpoint("before_save")

@@ -241,19 +241,21 @@ class IndexStore:
         name, dim = self.meta("model_name"), self.meta("model_dim")
         return (name, int(dim)) if name and dim else None
 
-    def check_model(self, name: str, dim: int, record: bool = False) -> None:
-        """Refuse an embedder other than the index's; with ``record`` claim an empty index."""
+    def check_model(self, name: str, dim: int | None, record: bool = False) -> None:
+        """Refuse an embedder other than the index's (``dim=None``: compare names only);
+        with ``record`` an index without a model yet is claimed for this one."""
         current = self.model()
         if current is None:
-            if record:
+            if record and dim is not None:
                 with self.write() as conn:
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_name', ?)", (name,))
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_dim', ?)", (str(dim),))
             return
-        if current != (name, dim):
+        if current[0] != name or (dim is not None and current[1] != dim):
+            asked = f"{name!r}" + (f" ({dim}-d)" if dim is not None else "")
             raise ModelMismatchError(
                 f"The index at {self.dir} was built with model {current[0]!r} ({current[1]}-d), "
-                f"not {name!r} ({dim}-d); vectors from different models cannot be mixed.",
+                f"not {asked}; vectors from different models cannot be mixed.",
                 hint="Use the original --model, or build a new index with --index DIR.",
             )
 
@@ -555,6 +557,7 @@ class IndexStore:
         A missing, corrupt or stale file is rebuilt from the embeddings table
         (and, with ``save``, written back so the next open is fast).
         """
+        logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # CPU-feature chatter
         from index.vectors import VectorIndex
 
         with contextlib.suppress(NewsdeskError):

@@ -116,6 +116,7 @@ _RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al)
 
 _POSSESSIVE_END = ("'s", "’s", "'", "’")
 _NAME_PARTICLES = frozenset({"de", "van", "von", "bin", "al", "del", "la", "le"})
+_INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 
 
 def source_head(source: str) -> str:
@@ -164,6 +165,8 @@ def _trailing_name(phrase: str) -> str | None:
     run = words[k:]
     if not run or k == 0 or len(run) > 4:
         return None
+    if all(w.lower() in _INDEFINITE for w in words[:k]):
+        return None  # "a Nevada Democrat", "another New Hampshire Republican": nobody named
     if all(w.lower().strip(".") in NON_NAME_CAPS for w in run):
         return None
     return " ".join(run)

@@ -89,7 +89,8 @@ CUE_FORMS: dict[str, str] = _build()
 # Cues whose subject may follow them ('"...," said Lavrov'); "told X" names the hearer.
 INVERTIBLE = wordset("""
     say add write continue explain note insist recall reply respond quip joke tweet warn
-    argue conclude observe remark ask answer declare press offer react
+    argue conclude observe remark ask answer declare press offer react beam laugh sigh
+    smile crack retaliate deadpan
     """)
 
 # Words that may stand between a subject and its cue ("Lavrov also said").
@@ -124,6 +125,8 @@ POST_ONLY: dict[str, str] = {
     "explained": "explain", "wrote": "write", "read": "read", "reads": "read",
     "concluded": "conclude", "concludes": "conclude", "agreed": "agree", "agrees": "agree",
     "reacted": "react", "reacts": "react", "cautioned": "caution", "mused": "muse",
+    "beamed": "beam", "laughed": "laugh", "sighed": "sigh", "smiled": "smile",
+    "cracked": "crack", "retaliated": "retaliate", "deadpanned": "deadpan",
 }
 BACK_FORMS = frozenset({"shot", "shoots", "fired", "fires", "hit", "hits", "wrote", "pushed"})
 # "issued a statement: ..." — the verb is a cue only with one of these nouns after it.

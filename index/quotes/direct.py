@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from index.quotes import cues as C
 from index.quotes import names as N
-from index.quotes.doc import SENT_PUNCT, Candidate, Doc, trim_end
+from index.quotes.doc import SENT_PUNCT, STOP_AFTER, Candidate, Doc, trim_end
+from index.quotes.names import wordset
 from index.quotes.resolve import Mention, pronoun_mention
 from index.quotes.text import MARKS, QuotedSpan
 
 _MAX_GAP = 25
+_ARTICLES = frozenset({"the", "a", "an"})
 _SUBORDINATE = frozenset({"if", "when", "because", "unless", "although", "whether", "until"})
 
 
@@ -56,9 +58,9 @@ def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
     return None
 
 
-_STATEMENT_NOUNS = frozenset(
+_STATEMENT_NOUNS = wordset(
     "statement post tweet response reply message letter answer comment remarks words "
-    "retort note email e-mail op-ed speech".split()
+    "retort note email e-mail op-ed speech"
 )
 
 
@@ -85,7 +87,11 @@ def _role_then_name(doc: Doc, k: int, subject: Mention) -> bool:
     if subject.kind != "name" or subject.tok_start - k > 10 or subject.tok_start <= k + 1:
         return False
     between = doc.tokens[k : subject.tok_start]
-    return between[-1].text == "," and all(t.is_word for t in between[:-1])
+    return (
+        between[-1].text == ","
+        and between[0].lower in _ARTICLES
+        and all(t.is_word and t.lower not in STOP_AFTER for t in between[1:-1])
+    )
 
 
 def _introduces_next(doc: Doc, c: int) -> bool:
@@ -257,7 +263,14 @@ def _trailing_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int, int
 
 
 def _tail_words(doc: Doc, k: int, end: int) -> int:
-    return sum(1 for t in doc.tokens[k : doc.tok_at(end)] if t.is_word)
+    """Words after an attribution up to the sentence end, or up to a quote that
+    resumes the speaker's words (', Clinton said at a town hall on Monday, "we ...')."""
+    n = 0
+    for t in doc.tokens[k : doc.tok_at(end)]:
+        if t.text in MARKS:
+            return 0 if n <= 10 else n  # the quote resumes after a short attribution
+        n += t.is_word
+    return n
 
 
 def _ends_with_colon(doc: Doc, pos: int) -> bool:
@@ -395,9 +408,9 @@ def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate
     return out
 
 
-_OBJECT_WORDS = frozenset(
+_OBJECT_WORDS = wordset(
     "itself himself herself themselves it the a an this that these those his her their its "
-    "them him in on at to as with".split()
+    "them him in on at to as with"
 )
 
 

@@ -4,7 +4,7 @@ the grammar helpers every pass shares (is this token a cue? who is its subject?)
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.quotes import cues as C
 from index.quotes import names as N
@@ -110,7 +110,9 @@ class Doc:
         if t.lower in _OWNED_VOICES and j > 0:
             owner = self.resolver.by_end.get(j)
             if owner is not None and owner.possessive:
-                return owner  # "Ryan's office said": the office speaks for Ryan
+                # "Ryan's office said": the office speaks for Ryan (the mention says so)
+                surface = self.text[toks[owner.tok_start].start : t.end]
+                return replace(owner, surface=surface)
         if t.text == "," and toks[c].lower.endswith("ing"):
             return None  # ", shouting ...": the main clause's subject (participle_subject)
         if t.text == ",":

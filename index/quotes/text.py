@@ -82,6 +82,10 @@ def quoted_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuotedSpa
     continues when the next paragraph opens with a quote mark (news convention)."""
     raw: list[tuple[int, int | None, int]] = []  # (open, close, paragraph end)
     for ps, pe in paragraphs:
+        nested = _nested_pairs(text, ps, pe)
+        if nested is not None:
+            raw += [(o, c, pe) for o, c in nested]
+            continue
         open_at: int | None = None
         for m in _MARK_RE.finditer(text, ps, pe):
             pos, ch = m.start(), m.group()
@@ -113,6 +117,29 @@ def quoted_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuotedSpa
         if s < e:
             spans.append(QuotedSpan(open_, close, s, e))
     return spans
+
+
+def _nested_pairs(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Outermost pairs of a paragraph whose curly marks nest ('“... “Equal Justice”
+    anymore.”'); None when the paragraph has straight marks, no nesting, or
+    unbalanced marks (then marks pair left to right)."""
+    marks = [(m.start(), m.group()) for m in _MARK_RE.finditer(text, start, end)]
+    if not marks or any(ch not in "“”" for _, ch in marks):
+        return None
+    pairs, depth, deepest, open_at = [], 0, 0, 0
+    for pos, ch in marks:
+        if ch == "“":
+            if depth == 0:
+                open_at = pos
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            if depth == 0:
+                return None
+            depth -= 1
+            if depth == 0:
+                pairs.append((open_at, pos))
+    return pairs if depth == 0 and deepest > 1 else None
 
 
 def _looks_opening(text: str, pos: int) -> bool:

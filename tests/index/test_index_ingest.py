@@ -98,6 +98,8 @@ def test_incremental_runs_and_changed_article(tmp_path: Path, corpus: Path, embe
     again = Indexer(index_dir, spy).add([corpus])
     assert (again.added, again.updated, again.unchanged, again.passages_embedded) == (0, 0, 7, 0)
     assert spy.texts == []
+    lazy = Indexer(index_dir)  # the CLI path: nothing to embed, so no model is loaded
+    assert lazy.add([corpus]).unchanged == 7 and lazy._embedder is None
 
     # Change the last paragraph of one article: only its changed passages are embedded.
     old_texts = {p.text for p in store.passages_for("txt-001")}

@@ -189,3 +189,149 @@ def test_a_new_sentence_after_the_quote_is_not_its_attribution() -> None:
     first = quotes(text)[0]
     assert (first.speaker, first.cue) == ("Hillary Clinton", "proclaimed")
     assert first.text.startswith("I did not email")
+
+
+# ----- patterns added after the PolNeAR miss analysis ---------------------------------
+
+
+def test_quote_running_over_paragraphs_then_continuing() -> None:
+    text = (
+        "Jared Sexton studies the crowds.\n"
+        '"One kind is hate," Sexton said. "Trump events are outlets.\n'
+        '"There is another side," Sexton said. "I don\'t know if it was cathartic."'
+    )
+    found = said(text)
+    assert ("Jared Sexton", "I don't know if it was cathartic.") in found
+
+
+def test_dash_signature_on_the_same_line_and_with_a_place() -> None:
+    same_line = "“He is the most unqualified candidate ever.” ― Francisco Herrero\n“Next one.”"
+    assert said(same_line) == [
+        ("Francisco Herrero", "He is the most unqualified candidate ever.")
+    ]
+    place = '"It needs to stop right now."\n\n-Michelle Marks, Philadelphia.'
+    assert said(place) == [("Michelle Marks", "It needs to stop right now.")]
+
+
+def test_verbs_that_are_speech_only_after_a_quote() -> None:
+    pressed = 'Sean Hannity spoke.\n\n"Would it be negotiable?" Hannity pressed.'
+    assert said(pressed) == [("Sean Hannity", "Would it be negotiable?")]
+    inverted = '"Analysts said no, and she did it anyway," remembered Roy Verley, a spokesman.'
+    assert said(inverted) == [("Roy Verley", "Analysts said no, and she did it anyway")]
+    reacted = '"What sport is he talking about?" reacted Donald Trump.'
+    assert said(reacted) == [("Donald Trump", "What sport is he talking about?")]
+    # ...but not as ordinary verbs elsewhere.
+    assert quotes("Donald Trump started the meeting at noon with his staff.") == []
+
+
+def test_a_clause_after_the_quote_is_not_its_attribution() -> None:
+    text = (
+        "Bernie Sanders spoke.\n\n"
+        'Sanders acknowledged on Monday "it will be very hard for us to win" if he continues '
+        "to lose ground."
+    )
+    [q] = quotes(text)
+    assert (q.speaker, q.cue) == ("Bernie Sanders", "acknowledged")
+
+
+def test_mixed_quote_with_the_attribution_at_the_end() -> None:
+    text = (
+        "Adel Nefzi leads the mosque.\n\n"
+        '"We are frustrated and horrified" by the shooting in Orlando, Nefzi said.'
+    )
+    [q] = quotes(text)
+    assert q.speaker == "Adel Nefzi" and not q.direct
+    assert q.text == '"We are frustrated and horrified" by the shooting in Orlando'
+
+
+def test_honorific_before_a_name_that_is_also_a_title_word() -> None:
+    text = 'Mr. King spoke first.\n\n"It is all about enthusiasm," Mr. King added.'
+    assert said(text) == [("King", "It is all about enthusiasm")]
+
+
+def test_transcript_speaker_with_party_and_state() -> None:
+    text = 'Rep. Trey Gowdy (R-S.C.): "Who told you that?"'
+    assert said(text) == [("Trey Gowdy", "Who told you that?")]
+
+
+def test_possessive_statement_before_a_colon() -> None:
+    text = (
+        "Jeb Bush endorsed Ted Cruz.\n\n"
+        'From Bush\'s Facebook post: "We must move to overcome the divisiveness."'
+    )
+    assert said(text) == [("Jeb Bush", "We must move to overcome the divisiveness.")]
+
+
+def test_went_on_to_say() -> None:
+    text = 'Bob Byrne wrote to us. Byrne went on to say, "I know this to be true."'
+    assert said(text) == [("Bob Byrne", "I know this to be true.")]
+
+
+def test_middle_initial_stays_inside_the_name() -> None:
+    text = '"We will cooperate," FBI General Counsel James A. Baker wrote in a letter.'
+    [q] = quotes(text)
+    assert q.speaker == "James A. Baker"
+
+
+def test_organisation_sentence_introducing_a_paragraph_quote() -> None:
+    text = (
+        "The Clinton Foundation describes itself in the following way:\n\n"
+        '"Everywhere we go, we are trying to work ourselves out of a job."'
+    )
+    assert said(text) == [
+        ("Clinton Foundation", "Everywhere we go, we are trying to work ourselves out of a job.")
+    ]
+
+
+def test_description_then_name_after_the_quote() -> None:
+    text = (
+        '"Is he going to finally say the words? He should resign!" the presumptive GOP '
+        "nominee, Donald Trump, tweeted Sunday."
+    )
+    [q] = quotes(text)
+    assert (q.speaker, q.direct) == ("Donald Trump", True)
+    assert q.text.endswith("He should resign!")
+
+
+def test_as_x_puts_it() -> None:
+    text = 'As The Post\'s Dana Milbank puts it, "Senate Republicans are unmoved."'
+    assert said(text) == [("Dana Milbank", "Senate Republicans are unmoved.")]
+    assert quotes('Dana Milbank puts it on the table, "a new dish."') == []
+
+
+def test_an_office_speaks_for_its_owner() -> None:
+    text = 'Paul Ryan met Trump.\n\n"The meeting is on," Ryan\'s office said in a statement.'
+    [q] = quotes(text)
+    assert (q.speaker, q.mention) == ("Paul Ryan", "Ryan's office")
+
+
+def test_a_participle_opening_the_sentence_is_not_a_first_name() -> None:
+    text = 'Following Bernie Sanders to Iowa, reporters waited.\n\n"We won," Sanders said.'
+    assert said(text) == [("Bernie Sanders", "We won")]
+
+
+def test_curly_quotes_nested_inside_curly_quotes() -> None:
+    text = "Dr. Mark Ward stated:\n“It isn’t about “Equal Justice Under Law” anymore. It is over.”"
+    assert said(text) == [
+        ("Mark Ward", "It isn’t about “Equal Justice Under Law” anymore. It is over.")
+    ]
+
+
+def test_a_surname_ending_in_ing_before_a_cue() -> None:
+    text = "Jeremy Boreing runs the club.\n\nBoreing said the members will still meet."
+    assert said(text) == [("Jeremy Boreing", "the members will still meet")]
+
+
+def test_mixed_quote_resumed_after_the_attribution() -> None:
+    text = (
+        "Hillary Clinton spoke.\n\n"
+        "“If there had not been that intervention” by NATO and other partners, Clinton said "
+        "at a town hall on Monday, “we would be looking at Syria now.”"
+    )
+    assert [q.text[:20] for q in quotes(text)] == ["“If there had not be", "we would be looking "]
+    assert {q.speaker for q in quotes(text)} == {"Hillary Clinton"}
+
+
+def test_manner_verbs_after_a_quote() -> None:
+    text = '"This is fantastic!" beamed Donald Hartley of Madison, Alabama.'
+    assert said(text) == [("Donald Hartley", "This is fantastic!")]

@@ -179,3 +179,32 @@ def test_short_first_names_group_with_long_ones() -> None:
     )
     lookup = lookup_quotes(conn, "Garin", dominance=None)
     assert not lookup.candidates and len(lookup.quotes) == 2
+
+
+def test_dominant_namesake_exposes_the_others() -> None:
+    quotes = [_quote(f"a{i}", "Donald Trump", f"words {i}") for i in range(20)]
+    quotes.append(_quote("b", "Ivanka Trump", "other words"))
+    conn = _store(quotes, {**{f"a{i}": "2016-01-01" for i in range(20)}, "b": "2016-01-02"})
+    lookup = lookup_quotes(conn, "Trump")
+    assert lookup.speaker == "Donald Trump" and lookup.others == ("Ivanka Trump",)
+    assert lookup_quotes(conn, "Ivanka Trump").others == ()
+
+
+def test_a_person_quoted_across_many_articles_beats_a_one_story_namesake() -> None:
+    # Lindsey Graham: 8 quotes in 6 articles; Gwen Graham: 3 quotes in one (73% of the
+    # quotes, below DOMINANCE, but 6 articles of 7).
+    quotes = [_quote(f"l{i}", "Lindsey Graham", f"words {i}") for i in range(6)]
+    quotes += [_quote("l0", "Lindsey Graham", "more"), _quote("l1", "Lindsey Graham", "again")]
+    quotes += [_quote("g", "Gwen Graham", f"hers {i}") for i in range(3)]
+    dates = {**{f"l{i}": "2016-01-01" for i in range(6)}, "g": "2016-01-02"}
+    lookup = lookup_quotes(_store(quotes, dates), "Graham")
+    assert lookup.speaker == "Lindsey Graham" and lookup.others == ("Gwen Graham",)
+    assert len(lookup.quotes) == 8
+
+
+def test_two_people_quoted_in_one_article_each_stay_ambiguous() -> None:
+    # Whatever the quote counts (3 vs 1, as on the seed), one article each is no signal.
+    quotes = [_quote("a", "Wang Wenbin", f"w {i}") for i in range(3)]
+    quotes.append(_quote("b", "Wang Yi", "y"))
+    lookup = lookup_quotes(_store(quotes, {"a": "2022-01-01", "b": "2022-01-01"}), "Wang")
+    assert lookup.quotes == () and set(lookup.candidates) == {"Wang Wenbin", "Wang Yi"}
