@@ -536,7 +536,10 @@ class IndexStore:
         kind = "none"
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             kind = str(json.loads((self.dir / "vectors.json").read_text())["kind"])
-        size = sum(f.stat().st_size for f in self.dir.iterdir() if f.is_file())
+        size = 0
+        for f in self.dir.iterdir():
+            with contextlib.suppress(OSError):  # a writer's temp file may vanish meanwhile
+                size += f.stat().st_size if f.is_file() else 0
         return IndexStats(
             articles=articles,
             passages=passages,

@@ -245,9 +245,23 @@ def speaker_key(name: str) -> str:
     every word.
     """
     words = name_tokens(name)
+    words = words[first_name_at(words) :]
     if len(words) > 2 and looks_like_person(words):
         words = [words[0], words[-1]]
     return " ".join(words)
+
+
+def first_name_at(words: list[str]) -> int:
+    """Where a person's name starts in a long run of (folded) capitalised words that
+    does not open with a first name: 'senate intelligence ranking democrat dianne
+    feinstein' -> 4, 'chicago alderman jason c ervin' -> 2; 0 otherwise ('anne marie
+    murphy', 'republican national committee')."""
+    if len(words) < 3 or gender_of(words[0]) is not None:
+        return 0
+    for i in range(1, len(words) - 1):
+        if words[i] in MALE_NAMES or words[i] in FEMALE_NAMES:
+            return i
+    return 0
 
 
 def gender_of(first_word: str) -> str | None:

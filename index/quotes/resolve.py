@@ -125,19 +125,6 @@ def _title_case_lines(text: str, tokens: list[Token]) -> list[bool]:
     return flags
 
 
-def _first_name_at(run: list[Token]) -> int:
-    """Where the person's name starts in a long capitalised run that does not open
-    with a first name: 'Senate Intelligence Ranking Democrat Dianne Feinstein' -> 4,
-    'Veterans Affairs Phil Smith' -> 2; 0 otherwise ('Anne Marie Murphy')."""
-    words = [t.lower for t in run]
-    if len(words) < 3 or N.gender_of(words[0]) is not None:
-        return 0
-    for i in range(1, len(words) - 1):
-        if words[i] in N.MALE_NAMES or words[i] in N.FEMALE_NAMES:
-            return i
-    return 0
-
-
 def _verb_like(word: str) -> bool:
     """A participle or gerund opening a sentence ("Following", "Absent" is not one)."""
     return (
@@ -178,7 +165,7 @@ def _name_mention(
         text, name_run[0].start
     ):
         name_run = name_run[1:]  # "Following Sanders' lead", "Entrusting Donald Trump"
-    name_run = name_run[_first_name_at(name_run) :]
+    name_run = name_run[N.first_name_at([t.lower for t in name_run]) :]
     gender = None
     for t in titles:
         gender = gender or N.gender_of(t.lower)

@@ -86,6 +86,11 @@ def test_scare_quotes_are_not_quotes(seed_quotes: list[Quote]) -> None:
         ("Secretary of State John Kerry", "john kerry"),
         ("Donald Trump Jr.", "donald trump"),
         ("José Álvarez", "jose alvarez"),
+        ("Senate Intelligence Ranking Democrat Dianne Feinstein", "dianne feinstein"),
+        ("Chicago Alderman Jason C. Ervin", "jason ervin"),
+        ("Texas-based Matt Mackowiak", "matt mackowiak"),
+        ("Anne Marie Murphy", "anne murphy"),
+        ("Bill and Melinda Gates Foundation", "bill and melinda gates foundation"),
     ],
 )
 def test_speaker_key_groups_variants(name: str, key: str) -> None:
