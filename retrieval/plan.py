@@ -43,7 +43,7 @@ def _merge(filters: Filters, found: DateRange) -> Filters:
 
 
 def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
-              corpus_latest: str | None) -> QueryPlan:
+              corpus_latest: str | None, read_dates: bool = True) -> QueryPlan:
     """Clean ``query`` and read any date expression in it.
 
     Relative dates ("last week") count back from ``as_of`` when given, else from the
@@ -53,7 +53,7 @@ def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
     text = clean_query(query)
     as_of_day = _to_date(as_of)
     ref = as_of_day or _to_date(corpus_latest) or date.today()
-    found, rest = parse_dates(text, ref)
+    found, rest = parse_dates(text, ref) if read_dates else (None, text)
     if found is not None:
         filters = _merge(filters, found)
         # Keep the original wording when the date phrase was the whole query.
