@@ -101,14 +101,21 @@ def quotes_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: i
         names = ", ".join(lookup.candidates)
         return Answer(question=question, text=f"Which one do you mean: {names}?", citations=(),
                       kind="ambiguous", candidates=lookup.candidates, filters=filters)
-    lines: list[str] = []
+    shown = lookup.quotes[:limit]
+    # The lead line and the trailing notes are the only words that are ours.
+    count = f"{len(shown)} of {len(lookup.quotes)}" if len(lookup.quotes) > limit else len(shown)
+    noun = "statement" if len(lookup.quotes) == 1 else "statements"
+    lines: list[str] = [f"{lookup.speaker} ({count} {noun}):"]
     citations: list[Citation] = []
-    for marker, q in enumerate(lookup.quotes[:limit], start=1):
-        lines.append(f"“{q.text}” [{marker}]" if q.direct else f"{q.text} [{marker}]")
+    for marker, q in enumerate(shown, start=1):
+        lines.append(f"• “{q.text}” [{marker}]" if q.direct else f"• {q.text} [{marker}]")
         citations.append(Citation(
             marker=marker, article_id=q.article_id, title=q.title, date=q.date,
             source=q.source, url=q.url, text=q.text, start=q.start, end=q.end,
             paragraph=q.paragraph, highlights=((q.start, q.end),),
         ))
+    if lookup.others:
+        lines.append(f"Also quoted under this name: {', '.join(lookup.others)} "
+                     "(ask for them by full name).")
     return Answer(question=question, text="\n".join(lines), citations=tuple(citations),
                   kind="quotes", speaker=lookup.speaker, filters=filters)

@@ -16,6 +16,8 @@ from index.ingest import Indexer
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO / "sample_corpus"
+# The seed article plus five fictional Port Alder articles (port_alder.jsonl).
+SAMPLE_ARTICLES = 6
 
 
 @pytest.fixture(scope="session")

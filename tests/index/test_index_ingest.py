@@ -16,6 +16,7 @@ from index.errors import ModelMismatchError
 from index.ingest import Indexer
 from index.store import IndexStore
 from index.vectors import VectorIndex
+from tests.conftest import SAMPLE_ARTICLES
 from tests.index.index_fakes import FakeEmbedder, article_text, write_corpus
 
 
@@ -56,13 +57,14 @@ def corpus(tmp_path: Path) -> Path:
 
 def test_seed_index_fixture(seed_index: Path) -> None:
     store = assert_consistent(seed_index)
-    [article_id] = store.article_ids()
+    assert len(store.article_ids()) == SAMPLE_ARTICLES
+    article_id = "lavrov_china_2022-03-31"
     article = store.get_article(article_id)
     assert article.date == "2022-03-31" and article.text.startswith("Beijing and Moscow")
     passages = store.passages_for(article_id)
     assert len(passages) >= 2 and passages[0].paragraph_start == 1
     stats = store.stats()
-    assert (stats.articles, stats.model, stats.dimension) == (1, "all-MiniLM-L6-v2", 384)
+    assert (stats.articles, stats.model, stats.dimension) == (SAMPLE_ARTICLES, "all-MiniLM-L6-v2", 384)
 
 
 def test_semantic_and_lexical_search_on_seed(seed_index: Path, embedder: Embedder) -> None:
@@ -179,7 +181,7 @@ def test_model_mismatch_is_refused(tmp_path: Path, corpus: Path, embedder: Embed
     shutil.copytree(embedder.path, other)
     rc = main(["index", "add", str(corpus), "--index", str(index_dir), "--model", str(other)])
     assert rc == 1
-    assert IndexStore.open(index_dir).stats().articles == 1
+    assert IndexStore.open(index_dir).stats().articles == SAMPLE_ARTICLES
 
 
 def test_stale_or_corrupt_faiss_file_is_rebuilt(tmp_path: Path, seed_index: Path) -> None:

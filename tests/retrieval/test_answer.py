@@ -56,8 +56,19 @@ def test_quotes_answer_lists_each_quote_with_a_marker() -> None:
     lookup = QuoteLookup("Wang Wenbin", "Wang Wenbin", (_quote("no limits", 10), _quote("peace", 40)))
     ans = quotes_answer("what did Wang Wenbin say?", lookup, Filters())
     assert ans.kind == "quotes" and ans.speaker == "Wang Wenbin"
-    assert ans.text.splitlines() == ["“no limits” [1]", "“peace” [2]"]
+    assert ans.text.splitlines() == [
+        "Wang Wenbin (2 statements):", "• “no limits” [1]", "• “peace” [2]"]
     assert [(c.start, c.end) for c in ans.citations] == [(10, 19), (40, 45)]
+
+
+def test_quotes_answer_names_namesakes_and_counts_what_is_cut() -> None:
+    quotes = tuple(_quote(f"q{i}", i * 10) for i in range(12))
+    lookup = QuoteLookup("Trump", "Donald Trump", quotes, others=("Ivanka Trump",))
+    ans = quotes_answer("what did Trump say?", lookup, Filters(), limit=10)
+    lines = ans.text.splitlines()
+    assert lines[0] == "Donald Trump (10 of 12 statements):"
+    assert len(ans.citations) == 10
+    assert lines[-1].startswith("Also quoted under this name: Ivanka Trump")
 
 
 def test_ambiguous_lists_candidates() -> None:

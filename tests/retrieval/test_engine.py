@@ -10,6 +10,7 @@ import retrieval.hybrid
 from index.errors import ArticleNotFoundError, BadQueryError
 from retrieval.engine import Engine
 from retrieval.models import Answer, Filters, Hit
+from tests.conftest import SAMPLE_ARTICLES
 
 WANG_YI = "China-Russia relations have withstood"
 
@@ -159,7 +160,7 @@ def test_context_article_and_errors(seed_engine: Engine) -> None:
 
 
 def test_stats_speakers_feedback(seed_engine: Engine, mini_engine: Engine) -> None:
-    assert seed_engine.stats().articles == 1
+    assert seed_engine.stats().articles == SAMPLE_ARTICLES
     assert "Wang Wenbin" in seed_engine.speakers("wang")
     # Writes go to this module's own index: the session seed index is shared read-only.
     mini_engine.record_feedback("q", "answer", 1, user_id="u1", article_ids=("x",))
