@@ -307,7 +307,7 @@ def evaluate(
             continue
         if query_ids is not None and doc_id not in query_ids:
             continue
-        result = lookup_quotes(conn, query["speaker_name"])
+        result = lookup_quotes(conn, query["speaker_name"], collapse=False)  # scored per article
         returned = [(h.start, h.end, h.speaker) for h in result.quotes if h.article_id == doc_id]
         picked = returned
         if result.candidates:
@@ -344,7 +344,7 @@ def _user_pick(
     they have in mind (most quotes there)."""
     best: list[tuple[int, int, str]] = []
     for name in candidates:
-        lookup = lookup_quotes(conn, name)
+        lookup = lookup_quotes(conn, name, collapse=False)
         mine = [(h.start, h.end, h.speaker) for h in lookup.quotes if h.article_id == doc_id]
         if len(mine) > len(best):
             best = mine

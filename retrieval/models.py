@@ -97,6 +97,7 @@ class QuoteHit:
     date: str | None
     source: str | None
     url: str | None
+    also_in: tuple[str, ...] = ()  # other articles with the same words by the same speaker
 
 
 @dataclass(frozen=True)

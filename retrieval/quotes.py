@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -192,11 +192,14 @@ def lookup_quotes(
     article_ids: tuple[str, ...] | None = None,
     limit: int | None = None,
     dominance: float | None = DOMINANCE,
+    collapse: bool = True,
 ) -> QuoteLookup:
     """A speaker's quotes, newest first (or most on-topic first with ``about``).
 
     An ambiguous name ("Wang" for Wang Yi and Wang Wenbin) returns candidates and no
-    quotes; the caller asks the user to pick one.
+    quotes; the caller asks the user to pick one. With ``collapse``, the same words by
+    the same speaker in several articles (one wire story, two outlets) come back once,
+    the other article ids in ``QuoteHit.also_in``; per-article evaluation turns it off.
     """
     query = speaker_query.strip()
     if not query or len(query) > MAX_QUERY_CHARS:
@@ -208,6 +211,8 @@ def lookup_quotes(
     if not keys:
         return QuoteLookup(query, None, ())
     hits = _fetch(conn, keys, date_from, date_to, article_ids)
+    if collapse:
+        hits = _collapse(hits)
     if about and about.strip():
         hits = _rank_about(hits, about, embedder)
     if limit is not None:
@@ -248,6 +253,44 @@ def _fetch(
             direct=bool(r[6]), paragraph=r[7], title=r[8], date=r[9], source=r[10], url=r[11],
         )
         for r in rows
+    ]
+
+
+_QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "’": "'", "‘": "'"})
+
+
+def _normalise(text: str) -> str:
+    """Quote text compared across articles: case, spacing, quote-mark style and
+    surrounding punctuation ignored."""
+    folded = " ".join(text.translate(_QUOTE_CHARS).casefold().split())
+    return folded.strip(" \"'.,;:!?—–-")
+
+
+def _collapse(hits: list[QuoteHit]) -> list[QuoteHit]:
+    """One hit per (speaker, words) across articles: the same wire story published by
+    two outlets quotes the same words twice. The earliest article (then the first by
+    id) keeps the hit, in its place in the order; the others are listed in ``also_in``.
+    Repeats inside one article are kept."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, h in enumerate(hits):
+        groups[(speaker_key(h.speaker), _normalise(h.text))].append(i)
+    keep: dict[int, tuple[str, ...]] = {}
+    for members in groups.values():
+        by_article: dict[str, int] = {}
+        for i in members:
+            by_article.setdefault(hits[i].article_id, i)
+        if len(by_article) < 2:
+            keep.update((i, ()) for i in members)
+            continue
+        first = min(
+            by_article.values(),
+            key=lambda i: (hits[i].date is None, hits[i].date or "", hits[i].article_id),
+        )
+        others = tuple(sorted(a for a in by_article if a != hits[first].article_id))
+        # Repeats within the kept article stay; the other articles' copies go.
+        keep.update((i, others) for i in members if hits[i].article_id == hits[first].article_id)
+    return [
+        replace(h, also_in=keep[i]) if keep[i] else h for i, h in enumerate(hits) if i in keep
     ]
 
 

@@ -17,7 +17,7 @@ from index.config import default_index_dir
 from index.errors import BadQueryError
 from index.store import IndexStore
 from retrieval.dates import parse_iso
-from retrieval.models import QuoteLookup
+from retrieval.models import QuoteHit, QuoteLookup
 from retrieval.quotes import lookup_quotes
 
 
@@ -62,6 +62,7 @@ def lookup_json(lookup: QuoteLookup) -> dict[str, Any]:
                 "date": q.date,
                 "title": q.title,
                 "paragraph": q.paragraph,
+                "also_in": list(q.also_in),
             }
             for q in lookup.quotes
         ],
@@ -83,8 +84,25 @@ def lookup_text(lookup: QuoteLookup, style: Style) -> str:
         meta = f"{q.date or 'undated'}  {q.article_id}  [{q.start}:{q.end}]  {q.cue}, {kind}"
         lines.append("")
         lines.append(style(q.title or "(untitled)", CYAN) + "  " + style(meta, DIM))
-        lines.append(f"  {q.speaker}: “{q.text}”")
+        lines.append("  " + quote_line(q))
+        if q.also_in:
+            lines.append(style(f"  also in: {', '.join(q.also_in)}", DIM))
+    if lookup.others:
+        lines.append("")
+        lines.append(
+            style(f"Also quoted under this name: {', '.join(lookup.others)} "
+                  "(ask with the full name).", DIM)
+        )
     return "\n".join(lines)
+
+
+def quote_line(q: QuoteHit) -> str:
+    """Direct words in quote marks; reported speech plain, marked as reported, so a
+    paraphrase never reads as a verbatim quotation (a mixed quote keeps its own marks)."""
+    if q.direct:
+        return f"{q.speaker}: “{q.text}”"
+    cue = q.cue or "said"
+    return f"(reported) {q.speaker} {cue}: {q.text}"
 
 
 def run_quotes(args: argparse.Namespace) -> int:

@@ -43,6 +43,10 @@ def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
         if c > k and doc.is_cue(c, loose=True):
             if not doc.short_tail(c) or (ended and _introduces_next(doc, c)):
                 return None  # '." He said he had ...' / '." He added: "...': a new sentence
+            if ended and doc.reports_clause(c):
+                # '... silt up." Mayor X said property taxes would stay flat.': the quote
+                # closed its sentence, and this cue has its own reported clause.
+                return None
             subject = doc.subject_before(c)
             if subject is not None and (doc.leads(k, subject) or _role_then_name(doc, k, subject)):
                 return subject, c

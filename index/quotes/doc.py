@@ -35,6 +35,9 @@ _TO_VERBS = wordset("on continued continues proceeded proceeds went goes rushed 
 _GO = wordset("went goes go")
 # "Ryan's office said", "Clinton's campaign said": an institution speaking for its owner.
 _OWNED_VOICES = wordset("office campaign")
+# Words that cannot open a reported clause: "said to ...", "said so", "said on Tuesday".
+NOT_A_CLAUSE = STOP_AFTER | wordset("to so this something nothing much little")
+MIN_CLAUSE_WORDS = 4
 
 
 @dataclass
@@ -362,6 +365,24 @@ class Doc:
             elif toks[k].lower in C.HEARERS:
                 k += 1
         return min(k, limit)
+
+    def reports_clause(self, c: int) -> bool:
+        """Does a reported clause of MIN_CLAUSE_WORDS+ words follow the cue at token c
+        in its sentence ('said property taxes would stay flat'), rather than a short
+        adverbial tail ('said on Tuesday')?"""
+        toks = self.tokens
+        _, se = self.loc.sentences[self.loc.sentence(toks[c].start)]
+        limit = self.tok_at(se)
+        k = self.clause_start(c, c + 1, limit)
+        if C.cue_lemma(toks[c].text) in ("tell", "ask") and toks[k - 1].lower != "that":
+            return False  # 'told Britain's ITV television station in ...': a hearer
+        while k < limit and (_is_adverb(toks[k]) or toks[k].lower in C.HEARERS):
+            k += 1  # 'asked reporters rhetorically during ...'
+        if k >= limit or not toks[k].is_word or self.in_quote[k]:
+            return False
+        if toks[k].lower in NOT_A_CLAUSE or toks[k].lower in C.AUX_ADVERBS:
+            return False
+        return self.word_count(toks[k].start, se) >= MIN_CLAUSE_WORDS
 
     def word_count(self, start: int, end: int) -> int:
         return sum(1 for t in self.tokens[self.tok_at(start) : self.tok_at(end)] if t.is_word)

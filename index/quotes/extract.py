@@ -31,9 +31,12 @@ def extract_quotes(article: Article) -> list[Quote]:
             continue
         seen.add((cand.start, cand.end))
         resolved.append((cand, speaker))
-    resolved += continuations(doc, unattributed, resolved)
+    # A quote already inside an attributed clause ('she said the family disagreed
+    # "loudly, and often."', found by the reported pass) is not a quote of its own.
+    rest = [s for s in unattributed if not _inside(s.start, s.end, resolved)]
+    resolved += continuations(doc, rest, resolved)
     done = {(c.start, c.end) for c, _ in resolved}
-    rest = [s for s in unattributed if (s.start, s.end) not in done]
+    rest = [s for s in rest if (s.start, s.end) not in done]
     resolved += sentence_subjects(doc, rest)
     for cand, speaker in sorted(resolved, key=lambda r: r[0].start):
         quotes.append(
@@ -51,3 +54,7 @@ def extract_quotes(article: Article) -> list[Quote]:
             )
         )
     return quotes
+
+
+def _inside(start: int, end: int, resolved: list[tuple[Candidate, Mention]]) -> bool:
+    return any(c.start <= start and end <= c.end for c, _ in resolved)

@@ -38,6 +38,12 @@ DESCRIPTORS = wordset("""
     entrepreneur pollster strategist consultant comedian actor actress singer rapper
     commentator pundit blogger writer filmmaker historian scholar economist physician
     lawmaker legislator candidate hopeful contender veteran
+    architect engineer librarian teacher nurse scientist researcher designer planner
+    developer artist photographer musician novelist poet playwright curator archivist
+    surgeon dentist pharmacist paramedic firefighter detective inspector ranger skipper
+    fisherman shopkeeper organizer organiser volunteer student resident chef coach
+    principal priest imam biologist ecologist geologist epidemiologist meteorologist
+    forecaster prosecutor
     """)
 
 # Abbreviated titles written with a full stop ("Sen.", "Mr.").

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from index.quotes import cues as C
-from index.quotes.doc import STOP_AFTER, Candidate, Doc, trim_end
-from index.quotes.names import wordset
+from index.quotes.doc import MIN_CLAUSE_WORDS, NOT_A_CLAUSE, Candidate, Doc, trim_end
 from index.quotes.resolve import Mention
-
-_MIN_CLAUSE_WORDS = 4
-_NOT_A_CLAUSE = STOP_AFTER | wordset("to so this something nothing much little")
 
 
 def _overlaps(start: int, end: int, cands: list[Candidate]) -> bool:
@@ -39,7 +35,7 @@ def reported_speech(doc: Doc, used: set[int], direct: list[Candidate]) -> list[C
                 found_after = doc.subject_after(c)
                 if found_after is not None and _tail_is_short(doc, found_after[1], se):
                     cand = _before_comma(doc, c - 1, found_after[0], doc.cue_text(c), ss)
-        if cand is None or doc.word_count(cand.start, cand.end) < _MIN_CLAUSE_WORDS:
+        if cand is None or doc.word_count(cand.start, cand.end) < MIN_CLAUSE_WORDS:
             continue
         if _overlaps(cand.start, cand.end, direct + found):
             continue
@@ -61,7 +57,7 @@ def _after_cue(doc: Doc, c: int, subject: Mention, end: int) -> Candidate | None
         return None
     limit = doc.tok_at(end)
     k = doc.clause_start(c, c + 1, limit)
-    if k >= limit or not toks[k].is_word or toks[k].lower in _NOT_A_CLAUSE:
+    if k >= limit or not toks[k].is_word or toks[k].lower in NOT_A_CLAUSE:
         return None  # "said to ...", "said so", "said something": no reported clause
     return Candidate(subject, doc.cue_text(c), toks[k].start, end, False)
 

@@ -335,3 +335,62 @@ def test_mixed_quote_resumed_after_the_attribution() -> None:
 def test_manner_verbs_after_a_quote() -> None:
     text = '"This is fantastic!" beamed Donald Hartley of Madison, Alabama.'
     assert said(text) == [("Donald Hartley", "This is fantastic!")]
+
+
+# ----- patterns found on the Port Alder sample articles --------------------------------
+
+
+def test_a_quote_closing_its_sentence_is_not_claimed_by_the_next_sentence() -> None:
+    text = (
+        'Councillor Tom Okafor said the increase was "a fair price for a harbour that does '
+        'not silt up." Mayor Elena Marsh said property taxes would stay flat for a second year.'
+    )
+    found = [(q.speaker, q.text, q.cue, q.direct) for q in quotes(text)]
+    assert found == [
+        ("Tom Okafor", 'the increase was "a fair price for a harbour that does not silt up."',
+         "said", False),
+        ("Elena Marsh", "property taxes would stay flat for a second year", "said", False),
+    ]
+    # The same rule with other names and a plain cue verb.
+    other = (
+        'Anna Berg said the plan was "too little, too late." Victor Lang said the '
+        "council would vote again in March."
+    )
+    assert [q.speaker for q in quotes(other)] == ["Anna Berg", "Victor Lang"]
+
+
+def test_a_short_attribution_after_a_closed_quote_still_counts() -> None:
+    # Only a cue with its own reported clause starts a new statement.
+    asked = (
+        "Bernie Sanders spoke.\n\n"
+        '"Should that dealer be sued?" Sanders asked rhetorically, shaking his head no.'
+    )
+    assert said(asked) == [("Bernie Sanders", "Should that dealer be sued?")]
+    told = (
+        "Donald Trump spoke.\n\n"
+        '"Who knows?" Trump told Britain\'s ITV television station in an interview on Monday.'
+    )
+    assert said(told) == [("Donald Trump", "Who knows?")]
+
+
+def test_occupation_before_the_name_and_a_relative_clause_before_the_cue() -> None:
+    text = (
+        "Architect Sofia Marsh, who is not related to the mayor, said the design was meant "
+        'to "let the harbour into the building."'
+    )
+    [q] = quotes(text)
+    assert (q.speaker, q.cue, q.direct) == ("Sofia Marsh", "said", False)
+    assert q.text == 'the design was meant to "let the harbour into the building."'
+    assert q.speaker_key == "sofia marsh"
+    other = 'Engineer Dana Quill, who designed the bridge, said it would "outlast us all."'
+    assert [q.speaker for q in quotes(other)] == ["Dana Quill"]
+
+
+def test_a_quote_inside_a_reported_clause_is_not_repeated() -> None:
+    text = (
+        "Ruth Okafor chairs the co-operative. Ruth Okafor is the councillor's sister; she said "
+        'the family disagreed about the budget "loudly, and often."'
+    )
+    [q] = quotes(text)
+    assert q.speaker == "Ruth Okafor" and not q.direct
+    assert q.text == 'the family disagreed about the budget "loudly, and often."'

@@ -208,3 +208,76 @@ def test_two_people_quoted_in_one_article_each_stay_ambiguous() -> None:
     quotes.append(_quote("b", "Wang Yi", "y"))
     lookup = lookup_quotes(_store(quotes, {"a": "2022-01-01", "b": "2022-01-01"}), "Wang")
     assert lookup.quotes == () and set(lookup.candidates) == {"Wang Wenbin", "Wang Yi"}
+
+
+# ----- the Port Alder sample articles (sample_corpus/port_alder.jsonl) -----------------
+
+
+def test_marsh_is_the_mayor_and_names_the_architect(store: IndexStore) -> None:
+    lookup = lookup_quotes(store, "Marsh")
+    # Elena Marsh: 6 stored quotes in 4 articles, Sofia Marsh: 1 in 1; below DOMINANCE
+    # (6/7) but the article rule (4 of 5 articles, at least 3) picks the mayor.
+    assert lookup.speaker == "Elena Marsh" and not lookup.candidates
+    assert lookup.others == ("Sofia Marsh",)
+    texts = [q.text for q in lookup.quotes]
+    assert not any("fair price" in t for t in texts)  # Tom Okafor's words
+    assert "property taxes would stay flat for a second year" in texts
+    assert all(q.speaker == "Elena Marsh" for q in lookup.quotes)
+
+
+def test_councillor_okafor_keeps_his_mixed_quote(store: IndexStore) -> None:
+    lookup = lookup_quotes(store, "Tom Okafor")
+    [budget] = [q for q in lookup.quotes if q.article_id == "port-alder-budget-2022-04-08"]
+    assert budget.text == 'the increase was "a fair price for a harbour that does not silt up."'
+    assert not budget.direct
+    article = store.get_article(budget.article_id)
+    assert article.text[budget.start : budget.end] == budget.text
+    assert set(lookup_quotes(store, "Okafor").candidates) == {"Tom Okafor", "Ruth Okafor"}
+
+
+def test_the_architect_is_found_by_her_full_name(store: IndexStore) -> None:
+    [q] = lookup_quotes(store, "Sofia Marsh").quotes
+    assert q.speaker == "Sofia Marsh" and q.article_id == "port-alder-library-2022-03-22"
+    assert q.text.endswith('"let the harbour into the building."')
+
+
+def test_one_wire_story_in_two_outlets_gives_each_quote_once(store: IndexStore) -> None:
+    lookup = lookup_quotes(store, "Priya Nand")
+    storm = [q for q in lookup.quotes if q.date == "2022-02-03"]
+    assert len(storm) == 2  # not 4
+    for q in storm:
+        assert q.article_id == "port-alder-storm-2022-02-03"
+        assert q.also_in == ("port-alder-storm-2022-02-03-gazette",)
+    assert [q.also_in for q in lookup.quotes if q.date != "2022-02-03"] == [()]
+    assert len(lookup_quotes(store, "Priya Nand", collapse=False).quotes) == 5
+
+
+def test_collapse_keeps_the_earliest_article_and_repeats_within_one() -> None:
+    quotes = [
+        _quote("late", "Wang Yi", "Peace matters."),
+        _quote("early", "Wang Yi", "peace  matters"),
+        _quote("early", "Wang Yi", "Peace matters."),  # said twice in one article: kept
+        _quote("other", "Wang Yi", "Trade matters"),
+    ]
+    conn = _store(quotes, {"late": "2022-02-01", "early": "2022-01-01", "other": "2022-03-01"})
+    hits = lookup_quotes(conn, "Wang Yi").quotes
+    assert [(h.article_id, h.also_in) for h in hits] == [
+        ("other", ()), ("early", ("late",)), ("early", ("late",)),
+    ]
+
+
+def test_cli_marks_only_direct_quotes_as_verbatim(
+    seed_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["quotes", "Elena Marsh", "--index", str(seed_index)]) == 0
+    out = capsys.readouterr().out
+    assert "“the city would review" not in out
+    assert "(reported) Elena Marsh said: the city would review its emergency" in out
+    assert "Elena Marsh: “We listened to the islanders" in out
+    assert "also in: port-alder-storm-2022-02-03-gazette" in out
+
+    assert main(["quotes", "Marsh", "--index", str(seed_index), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    storm = [q for q in record["quotes"] if q["article_id"] == "port-alder-storm-2022-02-03"]
+    assert storm[0]["also_in"] == ["port-alder-storm-2022-02-03-gazette"]
+    assert storm[0]["direct"] is False
