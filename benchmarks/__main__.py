@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         "--articles",
         type=int,
         default=None,
-        help="index only the first N articles (default: 100 with --quick)",
+        help="index only the first N articles (default: 60 with --quick)",
     )
     run.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory")
     args = parser.parse_args(argv)

@@ -37,7 +37,7 @@ class Config:
     index_dir: Path | None = None  # a prebuilt realtimeqa index to reuse
     sections: tuple[str, ...] = ("indexing", "queries", "scale", "coldstart")
     repeats: int = 3
-    articles: int | None = None  # indexing subset size (default: 100 with --quick, else all)
+    articles: int | None = None  # indexing subset size (default: 60 with --quick, else all)
     # Filled in while running: the realtimeqa index every query-side section shares.
     shared: dict[str, Any] = field(default_factory=dict)
 

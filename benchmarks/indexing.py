@@ -28,7 +28,7 @@ from benchmarks.common import (
 )
 from benchmarks.corpus import CORPUS_ARTICLES, corpus_file, corpus_subset
 
-QUICK_ARTICLES = 100
+QUICK_ARTICLES = 60
 TARGET_RATIO = 0.85
 TARGET_READD_S = 5.0
 

@@ -32,6 +32,7 @@ from retrieval.hybrid import HybridRanker, Mode
 from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
 from retrieval.plan import QueryPlan, make_plan
 from retrieval.routing import route_quotes
+from retrieval.terms import content_terms
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,14 @@ ANSWER_HITS = 3  # hits whose excerpts feed the extractive answer
 NO_ANSWER_COSINE = 0.47
 WEAK_COSINE = 0.38
 WEAK_LEXICAL = 0.75
+# ... or when one of its excerpts as a whole holds that much (the answer to "how much will
+# the library cost?" is a sentence that says "cost" but not "library").
+WEAK_PASSAGE_LEXICAL = 0.75
+DIGEST_ARTICLES = 5  # lead sentences shown for "what happened in March 2022?"
+# Words that carry no topic once a date phrase is removed ("what happened", "any news").
+GENERIC_TERMS = frozenset(content_terms(
+    "happen happened happening news latest new stories story headlines events event "
+    "going report reported top biggest main anything"))
 SENTENCE_MIN = 0.25  # answer sentences need this blended score
 SENTENCES_EMBEDDED = 8  # candidate sentences encoded per answer (latency bound)
 
@@ -194,6 +203,8 @@ class Engine:
             if lookup.quotes or lookup.candidates:
                 return quotes_answer(question, lookup, plan.filters)
             # Nobody of that name in the quote index: ordinary search may still help.
+        if plan.date_phrase and set(content_terms(plan.text)) <= GENERIC_TERMS:
+            return self._digest(question, plan)
         res = self._hits(plan, 5)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
         if not res.hits or best_cos < WEAK_COSINE:
@@ -201,11 +212,37 @@ class Engine:
         candidates = self._candidates(plan.text, res.qvec, res.hits[:ANSWER_HITS], res.articles)
         if best_cos < NO_ANSWER_COSINE:
             weights = term_weights(plan.text)
-            if max((lexical_score(c.text, weights) for c in candidates), default=0.0) < WEAK_LEXICAL:
+            sentence_cover = max((lexical_score(c.text, weights) for c in candidates), default=0.0)
+            passage_cover = max((lexical_score(ex.text, weights)
+                                 for hit in res.hits[:ANSWER_HITS] for ex in hit.excerpts),
+                                default=0.0)
+            if sentence_cover < WEAK_LEXICAL and passage_cover < WEAK_PASSAGE_LEXICAL:
                 return no_answer(question, plan.filters)
         chosen = choose_sentences(candidates, SENTENCE_MIN)
         answer = build_answer(question, chosen, plan.filters)
         return rephrase(answer, self.generator)
+
+    def _digest(self, question: str, plan: QueryPlan) -> Answer:
+        """A date with no topic: the opening sentence of the period's newest articles."""
+        f = plan.filters
+        ids = self.store.passage_ids(f.date_from, f.date_to, f.source, f.article_ids)
+        openings = [p for p in self.store.get_passages([int(i) for i in ids]) if p.ordinal == 0]
+        articles = self.store.get_articles([p.article_id for p in openings])
+        openings.sort(key=lambda p: (articles[p.article_id].date or "", p.article_id),
+                      reverse=True)
+        chosen = []
+        for passage in openings[:DIGEST_ARTICLES]:
+            art = articles[passage.article_id]
+            excerpt = make_excerpt(art.text, passage, {})
+            spans = sentence_spans(art.text, passage.start, passage.end)
+            if not spans:
+                continue
+            hit = Hit(article_id=art.id, title=art.title, date=art.date, source=art.source,
+                      url=art.url, score=0.0, excerpts=(excerpt,))
+            s0, e0 = spans[0]
+            chosen.append(Candidate(hit=hit, excerpt=excerpt, span=(s0, e0),
+                                    text=art.text[s0:e0], score=1.0))
+        return build_answer(question, chosen, plan.filters)
 
     def _candidates(self, text: str, qvec: np.ndarray, hits: Sequence[Hit],
                     articles: dict[str, Article]) -> list[Candidate]:

@@ -19,6 +19,7 @@ _STOPWORD_TEXT = """
     until up very was we were what when where which while who whom why will with would
     you your yours yourself according said says say tell told recently new news
     week weeks year years month day days last this which what's who's
+    much many
     """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

@@ -1,0 +1,47 @@
+"""Answers over the bundled sample corpus (seed article + fictional Port Alder news)."""
+
+from __future__ import annotations
+
+from index.store import IndexStore
+from retrieval.engine import Engine
+
+
+def _verbatim(engine: Engine, answer_citations) -> None:
+    for c in answer_citations:
+        assert engine.article(c.article_id).text[c.start:c.end] == c.text
+
+
+def test_a_date_without_a_topic_lists_that_periods_articles(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("What happened in March 2022?")
+    assert answer.kind == "answer"
+    cited = [c.article_id for c in answer.citations]
+    assert cited == ["lavrov_china_2022-03-31", "port-alder-library-2022-03-22"]  # newest first
+    assert answer.filters.date_from == "2022-03-01" and answer.filters.date_to == "2022-03-31"
+    _verbatim(seed_engine, answer.citations)
+
+
+def test_a_date_range_with_no_articles_is_no_answer(seed_engine: Engine) -> None:
+    assert seed_engine.answer("What happened in 1999?").kind == "no_answer"
+
+
+def test_a_question_answered_by_a_passage_not_one_sentence(seed_engine: Engine) -> None:
+    # No single sentence holds "library" and "cost": the passage as a whole does.
+    answer = seed_engine.answer("How much will the new library cost?")
+    assert answer.kind == "answer"
+    assert answer.citations[0].article_id == "port-alder-library-2022-03-22"
+    _verbatim(seed_engine, answer.citations)
+
+
+def test_wire_copies_collapse_into_one_result(seed_engine: Engine) -> None:
+    [hit, *_] = seed_engine.search("storm closes the Gull Island ferry crossing", k=3)
+    ids = {hit.article_id, *hit.also_in}
+    assert ids == {"port-alder-storm-2022-02-03", "port-alder-storm-2022-02-03-gazette"}
+
+
+def test_source_filter_applies_before_ranking(seed_engine: Engine, seed_index) -> None:
+    from retrieval.models import Filters
+
+    hits = seed_engine.search("ferry", k=10, filters=Filters(source="valley wire"))
+    assert hits and {h.source for h in hits} == {"Valley Wire"}
+    store = IndexStore.open(seed_index)
+    assert all(store.get_article(h.article_id).source == "Valley Wire" for h in hits)
