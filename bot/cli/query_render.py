@@ -70,8 +70,10 @@ def _citation_line(c: Citation, style: Style) -> str:
 
 def answer_text(answer: Answer, style: Style) -> str:
     lines = [answer.text]
-    if answer.kind == "quotes" and answer.speaker:
-        lines.insert(0, style(f"{answer.speaker}:", BOLD))
+    if answer.kind == "quotes" and "\n" in answer.text:
+        # The first line names the speaker ("Wang Wenbin (3 statements):"): make it stand out.
+        head, rest = answer.text.split("\n", 1)
+        lines = [style(head, BOLD), rest]
     if answer.citations:
         lines.append("")
         lines.extend(_citation_line(c, style) for c in answer.citations)

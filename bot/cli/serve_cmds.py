@@ -70,7 +70,7 @@ def serve(args: argparse.Namespace) -> int:
     if not args.terminal:
         print(
             "DISCORD_TOKEN is not set: starting a terminal session instead of the Discord bot "
-            "(see .env.example and docs/BOT.md).",
+            "(see .env.example and README.md, 'The Discord bot').",
             file=sys.stderr,
         )
     return _serve_terminal(settings)
@@ -113,7 +113,7 @@ def _serve_discord(settings: Settings) -> int:
         print(
             "error: Discord rejected DISCORD_TOKEN.\n"
             "Copy the bot token again from https://discord.com/developers/applications -> your app -> Bot "
-            "-> Reset Token, and put it in .env (see docs/BOT.md).",
+            "-> Reset Token, and put it in .env (see README.md, 'The Discord bot').",
             file=sys.stderr,
         )
         return 1
