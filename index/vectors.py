@@ -4,9 +4,10 @@ Inner product on normalised vectors is cosine similarity. Small indexes are exac
 (``IndexIDMap2(IndexFlatIP)``); in ``auto`` mode an index that grows past ``FLAT_MAX``
 vectors is rebuilt as IVF (``IndexIVFFlat``, nlist ~ 4*sqrt(n)) with ``nprobe`` tuned
 at build time for recall@10 >= ``TARGET_RECALL`` against exact search. IVF was chosen
-over HNSW by measurement (see ../shared/ENVIRONMENT.md and benchmarks/): it builds
-faster, reached higher recall on real embeddings, and supports removal; HNSW stays
-available through the setting. ``NEWSDESK_VECTOR_INDEX=flat|ivf|hnsw|auto`` overrides.
+over HNSW by measurement (benchmarks/results/): at 100k vectors it built in 4.9 s vs
+10.6 s, answered in 0.70 vs 0.95 ms p95 at recall@10 0.993 vs 0.997, and it supports
+removal (HNSW does not); at 1M, IVF4000 gave 2.3 ms p95 at recall 1.000 against 65 ms
+exact. HNSW stays available through ``NEWSDESK_VECTOR_INDEX=flat|ivf|hnsw|auto``.
 
 The on-disk files are a cache derived from SQLite: ``save`` writes them atomically
 and ``load`` raises `VectorIndexError` on anything it cannot trust, so the caller
@@ -38,7 +39,7 @@ INDEX_FILE = "vectors.faiss"
 META_FILE = "vectors.json"
 MODES = ("auto", "flat", "ivf", "hnsw")
 
-FLAT_MAX = 50_000  # auto: exact search below this (~8 ms a query at 50k x 384 on 2 cores)
+FLAT_MAX = 50_000  # auto: exact below this (measured 6.5 ms p95 at 100k, one thread)
 IVF_MIN_TRAIN = 1_000  # forced ivf stays exact until there is enough data to train on
 IVF_RETRAIN_GROWTH = 4  # retrain IVF centroids once the index is this many times larger
 TRAIN_POINTS_PER_LIST = 20  # k-means sample per list: enough for routing; training time
