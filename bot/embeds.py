@@ -303,6 +303,10 @@ def quotes_embed(lookup: QuoteLookup, about: str | None = None, offset: int = 0)
     for n, q in enumerate(shown, start=offset + 1):
         embed.add_field(name=quote_name(n, q), value=quote_value(q, budget), inline=False)
     total = len(lookup.quotes)
+    if lookup.others:
+        embed.description = truncate(
+            "Also quoted under this name: " + escape(", ".join(lookup.others))
+            + " (ask with the full name).", DESCRIPTION_LIMIT)
     embed.set_footer(
         text=f"Quotes {offset + 1}-{offset + len(shown)} of {total}. Verbatim, with the article they come from."
     )
@@ -322,6 +326,8 @@ def quote_value(q: QuoteHit, budget: int = FIELD_VALUE_LIMIT) -> str:
             f"{escape(q.speaker)} {escape(q.cue)}".strip(),
             f"¶{q.paragraph}" if q.paragraph else None,
             f"id `{q.article_id}`",
+            f"also in {len(q.also_in)} other article{'s' if len(q.also_in) != 1 else ''}"
+            if q.also_in else None,
             _link(q.url),
         ]
     )

@@ -262,3 +262,15 @@ def test_three_context_embeds_fit_one_message() -> None:
     per = embeds.TOTAL_LIMIT // 3 - 500
     found = [embeds.context_embed(c, ex, limit=per) for c in cites]
     assert sum(len(e) for e in found) <= embeds.TOTAL_LIMIT
+
+
+def test_quotes_embed_names_namesakes_and_wire_copies() -> None:
+    from bot.embeds import quotes_embed
+    from retrieval.models import QuoteHit, QuoteLookup
+
+    quote = QuoteHit("storm-a", "Priya Nand", "Safety comes first", 10, 28, "said", True, 2,
+                     "Storm", "2022-02-03", "Valley Wire", None, also_in=("storm-b",))
+    embed = quotes_embed(QuoteLookup("Nand", "Priya Nand", (quote,), others=("Ravi Nand",)))
+    assert "Ravi Nand" in (embed.description or "")
+    assert "also in 1 other article" in embed.fields[0].value
+    assert "“Safety comes first”" in embed.fields[0].value
