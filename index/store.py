@@ -107,13 +107,14 @@ def fts_query(query: str) -> str | None:
     return " OR ".join(f'"{t}"' for t in content[:MAX_QUERY_TERMS])
 
 
-def _filter_sql(
+def article_filter_sql(
     date_from: str | None,
     date_to: str | None,
     source: str | None,
     article_ids: Iterable[str] | None,
 ) -> tuple[str, list[object]]:
-    """SQL conditions on alias ``a`` (articles) and their parameters."""
+    """SQL conditions on alias ``a`` (articles) and their parameters: the one definition of
+    what the date, source and article filters mean, for passages and quotes alike."""
     clauses: list[str] = []
     params: list[object] = []
     if date_from:
@@ -312,7 +313,7 @@ class IndexStore:
         article_ids: Iterable[str] | None = None,
     ) -> np.ndarray:
         """Sorted int64 ids of the passages whose article passes the filters (all if none)."""
-        where, params = _filter_sql(date_from, date_to, source, article_ids)
+        where, params = article_filter_sql(date_from, date_to, source, article_ids)
         sql = "SELECT p.id FROM passages p"
         if where:
             sql += f" JOIN articles a ON a.id = p.article_id WHERE {where}"
@@ -351,7 +352,7 @@ class IndexStore:
         match = fts_query(query)
         if match is None or k <= 0:
             return []
-        where, params = _filter_sql(date_from, date_to, source, article_ids)
+        where, params = article_filter_sql(date_from, date_to, source, article_ids)
         sql = (
             "SELECT p.id, bm25(passages_fts) AS score FROM passages_fts "
             "JOIN passages p ON p.id = passages_fts.rowid "
@@ -383,7 +384,7 @@ class IndexStore:
         article_ids: Iterable[str] | None = None,
     ) -> list[Quote]:
         """All quotes grouped under ``speaker_key``, newest article first."""
-        where, params = _filter_sql(date_from, date_to, source, article_ids)
+        where, params = article_filter_sql(date_from, date_to, source, article_ids)
         sql = (
             f"SELECT {', '.join('q.' + c.strip() for c in _QUOTE_COLS.split(','))} "
             "FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.speaker_key = ?"

@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -277,15 +277,8 @@ class Engine:
         from retrieval.quotes import lookup_quotes
 
         f = filters or Filters()
-        lookup = lookup_quotes(self.store.conn(), speaker, about, f.date_from, f.date_to,
-                               self.embedder, article_ids=f.article_ids)
-        if f.source:
-            want = f.source.strip().lower()
-            kept = tuple(q for q in lookup.quotes
-                         if q.source and (q.source.lower() == want
-                                          or q.source.lower().startswith(want + ".")))
-            lookup = replace(lookup, quotes=kept)
-        return lookup
+        return lookup_quotes(self.store.conn(), speaker, about, f.date_from, f.date_to,
+                             self.embedder, article_ids=f.article_ids, source=f.source)
 
     def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
         from retrieval.quotes import list_speakers

@@ -16,6 +16,7 @@ import numpy as np
 
 from index.errors import BadQueryError
 from index.quotes.names import keys_compatible, speaker_key, wordset
+from index.store import article_filter_sql
 from retrieval.models import QuoteHit, QuoteLookup
 
 # A surname query resolves to one person when that person said this share of the
@@ -190,6 +191,7 @@ def lookup_quotes(
     embedder: _Encoder | None = None,
     *,
     article_ids: tuple[str, ...] | None = None,
+    source: str | None = None,
     limit: int | None = None,
     dominance: float | None = DOMINANCE,
     collapse: bool = True,
@@ -210,7 +212,7 @@ def lookup_quotes(
         return QuoteLookup(query, None, (), tuple(s.name for s in ambiguous))
     if not keys:
         return QuoteLookup(query, None, ())
-    hits = _fetch(conn, keys, date_from, date_to, article_ids)
+    hits = _fetch(conn, keys, date_from, date_to, source, article_ids)
     if collapse:
         hits = _collapse(hits)
     if about and about.strip():
@@ -228,6 +230,7 @@ def _fetch(
     keys: list[str],
     date_from: str | None,
     date_to: str | None,
+    source: str | None,
     article_ids: tuple[str, ...] | None,
 ) -> list[QuoteHit]:
     sql = [
@@ -236,15 +239,10 @@ def _fetch(
         f"WHERE q.speaker_key IN ({','.join('?' * len(keys))})",
     ]
     params: list[Any] = list(keys)
-    if date_from:
-        sql.append("AND a.date >= ?")
-        params.append(date_from)
-    if date_to:
-        sql.append("AND a.date <= ?")
-        params.append(date_to)
-    if article_ids is not None:
-        sql.append(f"AND q.article_id IN ({','.join('?' * len(article_ids))})")
-        params.extend(article_ids)
+    where, filter_params = article_filter_sql(date_from, date_to, source, article_ids)
+    if where:
+        sql.append(f"AND {where}")
+        params.extend(filter_params)
     sql.append("ORDER BY a.date IS NULL, a.date DESC, q.article_id, q.start")
     rows = conn.execute(" ".join(sql), params).fetchall()
     return [

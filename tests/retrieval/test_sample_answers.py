@@ -45,3 +45,13 @@ def test_source_filter_applies_before_ranking(seed_engine: Engine, seed_index) -
     assert hits and {h.source for h in hits} == {"Valley Wire"}
     store = IndexStore.open(seed_index)
     assert all(store.get_article(h.article_id).source == "Valley Wire" for h in hits)
+
+
+def test_source_filter_applies_to_quotes_before_wire_copies_collapse(seed_engine: Engine) -> None:
+    from retrieval.models import Filters
+
+    lookup = seed_engine.quotes("Priya Nand", filters=Filters(source="Harbor Gazette"))
+    ids = {q.article_id for q in lookup.quotes}
+    # The storm quotes survive through the Gazette's copy of the wire story.
+    assert ids == {"port-alder-storm-2022-02-03-gazette", "port-alder-ferry-2022-01-14"}
+    assert all(q.source == "Harbor Gazette" and not q.also_in for q in lookup.quotes)
