@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from bot.cli.options import add_index_option
 from index.config import MODEL_ENV, default_index_dir
 from index.models import IngestSummary
 
@@ -16,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     add = commands.add_parser("add", help="index .txt (seed format) and .jsonl files or folders")
     add.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
-    _index_option(add)
+    add_index_option(add)
     add.add_argument(
         "--model",
         metavar="DIR",
@@ -29,22 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     remove = commands.add_parser("remove", help="delete articles by id")
     remove.add_argument("ids", nargs="+", metavar="ID")
-    _index_option(remove)
+    add_index_option(remove)
     remove.set_defaults(func=_remove)
 
     stats = commands.add_parser("stats", help="what the index holds")
-    _index_option(stats)
+    add_index_option(stats)
     stats.set_defaults(func=_stats)
 
-
-def _index_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--index",
-        metavar="DIR",
-        type=Path,
-        default=None,
-        help="index directory (default: $NEWSDESK_INDEX or ~/.local/share/newsdesk/index)",
-    )
 
 
 def _add(args: argparse.Namespace) -> int:

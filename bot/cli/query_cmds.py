@@ -12,9 +12,9 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
+from bot.cli.options import add_index_option
 from bot.cli.query_render import Style, answer_json, answer_text, hits_json, hits_text
 from index.errors import BadQueryError
 from retrieval.dates import parse_iso
@@ -42,9 +42,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="resolve 'last week', 'yesterday'... against DATE (default: newest article)",
     )
-    p.add_argument(
-        "--index", type=Path, metavar="DIR", help="index directory (default: $NEWSDESK_INDEX)"
-    )
+    add_index_option(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 

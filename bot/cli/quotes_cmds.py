@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from bot.cli.options import add_index_option
 from bot.cli.query_render import CYAN, DIM, Style
 from index.config import default_index_dir
 from index.errors import BadQueryError
@@ -28,13 +28,7 @@ def register(subparsers: Any) -> None:
         description="A speaker's quotes, newest first; '-' reads speakers from stdin (JSONL out).",
     )
     parser.add_argument("speaker", metavar="SPEAKER", help="a name, or - for one per line on stdin")
-    parser.add_argument(
-        "--index",
-        metavar="DIR",
-        type=Path,
-        default=None,
-        help="index directory (default: $NEWSDESK_INDEX or ~/.local/share/newsdesk/index)",
-    )
+    add_index_option(parser)
     parser.add_argument(
         "--from", dest="date_from", metavar="DATE", help="only articles on/after DATE"
     )

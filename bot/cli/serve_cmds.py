@@ -7,11 +7,11 @@ import asyncio
 import contextlib
 import logging
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from bot.cli.options import add_index_option
 from index.errors import NewsdeskError
 
 if TYPE_CHECKING:
@@ -30,9 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "/stats, /help commands through the same handlers."
         ),
     )
-    parser.add_argument(
-        "--index", type=Path, default=None, help="index directory (default: $NEWSDESK_INDEX)"
-    )
+    add_index_option(parser)
     parser.add_argument(
         "--terminal", action="store_true", help="terminal session even if DISCORD_TOKEN is set"
     )
