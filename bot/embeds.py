@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import discord
 
 from index.models import Article, IndexStats, IngestSummary
-from retrieval.models import Answer, Citation, Excerpt, Hit, QuoteHit, QuoteLookup
+from retrieval.answer import AMBIGUOUS_PER_PERSON
+from retrieval.models import Answer, Citation, Excerpt, Hit, QuoteHit, QuoteLookup, SpeakerQuotes
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT_LIMIT = 2000
@@ -199,9 +200,9 @@ def citation_value(c: Citation, budget: int = FIELD_VALUE_LIMIT) -> str:
 
 def answer_embed(answer: Answer) -> discord.Embed:
     """The cited answer: text with [n] markers, then one field per source."""
-    if answer.kind == "ambiguous":
+    if answer.kind == "ambiguous" and not answer.citations:
         return ambiguous_embed(answer.question, answer.candidates)
-    colour = QUOTES_COLOUR if answer.kind == "quotes" else ANSWER_COLOUR
+    colour = {"quotes": QUOTES_COLOUR, "ambiguous": WARN_COLOUR}.get(answer.kind, ANSWER_COLOUR)
     if answer.kind == "no_answer" or not answer.citations:
         text = answer.text.strip() or "I couldn't find that in the archive."
         embed = discord.Embed(title=truncate(answer.question, TITLE_LIMIT), colour=WARN_COLOUR)
@@ -216,6 +217,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
     cites = answer.citations[:FIELD_COUNT_LIMIT]
     names = [citation_name(c) for c in cites]
     footer = "Verbatim excerpts; bold = the sentences that match."
+    if answer.kind == "ambiguous":
+        footer = "Several people share this name: pick one below for all of one person's quotes."
     used = len(embed.title or "") + len(embed.description) + sum(map(len, names)) + len(footer) + 50
     budget = min(FIELD_VALUE_LIMIT, max(80, (TOTAL_LIMIT - used) // max(1, len(cites))))
     for c, name in zip(cites, names, strict=True):
@@ -227,15 +230,31 @@ def answer_embed(answer: Answer) -> discord.Embed:
 
 
 def ambiguous_embed(
-    query: str, candidates: Sequence[str], about: str | None = None
+    query: str,
+    candidates: Sequence[str],
+    about: str | None = None,
+    groups: Sequence[SpeakerQuotes] = (),
 ) -> discord.Embed:
+    """Several people share the name: list them and, under each name, the first
+    of their quotes (never one person's words under another's name)."""
     names = "\n".join(f"• {escape(n)}" for n in candidates[:25])
+    pick = "Pick one below for all of one person's quotes" + (
+        f" (about: {escape(about)})." if about else "."
+    )
     embed = discord.Embed(
         title=truncate(f"Which one did you mean? ({escape(query)})", TITLE_LIMIT),
-        description=f"Several people in the archive match that name:\n{names}\n\nPick one below"
-        + (f" (about: {escape(about)})." if about else "."),
+        description=f"Several people in the archive match that name:\n{names}\n\n{pick}",
         colour=WARN_COLOUR,
     )
+    shown = [
+        (g.name, q) for g in groups for q in g.quotes[:AMBIGUOUS_PER_PERSON]
+    ][:QUOTES_PER_EMBED]
+    if shown:
+        budget = min(FIELD_VALUE_LIMIT, (TOTAL_LIMIT - 1200) // len(shown) - 200)
+        for n, (name, q) in enumerate(shown, start=1):
+            label = truncate(f"{_plain(name, 80)}: " + quote_name(n, q), FIELD_NAME_LIMIT)
+            embed.add_field(name=label, value=quote_value(q, budget), inline=False)
+        embed.set_footer(text="Verbatim, each under the name of the person who said it.")
     return fit_embed(embed)
 
 
@@ -287,8 +306,8 @@ def context_embed(
 
 
 def quotes_embed(lookup: QuoteLookup, about: str | None = None, offset: int = 0) -> discord.Embed:
-    if lookup.candidates and not lookup.speaker:
-        return ambiguous_embed(lookup.query, lookup.candidates, about)
+    if lookup.ambiguous:
+        return ambiguous_embed(lookup.query, lookup.candidates, about, lookup.groups)
     speaker = lookup.speaker or lookup.query
     title = f"What {speaker} said" + (f" about {about}" if about else "")
     embed = discord.Embed(title=truncate(escape(title), TITLE_LIMIT), colour=QUOTES_COLOUR)

@@ -169,7 +169,7 @@ class TerminalSession:
 
     async def _quotes(self, speaker: str, about: str | None, filters: Filters | None) -> None:
         lookup = await self.core.quotes(speaker, about, filters)
-        if lookup.candidates and not lookup.speaker:
+        if lookup.ambiguous:
             self.show(embeds.quotes_embed(lookup, about))
             self._offer(lookup.candidates, about, filters)
             return

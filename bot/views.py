@@ -237,7 +237,7 @@ def quotes_reply(
     owner_id: int | None,
 ) -> tuple[discord.Embed, BaseView | None]:
     """The embed and view for a quote lookup: a select menu when ambiguous, pages when long."""
-    if lookup.candidates and not lookup.speaker:
+    if lookup.ambiguous:
         view: BaseView = SpeakerSelectView(
             core, tuple(lookup.candidates), about=about, filters=filters, owner_id=owner_id
         )

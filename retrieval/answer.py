@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteLookup
+from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteHit, QuoteLookup
 from retrieval.terms import content_terms
 
 Span = tuple[int, int]
@@ -97,25 +97,61 @@ def no_answer(question: str, filters: Filters, text: str = NO_ANSWER_TEXT) -> An
 
 def quotes_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: int = 10) -> Answer:
     """One line per quote: the verbatim words and their marker."""
-    if lookup.candidates and not lookup.speaker:
-        names = ", ".join(lookup.candidates)
-        return Answer(question=question, text=f"Which one do you mean: {names}?", citations=(),
-                      kind="ambiguous", candidates=lookup.candidates, filters=filters)
+    if lookup.ambiguous:
+        return _ambiguous_answer(question, lookup, filters, limit)
     shown = lookup.quotes[:limit]
     # The lead line and the trailing notes are the only words that are ours.
     count = f"{len(shown)} of {len(lookup.quotes)}" if len(lookup.quotes) > limit else len(shown)
-    noun = "statement" if len(lookup.quotes) == 1 else "statements"
-    lines: list[str] = [f"{lookup.speaker} ({count} {noun}):"]
+    lines: list[str] = [f"{lookup.speaker} ({count} {_noun(len(lookup.quotes))}):"]
     citations: list[Citation] = []
-    for marker, q in enumerate(shown, start=1):
-        lines.append(f"• “{q.text}” [{marker}]" if q.direct else f"• {q.text} [{marker}]")
-        citations.append(Citation(
-            marker=marker, article_id=q.article_id, title=q.title, date=q.date,
-            source=q.source, url=q.url, text=q.text, start=q.start, end=q.end,
-            paragraph=q.paragraph, highlights=((q.start, q.end),),
-        ))
+    for q in shown:
+        lines.append(_quote_line(q, len(citations) + 1))
+        citations.append(_quote_citation(q, len(citations) + 1))
     if lookup.others:
         lines.append(f"Also quoted under this name: {', '.join(lookup.others)} "
                      "(ask for them by full name).")
     return Answer(question=question, text="\n".join(lines), citations=tuple(citations),
                   kind="quotes", speaker=lookup.speaker, filters=filters)
+
+
+# Quotes shown per person when a name is ambiguous (the answer stays readable).
+AMBIGUOUS_PER_PERSON = 3
+
+
+def _ambiguous_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: int) -> Answer:
+    """Several people share the name: no guess. Each one's words under their own name,
+    so the user sees who said what, then picks one for the rest."""
+    names = ", ".join(lookup.candidates)
+    lines = [f"“{lookup.query}” matches {len(lookup.candidates)} people in the archive: {names}."]
+    if lookup.groups:
+        lines.append("What each said (ask with the full name for all of one person's quotes):")
+    citations: list[Citation] = []
+    for group in lookup.groups:
+        room = min(AMBIGUOUS_PER_PERSON, limit - len(citations))
+        if room <= 0:
+            break
+        count = len(group.quotes)
+        shown = f"{room} of {count}" if count > room else str(count)
+        lines.append(f"{group.name} ({shown} {_noun(count)}):")
+        for q in group.quotes[:room]:
+            lines.append(_quote_line(q, len(citations) + 1))
+            citations.append(_quote_citation(q, len(citations) + 1))
+    return Answer(question=question, text="\n".join(lines), citations=tuple(citations),
+                  kind="ambiguous", candidates=lookup.candidates, filters=filters)
+
+
+def _noun(n: int) -> str:
+    return "statement" if n == 1 else "statements"
+
+
+def _quote_line(q: QuoteHit, marker: int) -> str:
+    # Reported speech is never put inside quote marks.
+    return f"• “{q.text}” [{marker}]" if q.direct else f"• {q.text} [{marker}]"
+
+
+def _quote_citation(q: QuoteHit, marker: int) -> Citation:
+    return Citation(
+        marker=marker, article_id=q.article_id, title=q.title, date=q.date,
+        source=q.source, url=q.url, text=q.text, start=q.start, end=q.end,
+        paragraph=q.paragraph, highlights=((q.start, q.end),),
+    )

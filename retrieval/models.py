@@ -101,11 +101,23 @@ class QuoteHit:
 
 
 @dataclass(frozen=True)
+class SpeakerQuotes:
+    """One person's quotes within an ambiguous lookup."""
+
+    name: str
+    quotes: tuple[QuoteHit, ...]
+
+
+@dataclass(frozen=True)
 class QuoteLookup:
     """Result of asking for a speaker's quotes.
 
     ``candidates`` holds several names when the query is ambiguous ("Wang" ->
-    "Wang Wenbin", "Wang Yi"); then ``quotes`` is empty and ``speaker`` None.
+    "Wang Wenbin", "Wang Yi"); then ``speaker`` is None and nothing is guessed:
+    ``groups`` holds each candidate's quotes under their own name, most quoted
+    person first, and ``quotes`` is those groups one after another (every quote
+    keeps its own speaker). Quotes whose article gives only the shared name
+    ("Wang said") form a last group of their own.
     ``others`` names the people sharing the name when one of them clearly
     dominated and was chosen ("Trump" -> Donald Trump; others: "Ivanka Trump"),
     most quoted first, so an answer can say "also: quotes by Ivanka Trump".
@@ -116,3 +128,8 @@ class QuoteLookup:
     quotes: tuple[QuoteHit, ...]
     candidates: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
+    groups: tuple[SpeakerQuotes, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.candidates) and self.speaker is None

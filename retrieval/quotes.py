@@ -17,7 +17,7 @@ import numpy as np
 from index.errors import BadQueryError
 from index.quotes.names import keys_compatible, speaker_key, wordset
 from index.store import article_filter_sql
-from retrieval.models import QuoteHit, QuoteLookup
+from retrieval.models import QuoteHit, QuoteLookup, SpeakerQuotes
 
 # A surname query resolves to one person when that person said this share of the
 # quotes of everyone sharing the surname ("Trump" in 2016 news); below it: ask.
@@ -82,19 +82,20 @@ def _group(rows: list[tuple[str, str, int]]) -> list[_Speaker]:
     return [_Speaker(k, best[k][1], c) for k, c in counts.items()]
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """Who a speaker query names: one person's ``keys``; or, when ambiguous, the
+    ``people`` sharing the name (and ``bare`` keys: quotes that give only that name)."""
+
+    keys: tuple[str, ...] = ()
+    people: tuple[_Person, ...] = ()
+    bare: tuple[str, ...] = ()
+    others: tuple[_Speaker, ...] = ()  # namesakes passed over for a dominant person
+
+
 def resolve_speaker(
     conn: sqlite3.Connection, query: str, dominance: float | None = DOMINANCE
-) -> tuple[list[str], list[_Speaker]]:
-    """(keys to fetch, candidates when ambiguous). Both empty: nobody matches."""
-    keys, candidates, _ = _resolve(conn, query, dominance)
-    return keys, candidates
-
-
-def _resolve(
-    conn: sqlite3.Connection, query: str, dominance: float | None
-) -> tuple[list[str], list[_Speaker], list[_Speaker]]:
-    """(keys to fetch, candidates when ambiguous, namesakes passed over for a
-    dominant person)."""
+) -> Resolution:
     qkey = speaker_key(query)
     words = qkey.split()
     if not words:
@@ -122,16 +123,16 @@ def _resolve(
     others: list[_Speaker] = []
     if len(groups) > 1:
         if dominance is None or not _dominant(conn, groups, dominance):
-            return [], [g.people[0] for g in groups], []
+            return Resolution(people=tuple(groups), bare=tuple(s.key for s in bare))
         others = [g.people[0] for g in groups[1:]]
         groups = groups[:1]
     if not groups:
-        return [s.key for s in bare], [], []
+        return Resolution(keys=tuple(s.key for s in bare))
     person = groups[0]
     keys = [s.key for s in person.people]
     # Bare surnames ("Lavrov") join the one full name that shares them.
     keys += [s.key for s in bare if keys_compatible(s.key, person.people[0].key)]
-    return keys, [], others
+    return Resolution(keys=tuple(keys), others=tuple(others))
 
 
 def _dominant(conn: sqlite3.Connection, groups: list[_Person], dominance: float) -> bool:
@@ -198,31 +199,45 @@ def lookup_quotes(
 ) -> QuoteLookup:
     """A speaker's quotes, newest first (or most on-topic first with ``about``).
 
-    An ambiguous name ("Wang" for Wang Yi and Wang Wenbin) returns candidates and no
-    quotes; the caller asks the user to pick one. With ``collapse``, the same words by
-    the same speaker in several articles (one wire story, two outlets) come back once,
-    the other article ids in ``QuoteHit.also_in``; per-article evaluation turns it off.
+    An ambiguous name ("Wang" for Wang Yi and Wang Wenbin) names no one: it returns
+    the candidates and, grouped under each, that person's quotes (``limit`` applies
+    per person), so the caller can show who said what and ask the user to pick. With
+    ``collapse``, the same words by the same speaker in several articles (one wire
+    story, two outlets) come back once, the other article ids in
+    ``QuoteHit.also_in``; per-article evaluation turns it off.
     """
     query = speaker_query.strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         raise BadQueryError("Give a speaker's name (up to 200 characters).")
     conn = _connection(store_or_conn)
-    keys, ambiguous, others = _resolve(conn, query, dominance)
-    if ambiguous:
-        return QuoteLookup(query, None, (), tuple(s.name for s in ambiguous))
-    if not keys:
+    found = resolve_speaker(conn, query, dominance)
+
+    def quotes_of(keys: list[str]) -> list[QuoteHit]:
+        hits = _fetch(conn, keys, date_from, date_to, source, article_ids)
+        if collapse:
+            hits = _collapse(hits)
+        if about and about.strip():
+            hits = _rank_about(hits, about, embedder)
+        return hits if limit is None else hits[:limit]
+
+    if found.people:
+        groups = [SpeakerQuotes(p.people[0].name, tuple(quotes_of([s.key for s in p.people])))
+                  for p in found.people]
+        if found.bare:
+            name = f"{query} (full name not given)"
+            groups.append(SpeakerQuotes(name, tuple(quotes_of(list(found.bare)))))
+        groups = [g for g in groups if g.quotes]
+        return QuoteLookup(
+            query, None, tuple(q for g in groups for q in g.quotes),
+            candidates=tuple(p.people[0].name for p in found.people), groups=tuple(groups),
+        )
+    if not found.keys:
         return QuoteLookup(query, None, ())
-    hits = _fetch(conn, keys, date_from, date_to, source, article_ids)
-    if collapse:
-        hits = _collapse(hits)
-    if about and about.strip():
-        hits = _rank_about(hits, about, embedder)
-    if limit is not None:
-        hits = hits[:limit]
+    hits = quotes_of(list(found.keys))
     names = _group([(k, h.speaker, 1) for h in hits for k in [speaker_key(h.speaker)]])
     full_names = [s for s in names if len(s.key.split()) > 1] or names
     speaker = max(full_names, key=lambda s: s.count).name if full_names else query
-    return QuoteLookup(query, speaker, tuple(hits), others=tuple(s.name for s in others))
+    return QuoteLookup(query, speaker, tuple(hits), others=tuple(s.name for s in found.others))
 
 
 def _fetch(

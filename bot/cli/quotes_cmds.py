@@ -44,6 +44,7 @@ def lookup_json(lookup: QuoteLookup) -> dict[str, Any]:
         "speaker": lookup.query,
         "resolved": lookup.speaker,
         "candidates": list(lookup.candidates),
+        "ambiguous": lookup.ambiguous,
         "quotes": [
             {
                 "article_id": q.article_id,
@@ -64,23 +65,12 @@ def lookup_json(lookup: QuoteLookup) -> dict[str, Any]:
 
 
 def lookup_text(lookup: QuoteLookup, style: Style) -> str:
-    if lookup.candidates:
-        names = ", ".join(lookup.candidates)
-        return (
-            f"“{lookup.query}” could be several people: {names}.\n"
-            "Ask again with a full name."
-        )
+    if lookup.ambiguous:
+        return _ambiguous_text(lookup, style)
     if not lookup.quotes:
         return f"No quotes by “{lookup.query}” in the index."
     lines = [f"{lookup.speaker}: {len(lookup.quotes)} quote(s)"]
-    for q in lookup.quotes:
-        kind = "direct" if q.direct else "indirect"
-        meta = f"{q.date or 'undated'}  {q.article_id}  [{q.start}:{q.end}]  {q.cue}, {kind}"
-        lines.append("")
-        lines.append(style(q.title or "(untitled)", CYAN) + "  " + style(meta, DIM))
-        lines.append("  " + quote_line(q))
-        if q.also_in:
-            lines.append(style(f"  also in: {', '.join(q.also_in)}", DIM))
+    lines += _quote_lines(lookup.quotes, style)
     if lookup.others:
         lines.append("")
         lines.append(
@@ -88,6 +78,32 @@ def lookup_text(lookup: QuoteLookup, style: Style) -> str:
                   "(ask with the full name).", DIM)
         )
     return "\n".join(lines)
+
+
+def _ambiguous_text(lookup: QuoteLookup, style: Style) -> str:
+    """No guess: every candidate, then each one's quotes under their own name."""
+    lines = [
+        f"“{lookup.query}” could be several people: {', '.join(lookup.candidates)}.",
+        "Ask again with a full name for one person's quotes.",
+    ]
+    for group in lookup.groups:
+        lines.append("")
+        lines.append(style(f"== {group.name}: {len(group.quotes)} quote(s)", CYAN))
+        lines += _quote_lines(group.quotes, style)
+    return "\n".join(lines)
+
+
+def _quote_lines(quotes: tuple[QuoteHit, ...], style: Style) -> list[str]:
+    lines: list[str] = []
+    for q in quotes:
+        kind = "direct" if q.direct else "indirect"
+        meta = f"{q.date or 'undated'}  {q.article_id}  [{q.start}:{q.end}]  {q.cue}, {kind}"
+        lines.append("")
+        lines.append(style(q.title or "(untitled)", CYAN) + "  " + style(meta, DIM))
+        lines.append("  " + quote_line(q))
+        if q.also_in:
+            lines.append(style(f"  also in: {', '.join(q.also_in)}", DIM))
+    return lines
 
 
 def quote_line(q: QuoteHit) -> str:

@@ -69,6 +69,14 @@ async def test_ask_wang_wenbin_cites_the_seed_article(
         # Ambiguity through the menu, with the real speaker index.
         amb = await fake.answered(await fake.slash("quotes", speaker="Wang"))
         assert "Wang Wenbin" in amb.text() and "Wang Yi" in amb.text()
+        # No guess: each person's words are shown under that person's name only.
+        fields = [f for e in amb.embeds() for f in e.get("fields", [])]
+        by_name = {f["name"].split(":")[0]: "" for f in fields}
+        for f in fields:
+            by_name[f["name"].split(":")[0]] += f["value"]
+        assert set(by_name) == {"Wang Wenbin", "Wang Yi"}
+        assert WENBIN in by_name["Wang Wenbin"] and WENBIN not in by_name["Wang Yi"]
+        assert WANG_YI in by_name["Wang Yi"] and WANG_YI not in by_name["Wang Wenbin"]
         picked = await fake.answered(await fake.choose(amb.followups[0], "Wang Yi"))
         assert WANG_YI in picked.text() and WENBIN not in picked.text()
         auto = await fake.answered(

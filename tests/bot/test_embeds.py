@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import discord
 import pytest
 
 from bot import embeds
 from index.models import Article, IndexStats, IngestSummary, Skipped
-from retrieval.models import Answer, Citation, Excerpt, Hit, QuoteHit, QuoteLookup
+from retrieval.models import Answer, Citation, Excerpt, Hit, QuoteHit, QuoteLookup, SpeakerQuotes
 
 SENTENCE = "Wang added that China-Russia cooperation has no limits, repeating a line used by Putin."
 
@@ -145,6 +146,15 @@ def test_no_answer_and_ambiguous() -> None:
         )
     )
     assert "Wang Wenbin" in (amb.description or "") and "Wang Yi" in (amb.description or "")
+    grouped = embeds.answer_embed(
+        Answer(
+            "what did Wang say?", "“Wang” matches 2 people ...\nWang Yi (1 statement):\n• “x” [1]",
+            (citation(1),), kind="ambiguous", candidates=("Wang Wenbin", "Wang Yi"),
+        )
+    )
+    check_limits(grouped)
+    assert grouped.colour == embeds.WARN_COLOUR and len(grouped.fields) == 1
+    assert "pick one below" in (grouped.footer.text or "")
 
 
 def test_sources_and_context() -> None:
@@ -194,6 +204,21 @@ def test_quotes_embed_pages_and_limits() -> None:
     assert "Wang Yi" in (amb.description or "")
     empty = embeds.quotes_embed(QuoteLookup("Nobody", "Nobody", ()), about="tea")
     assert "No quotes" in (empty.description or "")
+
+
+def test_ambiguous_embed_shows_each_persons_quotes_under_their_name() -> None:
+    wenbin = tuple(quote(i) for i in range(12))
+    yi = tuple(replace(quote(i), speaker="Wang Yi", text=f"Yi {i} " + "words " * 300) for i in range(2))
+    groups = (SpeakerQuotes("Wang Wenbin", wenbin), SpeakerQuotes("Wang Yi", yi))
+    embed = embeds.quotes_embed(
+        QuoteLookup("Wang", None, wenbin + yi, ("Wang Wenbin", "Wang Yi"), groups=groups)
+    )
+    check_limits(embed)
+    names = [f.name.split(":")[0] for f in embed.fields]
+    assert names == ["Wang Wenbin"] * 3 + ["Wang Yi"] * 2
+    for field in embed.fields:
+        speaker = field.name.split(":")[0]
+        assert f"{speaker} said" in field.value  # the quote's own speaker, not a guess
 
 
 def test_search_embed_pages() -> None:

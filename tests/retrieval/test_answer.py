@@ -1,9 +1,10 @@
 """Extractive answers: verbatim sentences with [n] markers and matching citations."""
 
 import re
+from dataclasses import replace
 
 from retrieval.answer import Candidate, build_answer, choose_sentences, quotes_answer
-from retrieval.models import Excerpt, Filters, Hit, QuoteHit, QuoteLookup
+from retrieval.models import Excerpt, Filters, Hit, QuoteHit, QuoteLookup, SpeakerQuotes
 
 TEXT = "Alpha rose sharply. Beta fell. Gamma stayed flat.\n\nDelta is new. Epsilon too."
 P2 = TEXT.index("\n")
@@ -77,3 +78,17 @@ def test_ambiguous_lists_candidates() -> None:
     assert ans.kind == "ambiguous"
     assert ans.candidates == ("Wang Wenbin", "Wang Yi")
     assert "Wang Yi" in ans.text and not ans.citations
+
+
+def test_ambiguous_shows_each_persons_words_under_their_name() -> None:
+    wenbin = tuple(_quote(f"wenbin {i}", 10 * i) for i in range(5))
+    yi = (replace(_quote("yi words", 99), speaker="Wang Yi"),)
+    lookup = QuoteLookup("Wang", None, wenbin + yi, ("Wang Wenbin", "Wang Yi"),
+                         groups=(SpeakerQuotes("Wang Wenbin", wenbin), SpeakerQuotes("Wang Yi", yi)))
+    ans = quotes_answer("what did Wang say?", lookup, Filters())
+    lines = ans.text.splitlines()
+    assert lines[0] == "“Wang” matches 2 people in the archive: Wang Wenbin, Wang Yi."
+    head = lines.index("Wang Wenbin (3 of 5 statements):")
+    assert lines[head + 1 : head + 4] == [f"• “wenbin {i}” [{i + 1}]" for i in range(3)]
+    assert lines[head + 4 :] == ["Wang Yi (1 statement):", "• “yi words” [4]"]
+    assert [c.start for c in ans.citations] == [0, 10, 20, 99]

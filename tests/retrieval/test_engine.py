@@ -170,7 +170,13 @@ def test_ambiguous_speaker_lists_candidates(seed_engine: Engine) -> None:
     answer = seed_engine.answer("What did Wang say?")
     assert answer.kind == "ambiguous"
     assert {"Wang Wenbin", "Wang Yi"} <= set(answer.candidates)
-    assert not answer.citations
+    # No guess: each person's words under their own name, Wang Wenbin (3) before Wang Yi (1).
+    lines = answer.text.splitlines()
+    wenbin, yi = lines.index("Wang Wenbin (3 statements):"), lines.index("Wang Yi (1 statement):")
+    assert wenbin < yi
+    assert "no limits" in " ".join(lines[wenbin:yi])
+    assert "withstood" in " ".join(lines[yi:]) and "withstood" not in " ".join(lines[:yi])
+    assert len(answer.citations) == 4
 
 
 def test_quote_route_respects_question_dates(seed_engine: Engine) -> None:

@@ -54,8 +54,19 @@ def test_wang_yi_gets_his_one_quote(store: IndexStore) -> None:
 
 def test_wang_alone_is_ambiguous(store: IndexStore) -> None:
     lookup = lookup_quotes(store, "Wang")
-    assert lookup.speaker is None and lookup.quotes == ()
+    assert lookup.ambiguous and lookup.speaker is None
     assert set(lookup.candidates) == {"Wang Wenbin", "Wang Yi"}
+    # Nobody is guessed: each candidate's quotes come grouped under their own name.
+    by_name = {g.name: g.quotes for g in lookup.groups}
+    assert [q.speaker for q in by_name["Wang Wenbin"]] == ["Wang Wenbin"] * 3
+    assert [q.speaker for q in by_name["Wang Yi"]] == ["Wang Yi"]
+    assert lookup.quotes == by_name["Wang Wenbin"] + by_name["Wang Yi"]
+
+
+def test_ambiguous_groups_honour_filters_and_limit(store: IndexStore) -> None:
+    assert lookup_quotes(store, "Wang", date_from="2022-04-01").groups == ()
+    limited = lookup_quotes(store, "Wang", limit=1)
+    assert [len(g.quotes) for g in limited.groups] == [1, 1]
 
 
 def test_unknown_speaker_and_bad_queries(store: IndexStore) -> None:
@@ -127,7 +138,8 @@ def test_a_dominant_namesake_wins_unless_strict() -> None:
     conn = _store(quotes, {**{f"a{i}": "2016-01-01" for i in range(20)}, "b": "2016-01-02"})
     assert lookup_quotes(conn, "Trump").speaker == "Donald Trump"
     strict = lookup_quotes(conn, "Trump", dominance=None)
-    assert strict.quotes == () and set(strict.candidates) == {"Donald Trump", "Ivanka Trump"}
+    assert strict.ambiguous and set(strict.candidates) == {"Donald Trump", "Ivanka Trump"}
+    assert [(g.name, len(g.quotes)) for g in strict.groups] == [("Donald Trump", 20), ("Ivanka Trump", 1)]
     assert len(lookup_quotes(conn, "Ivanka Trump").quotes) == 1
 
 
@@ -207,7 +219,15 @@ def test_two_people_quoted_in_one_article_each_stay_ambiguous() -> None:
     quotes = [_quote("a", "Wang Wenbin", f"w {i}") for i in range(3)]
     quotes.append(_quote("b", "Wang Yi", "y"))
     lookup = lookup_quotes(_store(quotes, {"a": "2022-01-01", "b": "2022-01-01"}), "Wang")
-    assert lookup.quotes == () and set(lookup.candidates) == {"Wang Wenbin", "Wang Yi"}
+    assert lookup.speaker is None and set(lookup.candidates) == {"Wang Wenbin", "Wang Yi"}
+    assert [(g.name, len(g.quotes)) for g in lookup.groups] == [("Wang Wenbin", 3), ("Wang Yi", 1)]
+
+
+def test_quotes_giving_only_the_shared_name_form_their_own_group() -> None:
+    quotes = [_quote("a", "Wang Wenbin", "w"), _quote("b", "Wang Yi", "y"), _quote("c", "Wang", "z")]
+    lookup = lookup_quotes(_store(quotes, dict.fromkeys("abc", "2022-01-01")), "Wang")
+    assert [g.name for g in lookup.groups][-1] == "Wang (full name not given)"
+    assert [q.speaker for q in lookup.groups[-1].quotes] == ["Wang"]
 
 
 # ----- the Port Alder sample articles (sample_corpus/port_alder.jsonl) -----------------
