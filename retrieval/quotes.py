@@ -107,6 +107,9 @@ def resolve_speaker(
         matches = [s for s in full if keys_compatible(qkey, s.key)]
         exact = [s for s in matches if s.key == qkey]
         matches = exact or matches
+        if not matches:
+            # A shortened organisation: "Illinois Board" -> "Illinois Board of Elections".
+            matches = [s for s in full if s.key.startswith(qkey + " ")]
         # "Sergei Lavrov" -> stored "Lavrov"; "Wang Yi" -> "Wang" (surname first) only
         # for two-word names: "European Defense Agency" is not "European".
         loose = {words[-1], words[0]} if len(words) == 2 else {words[-1]}

@@ -143,6 +143,13 @@ def test_a_dominant_namesake_wins_unless_strict() -> None:
     assert len(lookup_quotes(conn, "Ivanka Trump").quotes) == 1
 
 
+def test_a_shortened_organisation_name_finds_the_full_one() -> None:
+    quotes = [_quote("a", "Illinois Board of Elections", "no further discussion")]
+    conn = _store(quotes, {"a": "2016-01-01"})
+    assert lookup_quotes(conn, "Illinois Board").speaker == "Illinois Board of Elections"
+    assert lookup_quotes(conn, "Board of Elections").quotes == ()  # a prefix, not any part
+
+
 def test_surname_beats_given_name() -> None:
     conn = _store(
         [_quote("a", "Ron Paul", "liberty"), _quote("b", "Paul Ryan", "budget")],
