@@ -186,7 +186,9 @@ class Pager(BaseView):
         await self._show(interaction, self.page + 1)
 
 
-class SpeakerSelect(discord.ui.Select["SpeakerSelectView"]):
+class SpeakerSelect(discord.ui.Select[Any]):
+    """The menu of people sharing a name; its view has ``chosen(interaction, name)``."""
+
     def __init__(self, candidates: tuple[str, ...]) -> None:
         options = [
             discord.SelectOption(label=name[:100], value=name[:100]) for name in candidates[:25]
@@ -196,6 +198,24 @@ class SpeakerSelect(discord.ui.Select["SpeakerSelectView"]):
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
         await self.view.chosen(interaction, self.values[0])
+
+
+async def show_speaker(
+    core: Core,
+    interaction: discord.Interaction,
+    speaker: str,
+    about: str | None,
+    filters: Filters | None,
+) -> None:
+    """Replace the message with the chosen person's quotes (paged)."""
+    await interaction.response.defer()
+    lookup = await core.quotes(speaker, about, filters)
+    embed, view = quotes_reply(core, lookup, about, filters, interaction.user.id)
+    message = await interaction.edit_original_response(
+        embed=embed, view=view, allowed_mentions=NONE
+    )
+    if view is not None:
+        view.message = message
 
 
 class SpeakerSelectView(BaseView):
@@ -218,14 +238,20 @@ class SpeakerSelectView(BaseView):
         self.add_item(SpeakerSelect(candidates))
 
     async def chosen(self, interaction: discord.Interaction, speaker: str) -> None:
-        await interaction.response.defer()
-        lookup = await self.core.quotes(speaker, self.about, self.filters)
-        embed, view = quotes_reply(self.core, lookup, self.about, self.filters, interaction.user.id)
-        message = await interaction.edit_original_response(
-            embed=embed, view=view, allowed_mentions=NONE
-        )
-        if view is not None:
-            view.message = message
+        await show_speaker(self.core, interaction, speaker, self.about, self.filters)
+        self.stop()
+
+
+class AmbiguousAnswerView(AnswerView):
+    """An answer for a name several people share: each one's quotes are cited, so
+    it keeps More context, Sources and feedback, plus the menu to pick one person."""
+
+    def __init__(self, core: Core, answer: Answer) -> None:
+        super().__init__(core, answer)
+        self.add_item(SpeakerSelect(answer.candidates))
+
+    async def chosen(self, interaction: discord.Interaction, speaker: str) -> None:
+        await show_speaker(self.core, interaction, speaker, None, self.answer.filters)
         self.stop()
 
 
@@ -259,6 +285,8 @@ def answer_reply(
     core: Core, answer: Answer, owner_id: int | None
 ) -> tuple[discord.Embed, BaseView]:
     """The embed and view for an answer (a speaker menu when the name is ambiguous)."""
+    if answer.kind == "ambiguous" and answer.candidates and answer.citations:
+        return embeds.answer_embed(answer), AmbiguousAnswerView(core, answer)
     if answer.kind == "ambiguous" and answer.candidates:
         menu = SpeakerSelectView(
             core, tuple(answer.candidates), filters=answer.filters, owner_id=owner_id

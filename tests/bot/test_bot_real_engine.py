@@ -79,6 +79,13 @@ async def test_ask_wang_wenbin_cites_the_seed_article(
         assert WANG_YI in by_name["Wang Yi"] and WANG_YI not in by_name["Wang Wenbin"]
         picked = await fake.answered(await fake.choose(amb.followups[0], "Wang Yi"))
         assert WANG_YI in picked.text() and WENBIN not in picked.text()
+        # The same through /ask: cited words of both, Sources, and the menu.
+        asked = await fake.answered(await fake.slash("ask", question="what did Wang say?"))
+        (amb_answer,) = asked.followups
+        assert WENBIN in asked.text() and WANG_YI in asked.text()
+        assert SEED_ID in (await fake.answered(await fake.click(amb_answer, "Sources"))).text()
+        chosen = await fake.answered(await fake.choose(amb_answer, "Wang Wenbin"))
+        assert WENBIN in chosen.text() and WANG_YI not in chosen.text()
         auto = await fake.answered(
             await fake.slash("quotes", speaker="Wang W", autocomplete="speaker")
         )
