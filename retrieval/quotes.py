@@ -122,6 +122,8 @@ def resolve_speaker(
             s for s in full if s.key.split()[0] == word
         ]
         bare = [s for s in bare if s.key == word]
+    if not matches and not bare:
+        matches = _completed(conn, words)
     groups = _people(matches)
     others: list[_Speaker] = []
     if len(groups) > 1:
@@ -136,6 +138,37 @@ def resolve_speaker(
     # Bare surnames ("Lavrov") join the one full name that shares them.
     keys += [s.key for s in bare if keys_compatible(s.key, person.people[0].key)]
     return Resolution(keys=tuple(keys), others=tuple(others))
+
+
+# The shortest last word completed as a typed prefix ("Azucena Gonz" -> Azucena Gonzalez).
+PREFIX_MIN = {1: 4, 2: 2}
+
+
+def _completed(conn: sqlite3.Connection, words: list[str]) -> list[_Speaker]:
+    """Nobody has this exact name: read the last word as an unfinished one, as
+    autocomplete would. Only when everything else matched nothing."""
+    last = words[-1]
+    if len(last) < PREFIX_MIN.get(len(words), 2):
+        return []
+    rows = conn.execute(
+        "SELECT speaker_key, speaker, COUNT(*) FROM quotes "
+        "WHERE (' ' || speaker_key) LIKE ? ESCAPE '\\' GROUP BY speaker_key, speaker",
+        (f"% {_like_escape(last)}%",),
+    ).fetchall()
+    head = words[:-1]
+    found = []
+    for s in _group(rows):
+        key = s.key.split()
+        if len(key) < 2 or not key[-1].startswith(last) or key[-1] == last:
+            continue
+        if key[: len(head)] != head:
+            continue
+        found.append(s)
+    return found
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _dominant(conn: sqlite3.Connection, groups: list[_Person], dominance: float) -> bool:

@@ -150,6 +150,17 @@ def test_a_shortened_organisation_name_finds_the_full_one() -> None:
     assert lookup_quotes(conn, "Board of Elections").quotes == ()  # a prefix, not any part
 
 
+def test_an_unfinished_last_name_is_completed_only_when_nothing_matches() -> None:
+    quotes = [_quote("a", "Azucena Gonzalez", "uno"), _quote("b", "Gonzo Reyes", "dos"),
+              _quote("c", "Maria Gonzaga", "tres")]
+    conn = _store(quotes, dict.fromkeys("abc", "2016-01-01"))
+    assert lookup_quotes(conn, "Azucena Gonz").speaker == "Azucena Gonzalez"
+    assert set(lookup_quotes(conn, "Gonza").candidates) == {"Azucena Gonzalez", "Maria Gonzaga"}
+    assert lookup_quotes(conn, "Gon").quotes == ()  # too short to guess from
+    assert lookup_quotes(conn, "Gonzo").speaker == "Gonzo Reyes"  # a whole word wins
+    assert lookup_quotes(conn, "Pedro Gonz").quotes == ()  # the given name must agree
+
+
 def test_surname_beats_given_name() -> None:
     conn = _store(
         [_quote("a", "Ron Paul", "liberty"), _quote("b", "Paul Ryan", "budget")],
