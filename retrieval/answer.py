@@ -116,12 +116,17 @@ def quotes_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: i
 
 # Quotes shown per person when a name is ambiguous (the answer stays readable).
 AMBIGUOUS_PER_PERSON = 3
+# People named in the lead line (most quoted first); the menu lists up to 25.
+AMBIGUOUS_NAMED = 8
 
 
 def _ambiguous_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: int) -> Answer:
     """Several people share the name: no guess. Each one's words under their own name,
     so the user sees who said what, then picks one for the rest."""
-    names = ", ".join(lookup.candidates)
+    named = lookup.candidates[:AMBIGUOUS_NAMED]
+    names = ", ".join(named)
+    if len(lookup.candidates) > len(named):
+        names += f" and {len(lookup.candidates) - len(named)} more"
     lines = [f"“{lookup.query}” matches {len(lookup.candidates)} people in the archive: {names}."]
     if lookup.groups:
         lines.append("What each said (ask with the full name for all of one person's quotes):")

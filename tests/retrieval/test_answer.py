@@ -92,3 +92,12 @@ def test_ambiguous_shows_each_persons_words_under_their_name() -> None:
     assert lines[head + 1 : head + 4] == [f"• “wenbin {i}” [{i + 1}]" for i in range(3)]
     assert lines[head + 4 :] == ["Wang Yi (1 statement):", "• “yi words” [4]"]
     assert [c.start for c in ans.citations] == [0, 10, 20, 99]
+
+
+def test_ambiguous_lead_line_names_the_most_quoted_few() -> None:
+    names = tuple(f"Person{i} Smith" for i in range(12))
+    ans = quotes_answer("what did Smith say?", QuoteLookup("Smith", None, (), names), Filters())
+    assert ans.text.splitlines()[0] == (
+        "“Smith” matches 12 people in the archive: "
+        + ", ".join(names[:8]) + " and 4 more."
+    )
