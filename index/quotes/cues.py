@@ -51,6 +51,14 @@ _IRREGULAR = {
     "testified": "testify",
     "testifies": "testify",
     "reported": "report",
+    # doubled final consonants
+    "admitted": "admit",
+    "admitting": "admit",
+    "quipping": "quip",
+    "snapped": "snap",
+    "snapping": "snap",
+    "concurred": "concur",
+    "concurring": "concur",
 }
 
 
@@ -90,7 +98,8 @@ CUE_FORMS: dict[str, str] = _build()
 INVERTIBLE = wordset("""
     say add write continue explain note insist recall reply respond quip joke tweet warn
     argue conclude observe remark ask answer declare press offer react beam laugh sigh
-    smile crack retaliate deadpan
+    smile crack retaliate deadpan muse opine retort counter concede admit boast exclaim
+    scoff snap agree
     """)
 
 # Words that may stand between a subject and its cue ("Lavrov also said").

@@ -30,7 +30,12 @@ def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
         return None
     if doc.is_cue(k, loose=True):
         after = doc.subject_after(k + 1 if toks[k].lower == "according" else k, loose=True)
-        return (after[0], k) if after else None
+        if after is not None:
+            return after[0], k
+        if toks[k].lower in C.CUE_FORMS or toks[k].lower == "according":
+            return None
+        # a loose form with no subject after it is an ordinary word ('," state Sen.
+        # Jane Roe said'): look for the cue further on
     by_start = doc.resolver.by_start
     first = by_start.get(k + 1) if toks[k].lower == "the" else by_start.get(k)
     ended = doc.text[span.end - 1] in ".!?" and toks[k].is_cap  # '...material." The ...'
@@ -394,7 +399,7 @@ def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate
             if named is not None:
                 if named.possessive or doc.after_preposition(named):
                     continue
-                if doc.is_modifier(named) and not _verb_follows(doc, named):
+                if doc.is_modifier(named) and not doc.verb_follows(named):
                     continue
                 subject, verb = named, named.tok_end
                 break
@@ -406,30 +411,10 @@ def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate
         if not (toks[verb].text == "," or toks[verb].text.islower()):
             continue  # the subject must be followed by its verb (or an appositive)
         speaker = doc.resolver.resolve(subject)
-        if speaker is not None:
+        if speaker is not None and _plausible(doc, subject, speaker):
             cue = toks[verb].text if toks[verb].is_word else ""
             out.append((Candidate(subject, cue, span.start, span.end, True), speaker))
     return out
-
-
-_OBJECT_WORDS = wordset(
-    "itself himself herself themselves it the a an this that these those his her their its "
-    "them him in on at to as with"
-)
-
-
-def _verb_follows(doc: Doc, m: Mention) -> bool:
-    """'The Clinton Foundation describes itself': an -s/-ed verb, not a noun the name
-    modifies ('Clinton campaign officials said'), follows the name."""
-    k = m.tok_end
-    toks = doc.tokens
-    if k + 1 >= len(toks):
-        return False
-    word = toks[k].lower
-    return (
-        (word.endswith("ed") or (word.endswith("s") and not word.endswith("ss")))
-        and (toks[k + 1].lower in _OBJECT_WORDS or not toks[k + 1].is_word)
-    )
 
 
 def _names_between(doc: Doc, start: int, end: int, speaker: Mention) -> bool:
@@ -439,3 +424,110 @@ def _names_between(doc: Doc, start: int, end: int, speaker: Mention) -> bool:
         if start <= m.start < end and person and not set(m.words) & set(speaker.words):
             return True
     return False
+
+
+_CLAUSE_BREAKS = frozenset({"—", "–", ";", "!", "?"})
+
+
+def colon_intros(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate, Mention]]:
+    """A quote right after a colon whose clause has no speech cue: the person named
+    just before the colon ('... doesn't surprise pollster Jane Roe:') or the subject
+    of that clause ('Cruz called them on it: "..."', 'the senator resisted:' + new
+    paragraph). Runs before continuations: the clause names the new speaker."""
+    out: list[tuple[Candidate, Mention]] = []
+    toks = doc.tokens
+    for span in spans:
+        colon = _colon_before(doc, span)
+        if colon is None:
+            continue
+        subject = _named_before_colon(doc, colon) or _clause_subject(doc, colon)
+        if subject is None:
+            continue
+        speaker = doc.resolver.resolve(subject)
+        if speaker is None or not _plausible(doc, subject, speaker):
+            continue
+        verb = toks[subject.tok_end].text if subject.tok_end < colon else ""
+        cue = verb if verb.isalpha() and verb.islower() else ""
+        out.append((Candidate(subject, cue, span.start, span.end, True), speaker))
+    return out
+
+
+def _colon_before(doc: Doc, span: QuotedSpan) -> int | None:
+    """The colon token right before the quote, in its paragraph or ending the one before."""
+    k = doc.tok_at(span.open)
+    if k == 0 or doc.tokens[k - 1].text != ":":
+        return None
+    para_start = doc.loc.paragraphs[doc.loc.paragraph(span.open)][0]
+    if span.open == para_start and not _ends_with_colon(doc, span.open):
+        return None
+    return k - 1
+
+
+def _named_before_colon(doc: Doc, colon: int) -> Mention | None:
+    """'... doesn't surprise Republican pollster Jane Roe:': a person's name with a
+    role or descriptor ends the clause."""
+    named = doc.resolver.by_end.get(colon)
+    if named is None or named.possessive or not (named.roles or named.tok_start < colon - 1 and (
+        doc.tokens[named.tok_start - 1].text.islower() and doc.tokens[named.tok_start - 1].lower
+        in N.DESCRIPTORS
+    )):
+        return None
+    k = named.tok_start - 1
+    if k >= 0 and doc.tokens[k].lower in STOP_AFTER and doc.tokens[k].lower != "from":
+        return None
+    return named
+
+
+def _clause_subject(doc: Doc, colon: int) -> Mention | None:
+    """The subject opening the clause that ends with the colon: a name (or pronoun)
+    followed by its verb ('Cruz (then) called them on it:')."""
+    toks = doc.tokens
+    ss, _ = doc.loc.sentences[doc.loc.sentence(toks[colon].start)]
+    lo = doc.tok_at(ss)
+    start = colon
+    while start > lo and toks[start - 1].text not in _CLAUSE_BREAKS:
+        start -= 1
+    k = start
+    while k < colon and not toks[k].is_word:
+        k += 1
+    if k < colon and toks[k].lower in ("as", "and", "but", "then", "so"):
+        k += 1  # 'As Jane Roe reported ...:', '... — and Roe replied:'
+    if k < colon and toks[k].lower in N.PRONOUNS:
+        subject: Mention | None = pronoun_mention(toks, k)
+        verb = k + 1
+    else:
+        if k < colon and toks[k].lower == "the":
+            k += 1
+        subject = doc.resolver.by_start.get(k)
+        if subject is None or subject.possessive:
+            owner = subject
+            if owner is None or owner.tok_end >= colon or toks[owner.tok_end].lower not in (
+                "campaign", "office"
+            ):
+                return None
+            # "Clinton's campaign (put it this way):": the campaign speaks for its owner
+            return owner
+        verb = subject.tok_end
+    while verb < colon and (toks[verb].lower in C.AUX_ADVERBS or _adverb(toks[verb].text)):
+        verb += 1
+    if verb >= colon or not toks[verb].is_word or not toks[verb].text.islower():
+        return None
+    if subject is not None and subject.kind == "name" and doc.is_modifier(subject) and not (
+        doc.verb_follows(subject) or toks[verb].text.endswith("ed")
+    ):
+        return None  # 'Clinton campaign officials ...': the name only modifies a noun
+    return subject
+
+
+def _adverb(word: str) -> bool:
+    return word.islower() and len(word) > 4 and word.endswith("ly")
+
+
+def _plausible(doc: Doc, subject: Mention, speaker: Mention) -> bool:
+    """A speaker found without a speech cue must look like someone: a pronoun, a
+    person's name, or a name written again in the article (not 'Lordy', 'Wait')."""
+    if subject.kind != "name":
+        return True
+    if speaker.is_person or len(speaker.words) > 1 or speaker.name.isupper():
+        return True  # a person, a longer name or an acronym ("NRA")
+    return sum(1 for m in doc.names if m.words == speaker.words) > 1

@@ -29,6 +29,8 @@ STOP_AFTER = wordset(
 )
 SENT_PUNCT = frozenset(".!?;")
 _SUBORDINATORS = wordset("when while as after before because if although since though whereas")
+# ', saying', 'by saying', 'while adding': a participle whose subject is the main clause's.
+_PARTICIPLE_LINKS = wordset(", by while before after")
 _CLAUSE_OPENERS = frozenset({"he", "she", "that", "it", "they", "we", "i"})
 # "X went on to say", "X continued to insist": the subject stands before these.
 _TO_VERBS = wordset("on continued continues proceeded proceeds went goes rushed hastened")
@@ -38,6 +40,10 @@ _OWNED_VOICES = wordset("office campaign")
 # Words that cannot open a reported clause: "said to ...", "said so", "said on Tuesday".
 NOT_A_CLAUSE = STOP_AFTER | wordset("to so this something nothing much little")
 MIN_CLAUSE_WORDS = 4
+_OBJECT_WORDS = wordset(
+    "itself himself herself themselves it the a an this that these those his her their its "
+    "them him in on at to as with"
+)
 
 
 @dataclass
@@ -95,7 +101,9 @@ class Doc:
             elif toks[c - 2].lower == "on":
                 return None
         for _ in range(3):
-            if j >= 0 and (toks[j].lower in C.AUX_ADVERBS or _is_adverb(toks[j])):
+            if j >= 0 and (toks[j].lower in C.AUX_ADVERBS or _is_adverb(toks[j])) and not (
+                toks[j].is_cap and j + 1 in self.resolver.by_end  # "Theresa May said"
+            ):
                 j -= 1
         if j < 0 or self.in_quote[j]:
             return None
@@ -111,11 +119,9 @@ class Doc:
         if t.lower in N.PRONOUNS:
             return pronoun_mention(toks, j)
         if t.lower in _OWNED_VOICES and j > 0:
-            owner = self.resolver.by_end.get(j)
-            if owner is not None and owner.possessive:
-                # "Ryan's office said": the office speaks for Ryan (the mention says so)
-                surface = self.text[toks[owner.tok_start].start : t.end]
-                return replace(owner, surface=surface)
+            owner = self._owner_of(j)
+            if owner is not None:
+                return owner
         if t.text == "," and toks[c].lower.endswith("ing"):
             return None  # ", shouting ...": the main clause's subject (participle_subject)
         if t.text == ",":
@@ -124,6 +130,8 @@ class Doc:
         if named is not None and not named.possessive:
             if not self.after_preposition(named):
                 return named
+            if toks[c].lower.endswith("ing") and toks[named.tok_start - 1].lower == "with":
+                return named  # '..., with Trump reportedly yelling: "..."'
             # "George Zornick of The Nation wrote": the name before "of"
             k = named.tok_start - (2 if toks[named.tok_start - 1].lower == "the" else 1)
             if toks[k].lower in ("of", "from", "at"):
@@ -132,6 +140,24 @@ class Doc:
                     return owner
             return None
         return self._role_before(j)
+
+    def _owner_of(self, j: int) -> Mention | None:
+        """"Ryan's office" / "the Trump campaign" ending at token j: the office or the
+        campaign speaks for its owner (the mention says so)."""
+        toks = self.tokens
+        if toks[j].lower not in _OWNED_VOICES:
+            return None
+        owner = self.resolver.by_end.get(j)
+        if owner is None:
+            return None
+        if owner.possessive:  # "Ryan's office"
+            first = owner.tok_start
+        elif owner.tok_start > 0 and toks[owner.tok_start - 1].lower == "the":
+            first = owner.tok_start - 1  # "the Trump campaign"
+        else:
+            return None
+        surface = self.text[toks[first].start : toks[j].end]
+        return replace(owner, surface=surface)
 
     def _appositive_subject(self, comma: int) -> Mention | None:
         """'Jim Bennett, 57, told' / 'Wang Wenbin, the spokesman, said'."""
@@ -212,7 +238,12 @@ class Doc:
             k += 1
         if first >= len(toks) or toks[first].lower in _INDEFINITE:
             return None  # "said a prominent RNC member": nobody named
-        # A name followed by a lowercase noun only modifies it ("Clinton campaign").
+        # A name followed by a lowercase noun only modifies it ("Clinton campaign"),
+        # unless the noun is the name's campaign or office ("the Trump campaign").
+        if len(found) == 1 and first < len(toks) and toks[first].lower == "the":
+            owner = self._owner_of(found[0].tok_end)
+            if owner is not None:
+                return owner, found[0].tok_end + 1
         found = [m for m in found if not self.is_modifier(m)]
         if found:
             full = [m for m in found if len(m.words) > 1 and not m.possessive]
@@ -232,6 +263,18 @@ class Doc:
             and self.tokens[k].lower not in STOP_AFTER
             and C.cue_lemma(self.tokens[k].text) is None
             and self.tokens[k].lower not in C.AUX_ADVERBS
+        )
+
+    def verb_follows(self, m: Mention) -> bool:
+        """'The Clinton Foundation describes itself': an -s/-ed verb, not a noun the name
+        modifies ('Clinton campaign officials said'), follows the name."""
+        k = m.tok_end
+        toks = self.tokens
+        if k + 1 >= len(toks):
+            return False
+        word = toks[k].lower
+        return (word.endswith("ed") or (word.endswith("s") and not word.endswith("ss"))) and (
+            toks[k + 1].lower in _OBJECT_WORDS or not toks[k + 1].is_word
         )
 
     def after_preposition(self, m: Mention) -> bool:
@@ -327,25 +370,48 @@ class Doc:
         toks = self.tokens
         if c == 0:
             return None
-        participle = toks[c].lower.endswith("ing") and toks[c - 1].text == ","
+        participle = toks[c].lower.endswith("ing") and toks[c - 1].lower in _PARTICIPLE_LINKS
         if not participle and toks[c - 1].lower not in ("and", "but"):
             return None
+        if participle and toks[c - 1].text == "," and c >= 2 and self.is_cue(c - 2):
+            # '..., Spicer said, adding, "..."': the subject of the cue just before
+            subject = self.subject_before(c - 2)
+            if subject is not None:
+                return subject
         ss, _ = self.loc.sentences[self.loc.sentence(toks[c].start)]
+        first = self.tok_at(ss)
+        opener = self.resolver.by_start.get(first + (toks[first].lower == "the"))
+        if opener is not None and opener.tok_end < c:
+            owner = self._owner_of(opener.tok_end)
+            if owner is not None:
+                return owner  # "Ryan's campaign shrugged off ..., telling reporters"
         people = [
             m
             for m in self.names
             if ss <= m.start < toks[c].start
             and not m.possessive
             and not self.after_preposition(m)
+            and not (self._in_subordinate(m) and self._comma_between(m.tok_end, c))
             and not m.name.isupper()  # a dateline ("WASHINGTON —")
         ]
-        people.sort(key=lambda m: not m.is_person)
+        people.sort(key=lambda m: not self.resolver.resolve_name(m).is_person)
         if not people:
             # "He called on her to resign and said": a pronoun opening the sentence
             k = self.tok_at(ss)
             if toks[k].lower in N.PRONOUNS:
                 return pronoun_mention(toks, k)
         return people[0] if people else None
+
+    def _in_subordinate(self, m: Mention) -> bool:
+        """'after Clinton suffered a concussion, Axelrod emailed ...': the name opens a
+        subordinate clause, not the main one."""
+        k = m.tok_start - 1
+        if k >= 0 and self.tokens[k].lower == "the":
+            k -= 1
+        return k >= 0 and self.tokens[k].lower in _SUBORDINATORS
+
+    def _comma_between(self, a: int, b: int) -> bool:
+        return any(t.text == "," for t in self.tokens[a:b])
 
     def clause_start(self, c: int, after_cue: int, limit: int) -> int:
         """Token where a reported clause starts: after 'that', else after the hearer."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from index.models import Article, Quote
 from index.quotes import names as N
-from index.quotes.direct import continuations, direct_quotes, sentence_subjects
+from index.quotes.direct import colon_intros, continuations, direct_quotes, sentence_subjects
 from index.quotes.doc import Candidate, Doc
 from index.quotes.reported import reported_speech
 from index.quotes.resolve import Mention
@@ -34,6 +34,9 @@ def extract_quotes(article: Article) -> list[Quote]:
     # A quote already inside an attributed clause ('she said the family disagreed
     # "loudly, and often."', found by the reported pass) is not a quote of its own.
     rest = [s for s in unattributed if not _inside(s.start, s.end, resolved)]
+    resolved += colon_intros(doc, rest)
+    done = {(c.start, c.end) for c, _ in resolved}
+    rest = [s for s in rest if (s.start, s.end) not in done]
     resolved += continuations(doc, rest, resolved)
     done = {(c.start, c.end) for c, _ in resolved}
     rest = [s for s in rest if (s.start, s.end) not in done]

@@ -53,6 +53,22 @@ def _initial(tokens: list[Token], j: int) -> bool:
     )
 
 
+_MONTHS = N.wordset("may june jun march mar april")
+
+
+def _month_surname(tokens: list[Token], j: int) -> bool:
+    """A month word ending a name ("Theresa May", "Ai Jun"), not a date ("May 5")."""
+    t = tokens[j]
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    return (
+        t.is_cap
+        and t.lower in _MONTHS
+        and _is_name_word(tokens[j - 1])
+        and not _possessive(tokens[j - 1])
+        and (nxt is None or not (nxt.text[0].isdigit() or nxt.text == "."))
+    )
+
+
 def _possessive(tok: Token) -> bool:
     return tok.text.endswith(("'s", "’s"))
 
@@ -76,7 +92,7 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
             if j > i and "\n" in text[tokens[j - 1].end : t.start]:
                 break  # a name never runs over a line break
             if _is_name_word(t) or (t.is_cap and t.lower in N.TITLE_ABBREVS) or (
-                j > i and _initial(tokens, j)
+                j > i and (_initial(tokens, j) or _month_surname(tokens, j))
             ):
                 j += 1
                 # "Sen." / "George W." keep their full stop inside the run.
@@ -118,7 +134,11 @@ def _title_case_lines(text: str, tokens: list[Token]) -> list[bool]:
             j += 1
         words = [t for t in tokens[k:j] if t.is_word and t.text[0].isalpha()]
         caps = sum(1 for t in words if t.is_cap)
-        headline = not text[tokens[j - 1].start : line_end].rstrip().endswith(".")
+        headline = not text[tokens[j - 1].start : line_end].rstrip().endswith(".") or (
+            # a title opening the text may end with a full stop ("..., But ….") when
+            # every longer word is capitalised (title case), unlike a sentence
+            k == 0 and all(t.is_cap for t in words if len(t.text) > 3)
+        )
         if headline and len(words) >= 4 and caps >= 0.8 * len(words):
             flags[k:j] = [True] * (j - k)
         k = j
@@ -165,6 +185,10 @@ def _name_mention(
         text, name_run[0].start
     ):
         name_run = name_run[1:]  # "Following Sanders' lead", "Entrusting Donald Trump"
+    for n, t in enumerate(name_run[:-1]):
+        if "-" in t.text and t.text.split("-")[-1].islower():
+            name_run = name_run[n + 1 :]  # "Los Angeles-area Sanders": a compound modifier
+            break
     name_run = name_run[N.first_name_at([t.lower for t in name_run]) :]
     gender = None
     for t in titles:
@@ -247,7 +271,7 @@ class Resolver:
     def resolve(self, m: Mention) -> Mention | None:
         found: Mention | None
         if m.kind == "name":
-            found = self._resolve_name(m)
+            found = self.resolve_name(m)
         elif m.kind == "pronoun":
             found = self._resolve_pronoun(m)
         else:
@@ -256,7 +280,7 @@ class Resolver:
             self.speakers.append((m.start, found))
         return found
 
-    def _resolve_name(self, m: Mention) -> Mention:
+    def resolve_name(self, m: Mention) -> Mention:
         """A bare name -> the full name it stands for: the nearest preceding one
         when it is recent (this paragraph or the one before), else the person of that
         name mentioned most often ("Sanders" is Bernie, not Jane, far from Jane)."""
@@ -285,7 +309,10 @@ class Resolver:
                 for o in before:
                     counts[N.speaker_key(o.name)] = counts.get(N.speaker_key(o.name), 0) + 1
                 top = max(counts.values())
-                found = next(o for o in reversed(before) if counts[N.speaker_key(o.name)] == top)
+                # a tie goes to the person introduced first (the story's subject),
+                # a known first name before capitalised words run together
+                tied = [o for o in before if counts[N.speaker_key(o.name)] == top]
+                found = next((o for o in tied if N.gender_of(o.words[0])), tied[0])
         elif matches:
             found = matches[0]  # only a later full name (a headline): use the first one
         if found is not m:
@@ -295,6 +322,7 @@ class Resolver:
 
     def _resolve_pronoun(self, m: Mention) -> Mention | None:
         sent = self.loc.sentence(m.start)
+        owner: Mention | None = None  # "President Barack Obama's speech ... He told"
         for s in range(sent, max(-1, sent - 4), -1):
             ss, se = self.loc.sentences[s]
             se = min(se, m.start)
@@ -302,14 +330,22 @@ class Resolver:
             if said:
                 return said[-1]
             named = [
-                self._resolve_name(x)
+                self.resolve_name(x)
                 for x in self.names
                 if ss <= x.start < se and not x.possessive
             ]
             named = [x for x in named if x.is_person and _gender_ok(x, m.gender)]
             if named:
                 return named[0]
-        return None
+            if owner is None and s < sent:
+                owners = [
+                    self.resolve_name(x)
+                    for x in self.names
+                    if ss <= x.start < se and x.possessive
+                ]
+                owners = [x for x in owners if (x.gender or x.roles) and _gender_ok(x, m.gender)]
+                owner = owners[0] if owners else None
+        return owner
 
     def _resolve_role(self, m: Mention) -> Mention | None:
         best = None
@@ -318,7 +354,7 @@ class Resolver:
                 break
             if m.roles & other.roles and not any(w in N.ORG_WORDS for w in other.words):
                 best = other
-        return self._resolve_name(best) if best is not None else None
+        return self.resolve_name(best) if best is not None else None
 
 
 def _gender_ok(m: Mention, gender: str | None) -> bool:

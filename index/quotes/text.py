@@ -81,25 +81,45 @@ def quoted_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuotedSpa
     """Pair quote marks paragraph by paragraph; a quote left open at a paragraph's end
     continues when the next paragraph opens with a quote mark (news convention)."""
     raw: list[tuple[int, int | None, int]] = []  # (open, close, paragraph end)
-    for ps, pe in paragraphs:
+    for n, (ps, pe) in enumerate(paragraphs):
+        # A straight quote goes on after curly marks only when a straight mark closes
+        # it here or reopens the next paragraph ('"... “Equal Justice” anymore.')
+        next_open = paragraphs[n + 1][0] if n + 1 < len(paragraphs) else len(text)
+        nests = text[next_open : next_open + 1] == '"'
         nested = _nested_pairs(text, ps, pe)
         if nested is not None:
             raw += [(o, c, pe) for o, c in nested]
             continue
         open_at: int | None = None
+        inner = 0  # curly pairs nested inside a straight-quoted span
         for m in _MARK_RE.finditer(text, ps, pe):
             pos, ch = m.start(), m.group()
             if open_at is None:
                 if ch in CLOSE_MARKS and not _looks_opening(text, pos):
                     continue  # stray closing mark
-                open_at = pos
+                open_at, inner = pos, 0
+            elif (
+                text[open_at] == '"'
+                and ch in OPEN_MARKS
+                and _looks_opening(text, pos)
+                and (nests or '"' in text[pos:pe])
+            ):
+                inner += 1  # '"... isn't about “Equal Justice” anymore."': a nested pair
+            elif inner and ch in CLOSE_MARKS:
+                inner -= 1
             elif ch in OPEN_MARKS and _looks_opening(text, pos):
-                open_at = pos  # the earlier mark never closed: restart here
+                # The earlier mark never closed: end it at a mismatched closing single
+                # mark ('“Let’s go.’ Schumer was ...'), or drop it; restart here.
+                single = _single_close(text, open_at, pos)
+                if single is not None:
+                    raw.append((open_at, single, pe))
+                open_at, inner = pos, 0
             else:
                 raw.append((open_at, pos, pe))
                 open_at = None
         if open_at is not None:
-            raw.append((open_at, None, pe))
+            single = _single_close(text, open_at, pe)
+            raw.append((open_at, single, pe))
     merged: list[tuple[int, int | None, int]] = []
     for item in raw:
         if merged and merged[-1][1] is None and _only_space(text, merged[-1][2], item[0]):
@@ -140,6 +160,23 @@ def _nested_pairs(text: str, start: int, end: int) -> list[tuple[int, int]] | No
             if depth == 0:
                 pairs.append((open_at, pos))
     return pairs if depth == 0 and deepest > 1 else None
+
+
+_SINGLE_CLOSE = re.compile(r"[.!?,]’(?=\s)")
+
+
+def _single_close(text: str, open_at: int, end: int) -> int | None:
+    """A curly quote left open, closed by mistake with a single mark after sentence
+    punctuation ('“Let’s go.’ Schumer ...'): the offset of that mark, or None. The
+    mark must be followed by more text in the paragraph, else the quote simply runs
+    to the paragraph's end."""
+    if text[open_at] != "“":
+        return None
+    for m in _SINGLE_CLOSE.finditer(text, open_at + 1, end):
+        if "‘" in text[open_at : m.start()]:
+            return None  # a nested single-quoted phrase ends here, not the quote
+        return m.end() - 1 if text[m.end() : end].strip() else None
+    return None
 
 
 def _looks_opening(text: str, pos: int) -> bool:

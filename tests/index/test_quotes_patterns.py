@@ -394,3 +394,196 @@ def test_a_quote_inside_a_reported_clause_is_not_repeated() -> None:
     [q] = quotes(text)
     assert q.speaker == "Ruth Okafor" and not q.direct
     assert q.text == 'the family disagreed about the budget "loudly, and often."'
+
+
+# -- quote marks ----------------------------------------------------------------------
+
+
+def test_straight_quote_with_a_curly_pair_inside_runs_over_paragraphs() -> None:
+    text = (
+        "Mayor Nora Lindqvist spoke on Friday.\n\n"
+        "Lindqvist stated:\n\n"
+        '"The council is no longer about “Fair Rent For All” at all. It is about control.\n\n'
+        '"We will vote against it."'
+    )
+    [q] = quotes(text)
+    assert q.speaker == "Nora Lindqvist"
+    assert q.text.startswith("The council is no longer about “Fair Rent For All”")
+    assert q.text.endswith("We will vote against it.")
+
+
+def test_a_stray_straight_mark_before_a_curly_quote_is_ignored() -> None:
+    text = (
+        '"Lindqvist tried to shrug it off by replying, “Only on Tuesdays.” But the host '
+        "pressed on.\n\n“Is that the mood of the council?”"
+    )
+    found = said("Nora Lindqvist chairs the council.\n\n" + text)
+    assert ("Nora Lindqvist", "Only on Tuesdays.") in found
+
+
+def test_curly_quote_closed_by_a_single_mark() -> None:
+    text = (
+        "Singer Ada Brennan backed the plan.\n\n"
+        "Brennan tweeted: “Let’s do this. We can win.’ Brennan was at the launch on "
+        "Tuesday, and she later sang “Home.”"
+    )
+    assert said(text)[0] == ("Ada Brennan", "Let’s do this. We can win.")
+
+
+def test_nested_single_quotes_do_not_end_an_open_quote() -> None:
+    text = (
+        'Tom Yates spoke.\n\n"We called it ‘the long road,’ and it was," Yates said.'
+    )
+    assert said(text) == [("Tom Yates", "We called it ‘the long road,’ and it was")]
+
+
+# -- cues -----------------------------------------------------------------------------
+
+
+def test_state_as_a_descriptor_after_the_quote() -> None:
+    text = '"We know better than that," state Sen. Ana Ruiz (D) said during the debate.'
+    assert said(text) == [("Ana Ruiz", "We know better than that")]
+
+
+def test_doubled_consonant_and_inverted_cues() -> None:
+    assert said('"It was a mistake," Tom Yates admitted on Monday.') == [
+        ("Tom Yates", "It was a mistake")
+    ]
+    assert said('"Imagine that on one stage," mused radio host Lena Kovac.') == [
+        ("Lena Kovac", "Imagine that on one stage")
+    ]
+
+
+def test_absolute_with_clause() -> None:
+    text = (
+        "At a rally in Dayton, Ohio, on Saturday, protesters were pushed out, "
+        "with Tom Yates reportedly yelling: “Get them out of here!”"
+    )
+    assert said(text) == [("Tom Yates", "Get them out of here!")]
+
+
+def test_by_saying_takes_the_main_subject() -> None:
+    text = "Lena Kovac read out the names and ended her list by saying “Too many.”"
+    assert said(text) == [("Lena Kovac", "Too many.")]
+
+
+def test_participle_after_a_cue_takes_that_cue_subject() -> None:
+    text = (
+        "Spokesman Tom Yates spoke.\n\n"
+        'Ana Ruiz and Ben Ortiz will meet next week, Yates said, adding, "They need to talk."'
+    )
+    assert said(text)[-1] == ("Tom Yates", "They need to talk.")
+
+
+def test_participle_skips_a_subordinate_clause_subject() -> None:
+    text = (
+        "In June, after Ana Ruiz lost the vote, Ben Ortiz emailed her, "
+        "telling her, “You will win the next one!”"
+    )
+    assert said(text) == [("Ben Ortiz", "You will win the next one!")]
+
+
+def test_participle_subject_inside_a_subordinate_clause_is_kept() -> None:
+    text = "The crowd booed when Ana Ruiz thanked Denver and said it was great to be back home."
+    assert [q.speaker for q in quotes(text)] == ["Ana Ruiz"]
+
+
+def test_the_campaign_speaks_for_its_owner() -> None:
+    text = "Ana Ruiz spoke in Reno.\n\n" '"We raised $2 million," the Ruiz campaign said.'
+    [q] = quotes(text)
+    assert (q.speaker, q.mention) == ("Ana Ruiz", "the Ruiz campaign")
+    owned = (
+        "Ana Ruiz spoke in Reno.\n\n"
+        "Ruiz's campaign shrugged off the poll, telling reporters, “Polls change.”"
+    )
+    assert said(owned) == [("Ana Ruiz", "Polls change.")]
+
+
+# -- colons ---------------------------------------------------------------------------
+
+
+def test_colon_clause_subject_beats_the_previous_speaker() -> None:
+    text = (
+        "Talks with Ana Ruiz went nowhere.\n\n"
+        '"We will not back down," said Tom Yates, the union leader. Ruiz resisted:\n\n'
+        '"The state has no power to do that."'
+    )
+    assert said(text)[-1] == ("Ana Ruiz", "The state has no power to do that.")
+
+
+def test_colon_clause_after_a_dash() -> None:
+    text = (
+        "Ben Ortiz took the stage. The moderators mocked him—and Lordy, how they "
+        "mocked!— Ortiz called them on it:\n\n“These questions are a joke, and you know it.”"
+    )
+    assert said(text) == [("Ben Ortiz", "These questions are a joke, and you know it.")]
+
+
+def test_named_person_with_a_role_right_before_the_colon() -> None:
+    text = (
+        "The timing of the surge does not surprise Republican pollster Dana Quill:\n\n"
+        "“Lesser-known candidates always get a bump after early wins.”"
+    )
+    words = "Lesser-known candidates always get a bump after early wins."
+    assert said(text) == [("Dana Quill", words)]
+
+
+def test_sentence_opening_words_are_not_speakers() -> None:
+    wait = 'The agency kept quiet.\n\nWait, it gets better:\n\n"The rules are set every year."'
+    assert [q.speaker for q in quotes(wait)] == []
+    lordy = "And Lordy, the crowd cheered:\n\n“Four more years of this, please.”"
+    assert [q.speaker for q in quotes(lordy)] == []
+
+
+def test_acronym_subject_needs_no_second_mention() -> None:
+    text = (
+        "As the debate began, the NRA was going into overdrive, urging "
+        "“no new gun laws at all.”"
+    )
+    assert [q.speaker for q in quotes(text)] == ["NRA"]
+
+
+# -- names ----------------------------------------------------------------------------
+
+
+def test_compound_place_modifier_is_not_part_of_the_name() -> None:
+    text = (
+        "Many Chicago-area Ortiz supporters came to the rally.\n\n"
+        '"We are going all the way," Ortiz said.'
+    )
+    assert said(text) == [("Ortiz", "We are going all the way")]
+
+
+def test_title_case_first_line_ending_with_a_full_stop_gives_no_names() -> None:
+    text = (
+        "Ruiz Says Ortiz Most Qualified Candidate Ever, But ….\n\n"
+        "One claim of Governor Ana Ruiz’s speech does not hold up.\n\n"
+        "She told her audience:\n\n“Nobody has ever been more qualified.”"
+    )
+    assert said(text) == [("Ana Ruiz", "Nobody has ever been more qualified.")]
+
+
+def test_pronoun_may_refer_to_an_earlier_possessive_name() -> None:
+    text = (
+        "Governor Ana Ruiz’s speech ran long on Monday.\n\n"
+        'She told the crowd: "We are not done yet."'
+    )
+    assert said(text) == [("Ana Ruiz", "We are not done yet.")]
+
+
+def test_month_word_ending_a_name() -> None:
+    text = '"We will leave," Prime Minister Theresa May said on Monday.'
+    assert said(text) == [("Theresa May", "We will leave")]
+    dated = 'The vote was held on Tuesday May 5. "It was close," Tom Yates said.'
+    assert said(dated) == [("Tom Yates", "It was close")]
+
+
+def test_far_bare_surname_tie_goes_to_the_person_introduced_first() -> None:
+    text = (
+        "Maria Okafor campaigned in Ohio on Monday.\n\n"
+        "Her husband, James Okafor, joined her on stage.\n\n"
+        "The crowd was large.\n\n"
+        "Local officials praised the turnout.\n\n"
+        '"I have been vetted," Okafor said.'
+    )
+    assert said(text) == [("Maria Okafor", "I have been vetted")]
