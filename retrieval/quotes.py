@@ -31,6 +31,8 @@ ARTICLE_DOMINANCE = 0.75
 ARTICLE_MIN = 3
 QUOTE_FLOOR = 0.6
 MAX_QUERY_CHARS = 200
+# Surname particles: a query may start with one ("De Blasio", "Van Hollen").
+_PARTICLES = wordset("de van von der den da du del della la le")
 _ABOUT_MIN_SIMILARITY = 0.35
 _STOPWORDS = wordset(
     "a an the of to in on at for and or but is are was were be been it this that with "
@@ -122,6 +124,10 @@ def resolve_speaker(
             s for s in full if s.key.split()[0] == word
         ]
         bare = [s for s in bare if s.key == word]
+    if not matches and len(words) == 2 and words[0] in _PARTICLES:
+        # "De Blasio": the key of "Bill de Blasio" keeps first and last word only.
+        matches = [s for s in full if s.key.split()[-1] == words[1]
+                   and " ".join(words) in " ".join(s.name.casefold().split())]
     if not matches and not bare:
         matches = _completed(conn, words)
     groups = _people(matches)

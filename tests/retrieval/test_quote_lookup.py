@@ -161,6 +161,14 @@ def test_an_unfinished_last_name_is_completed_only_when_nothing_matches() -> Non
     assert lookup_quotes(conn, "Pedro Gonz").quotes == ()  # the given name must agree
 
 
+def test_a_surname_with_a_particle() -> None:
+    quotes = [_quote("a", "Bill de Blasio", "uno"), _quote("b", "Chris Van Hollen", "dos")]
+    conn = _store(quotes, dict.fromkeys("ab", "2016-01-01"))
+    assert lookup_quotes(conn, "De Blasio").speaker == "Bill de Blasio"
+    assert lookup_quotes(conn, "van hollen").speaker == "Chris Van Hollen"
+    assert lookup_quotes(conn, "Van Blasio").quotes == ()
+
+
 def test_surname_beats_given_name() -> None:
     conn = _store(
         [_quote("a", "Ron Paul", "liberty"), _quote("b", "Paul Ryan", "budget")],
