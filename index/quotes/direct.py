@@ -14,6 +14,7 @@ from index.quotes.text import MARKS, QuotedSpan
 _MAX_GAP = 25
 _ARTICLES = frozenset({"the", "a", "an"})
 _SUBORDINATE = frozenset({"if", "when", "because", "unless", "although", "whether", "until"})
+_NARRATOR_CLAUSES = _SUBORDINATE | wordset("as while after before since though whereas")
 
 
 def post_attribution(doc: Doc, span: QuotedSpan) -> tuple[Mention, int] | None:
@@ -339,6 +340,10 @@ def _clause_tail(doc: Doc, span: QuotedSpan) -> int | None:
     k = doc.tok_at(span.close + 1)
     if k >= len(doc.tokens) or not doc.tokens[k].is_word:
         return None
+    if doc.tokens[k].lower in _NARRATOR_CLAUSES and doc.text[span.end : span.close + 2].strip(
+        " ”\"'’"
+    ).startswith(","):
+        return None  # 'saying, "That makes me smart," when Clinton ...': the narrator's clause
     if doc.loc.sentence(doc.tokens[k].start) != doc.loc.sentence(span.close):
         return None
     _, se = doc.loc.sentences[doc.loc.sentence(span.close)]

@@ -37,6 +37,17 @@ _TO_VERBS = wordset("on continued continues proceeded proceeds went goes rushed 
 _GO = wordset("went goes go")
 # "Ryan's office said", "Clinton's campaign said": an institution speaking for its owner.
 _OWNED_VOICES = wordset("office campaign")
+# "the IMF report stated", "the White House statement said": a document speaks for the
+# organisation or person named as its owner.
+_DOCUMENTS = wordset(
+    "report statement release memo letter filing complaint ruling order study survey "
+    "analysis audit"
+)
+_DETERMINED = wordset("the a an")
+_RECORDINGS = wordset(
+    "footage video videos clip clips tape tapes audio recording recordings sound soundbite "
+    "image images photo photos picture pictures montage excerpt excerpts scene scenes"
+)
 # Words that cannot open a reported clause: "said to ...", "said so", "said on Tuesday".
 NOT_A_CLAUSE = STOP_AFTER | wordset("to so this something nothing much little")
 MIN_CLAUSE_WORDS = 4
@@ -118,9 +129,9 @@ class Doc:
         t = toks[j]
         if t.lower in N.PRONOUNS:
             return pronoun_mention(toks, j)
-        if t.lower in _OWNED_VOICES and j > 0:
+        if self.voice_noun(j) == j and j > 0:
             owner = self._owner_of(j)
-            if owner is not None:
+            if owner is not None and not self._after_preposition_at(self.tok_at(owner.start) - 1):
                 return owner
         if t.text == "," and toks[c].lower.endswith("ing"):
             return None  # ", shouting ...": the main clause's subject (participle_subject)
@@ -132,28 +143,53 @@ class Doc:
                 return named
             if toks[c].lower.endswith("ing") and toks[named.tok_start - 1].lower == "with":
                 return named  # '..., with Trump reportedly yelling: "..."'
-            # "George Zornick of The Nation wrote": the name before "of"
-            k = named.tok_start - (2 if toks[named.tok_start - 1].lower == "the" else 1)
-            if toks[k].lower in ("of", "from", "at"):
+            if toks[c].lower.endswith("ing") and self._recorded(named):
+                return named  # 'The ad uses footage of Clinton asking, "..."'
+            # "George Zornick of The Nation wrote": the name before "of" (and before
+            # "Archbishop X of the Armenian Patriarchate of Jerusalem told")
+            for _ in range(2):
+                k = named.tok_start - (2 if toks[named.tok_start - 1].lower == "the" else 1)
+                if toks[k].lower not in ("of", "from", "at"):
+                    return None
                 owner = self.resolver.by_end.get(k)
-                if owner is not None and not owner.possessive:
+                if owner is None or owner.possessive:
+                    return None
+                if not (self.after_preposition(owner) and toks[k].lower == "of"):
                     return owner
+                named = owner
             return None
         return self._role_before(j)
 
-    def _owner_of(self, j: int) -> Mention | None:
-        """"Ryan's office" / "the Trump campaign" ending at token j: the office or the
-        campaign speaks for its owner (the mention says so)."""
+    def voice_noun(self, k: int) -> int:
+        """The last token of an owned voice starting at token k ("campaign", "report",
+        "press release"), or -1."""
         toks = self.tokens
-        if toks[j].lower not in _OWNED_VOICES:
+        if k >= len(toks) or self.in_quote[k]:
+            return -1
+        word = toks[k].lower
+        if word in _OWNED_VOICES or word in _DOCUMENTS:
+            return k
+        if word in ("press", "news") and k + 1 < len(toks) and toks[k + 1].lower == "release":
+            return k + 1
+        return -1
+
+    def _owner_of(self, j: int) -> Mention | None:
+        """"Ryan's office" / "the Trump campaign" / "the IMF report" ending at token j:
+        the office, campaign or document speaks for its owner (the mention says so)."""
+        toks = self.tokens
+        word = toks[j].lower
+        document = word in _DOCUMENTS
+        if not (word in _OWNED_VOICES or document):
             return None
-        owner = self.resolver.by_end.get(j)
-        if owner is None:
+        end = j - 1 if word == "release" and toks[j - 1].lower in ("press", "news") else j
+        owner = self.resolver.by_end.get(end)
+        if owner is None or (document and owner.kind != "name"):
             return None
+        before = toks[owner.tok_start - 1].lower if owner.tok_start > 0 else ""
         if owner.possessive:  # "Ryan's office"
             first = owner.tok_start
-        elif owner.tok_start > 0 and toks[owner.tok_start - 1].lower == "the":
-            first = owner.tok_start - 1  # "the Trump campaign"
+        elif before == "the" or (document and before in _DETERMINED):
+            first = owner.tok_start - 1  # "the Trump campaign", "a Pentagon report"
         else:
             return None
         surface = self.text[toks[first].start : toks[j].end]
@@ -225,6 +261,9 @@ class Doc:
                 found.append(named)
                 k = named.tok_end
                 continue
+            if t.text in "/-" and self._joins_words(k):
+                k += 1  # a descriptor with digits and slashes ("said 9/11 widow Jane Roe")
+                continue
             if not t.is_word or (t.lower in STOP_AFTER and k > first):
                 break
             if t.lower in STOP_AFTER:
@@ -236,14 +275,18 @@ class Doc:
             elif t.lower in C.CUE_FORMS:
                 break  # adjectives are fine ("former"), a verb ends the phrase
             k += 1
+        # A name followed by a lowercase noun only modifies it ("Clinton campaign"),
+        # unless the noun is the name's campaign or office ("the Trump campaign") or a
+        # document it issued ("according to a Pentagon report", "the IMF's report").
+        if len(found) == 1 and first < len(toks) and (
+            toks[first].lower in _DETERMINED or found[0].tok_start == first
+        ):
+            noun = self.voice_noun(found[0].tok_end)
+            owner = self._owner_of(noun) if noun >= 0 else None
+            if owner is not None:
+                return owner, noun + 1
         if first >= len(toks) or toks[first].lower in _INDEFINITE:
             return None  # "said a prominent RNC member": nobody named
-        # A name followed by a lowercase noun only modifies it ("Clinton campaign"),
-        # unless the noun is the name's campaign or office ("the Trump campaign").
-        if len(found) == 1 and first < len(toks) and toks[first].lower == "the":
-            owner = self._owner_of(found[0].tok_end)
-            if owner is not None:
-                return owner, found[0].tok_end + 1
         found = [m for m in found if not self.is_modifier(m)]
         if found:
             full = [m for m in found if len(m.words) > 1 and not m.possessive]
@@ -253,6 +296,28 @@ class Doc:
             head = toks[role_head].lower
             return role_mention(self.text, toks, first, role_head + 1, head), role_head + 1
         return None
+
+    def _recorded(self, m: Mention) -> bool:
+        """'footage of Trump (saying)', 'a video clip of Clinton': a person shown in a
+        recording, the speaker of a participial cue after the name."""
+        k = m.tok_start - 1
+        return (
+            k >= 1
+            and self.tokens[k].lower == "of"
+            and self.tokens[k - 1].lower in _RECORDINGS
+            and self.resolver.resolve_name(m).is_person
+        )
+
+    def _joins_words(self, k: int) -> bool:
+        """Is token k a mark written tight between two words ("9/11", "24/7")?"""
+        toks = self.tokens
+        return (
+            0 < k < len(toks) - 1
+            and toks[k - 1].is_word
+            and toks[k + 1].is_word
+            and toks[k - 1].end == toks[k].start
+            and toks[k].end == toks[k + 1].start
+        )
 
     def is_modifier(self, m: Mention) -> bool:
         k = m.tok_end
@@ -280,7 +345,14 @@ class Doc:
     def after_preposition(self, m: Mention) -> bool:
         """'People in Fort Pierce said': a name inside a prepositional phrase."""
         k = m.tok_start - 1
-        if k >= 0 and self.tokens[k].lower == "the":
+        # 'with journalist Matei Rosca', 'to CNN host Jake Tapper': role words in between
+        for _ in range(3):
+            if k >= 1 and self.tokens[k].text.islower() and _role_word(self.tokens[k].lower):
+                k -= 1
+        return self._after_preposition_at(k, ("the",))
+
+    def _after_preposition_at(self, k: int, skip: tuple[str, ...] = ("the", "a", "an")) -> bool:
+        if k >= 0 and self.tokens[k].lower in skip:
             k -= 1
         return k >= 0 and self.tokens[k].lower in _PREPOSITIONS
 
@@ -381,8 +453,9 @@ class Doc:
         ss, _ = self.loc.sentences[self.loc.sentence(toks[c].start)]
         first = self.tok_at(ss)
         opener = self.resolver.by_start.get(first + (toks[first].lower == "the"))
-        if opener is not None and opener.tok_end < c:
-            owner = self._owner_of(opener.tok_end)
+        noun = self.voice_noun(opener.tok_end) if opener is not None else -1
+        if opener is not None and 0 <= noun < c:
+            owner = self._owner_of(noun)
             if owner is not None:
                 return owner  # "Ryan's campaign shrugged off ..., telling reporters"
         people = [
@@ -452,6 +525,10 @@ class Doc:
 
     def word_count(self, start: int, end: int) -> int:
         return sum(1 for t in self.tokens[self.tok_at(start) : self.tok_at(end)] if t.is_word)
+
+
+def _role_word(word: str) -> bool:
+    return word in N.DESCRIPTORS or word in N.TITLE_WORDS or word in N.ROLE_ALIASES
 
 
 def _is_adverb(tok: Token) -> bool:

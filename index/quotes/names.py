@@ -27,7 +27,7 @@ TITLE_WORDS = wordset("""
     reporter editor columnist professor economist analyst lawyer counsel treasurer
     councilman councilwoman councillor councilor assemblyman assemblywoman delegate
     superintendent commander admiral colonel general sergeant captain lieutenant
-    president-elect first-lady
+    president-elect first-lady honorable alderman alderwoman archbishop bishop cardinal
     """)
 
 # Descriptors written before a name ("Republican Donald Trump", "journalist Jorge Ramos"):
@@ -51,18 +51,32 @@ TITLE_ABBREVS = wordset(
     "mr mrs ms dr sen rep gov gen lt col sgt capt adm cmdr maj cpl prof rev pres st"
 )
 
+# Abbreviated titles that are also names or words ("Del Rio", "Fr", "Hon"): titles only
+# when written with a full stop before a capitalised name ("Del. Stacey Plaskett").
+# Each maps to the title it abbreviates.
+DOTTED_TITLES = {
+    "del": "delegate", "amb": "ambassador", "supt": "superintendent", "atty": "attorney",
+    "hon": "honorable", "fr": "rev", "sens": "senator", "reps": "representative",
+    "govs": "governor", "det": "detective", "insp": "inspector", "ald": "alderman",
+    "sec": "secretary", "secy": "secretary", "asst": "deputy", "lieut": "lieutenant",
+    "brig": "general", "gens": "general", "msgr": "rev", "pvt": "sgt",
+}
+
 # Role nouns a later description can refer back to ("the spokesman", "the Vermont senator").
 ROLE_ALIASES = {
     "spokesman": "spokesperson",
     "spokeswoman": "spokesperson",
     "spokesperson": "spokesperson",
     "sen": "senator",
+    "sens": "senator",
     "senator": "senator",
     "rep": "representative",
+    "reps": "representative",
     "representative": "representative",
     "congressman": "representative",
     "congresswoman": "representative",
     "gov": "governor",
+    "govs": "governor",
     "governor": "governor",
     "pres": "president",
     "president": "president",
@@ -146,6 +160,8 @@ MALE_NAMES = wordset("""
     bibi recep justin narendra kim-jong-un mohammed muhammad ali omar ahmed hassan
     tucker rush glenn sean lou orrin trey jared roger rudy rudolph mitt dick al ralph
     """)
+# First names given to both men and women: a first name here, but no gender.
+UNISEX_NAMES = wordset("lee terry pat sam dana kelly kim tracy")
 
 # Capitalised words that start sentences or name days, never people.
 NON_NAME_CAPS = wordset("""
@@ -262,7 +278,7 @@ def first_name_at(words: list[str]) -> int:
     does not open with a first name: 'senate intelligence ranking democrat dianne
     feinstein' -> 4, 'chicago alderman jason c ervin' -> 2; 0 otherwise ('anne marie
     murphy', 'republican national committee')."""
-    if len(words) < 3 or gender_of(words[0]) is not None:
+    if len(words) < 3 or gender_of(words[0]) is not None or words[0] in UNISEX_NAMES:
         return 0
     for i in range(1, len(words) - 1):
         if words[i] in MALE_NAMES or words[i] in FEMALE_NAMES:
@@ -272,6 +288,8 @@ def first_name_at(words: list[str]) -> int:
 
 def gender_of(first_word: str) -> str | None:
     """'m', 'f' or None from a folded first name or title word."""
+    if first_word in UNISEX_NAMES:
+        return None
     if first_word in FEMALE_NAMES or first_word in FEMALE_WORDS:
         return "f"
     if first_word in MALE_NAMES or first_word in MALE_WORDS:

@@ -11,6 +11,7 @@ from index.quotes.text import Locator, Token
 
 _PARTICLES = N.wordset("de van von der den bin al da du la le del")
 _PHRASE_BREAKS = N.wordset("in at of for from with on by to and or the a an who said says told")
+_HONORIFICS = N.wordset("mr mrs ms miss")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our"})
 
 
@@ -29,6 +30,9 @@ class Mention:
     roles: set[str] = field(default_factory=set)
     gender: str | None = None
     possessive: bool = False
+    # the gender written at this mention itself (title, first name, role words), not
+    # one learnt later from a bare mention resolved to it
+    own_gender: str | None = None
 
     @property
     def is_person(self) -> bool:
@@ -69,6 +73,28 @@ def _month_surname(tokens: list[Token], j: int) -> bool:
     )
 
 
+def _dotted_title(tokens: list[Token], j: int) -> bool:
+    """'Del.' / 'Sens.' / 'Atty.': an abbreviated title written with its full stop
+    right before a capitalised name word (unlike "Del Rio" or "Fr" alone)."""
+    t = tokens[j]
+    return (
+        t.is_cap
+        and t.lower in N.DOTTED_TITLES
+        and j + 2 < len(tokens)
+        and tokens[j + 1].text == "."
+        and tokens[j + 1].start == t.end
+        and _is_name_word(tokens[j + 2])
+    )
+
+
+def _title_form(text: str, tok: Token) -> str:
+    """A run word as title_prefix_length sees it: 'Del.' -> 'delegate'."""
+    word = tok.lower
+    if word in N.DOTTED_TITLES and tok.is_cap and text[tok.end : tok.end + 1] == ".":
+        return N.DOTTED_TITLES[word]
+    return word
+
+
 def _possessive(tok: Token) -> bool:
     return tok.text.endswith(("'s", "’s"))
 
@@ -100,7 +126,9 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
                     j < n
                     and tokens[j].text == "."
                     and tokens[j].start == t.end
-                    and (len(t.text) == 1 or t.lower in N.TITLE_ABBREVS)
+                    and (
+                        len(t.text) == 1 or t.lower in N.TITLE_ABBREVS or _dotted_title(tokens, j - 1)
+                    )
                 ):
                     j += 1
                 if _possessive(t):
@@ -116,6 +144,7 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
         mention = _name_mention(text, tokens, i, j, lowercase_words)
         if mention is not None:
             _add_context_roles(tokens, mention)
+            mention.own_gender = mention.gender
             mentions.append(mention)
         i = max(j, i + 1)
     return mentions
@@ -171,12 +200,13 @@ def _name_mention(
     run = [t for t in tokens[i:j] if t.is_word]
     if not run:
         return None
-    last_title = N.title_prefix_length([t.lower for t in run]) - 1
+    forms = [_title_form(text, t) for t in run]
+    last_title = N.title_prefix_length(forms) - 1
     name_run = run[last_title + 1 :]
     if last_title >= 0 and len(name_run) > 2 and name_run[0].lower == "of":
         name_run = name_run[2:]
-    titles = run[: last_title + 1]
-    roles = {N.ROLE_ALIASES[t.lower] for t in titles if t.lower in N.ROLE_ALIASES}
+    titles = forms[: last_title + 1]
+    roles = {N.ROLE_ALIASES[t] for t in titles if t in N.ROLE_ALIASES}
     if len(name_run) > 1 and name_run[0].lower in lowercase_words and _sentence_initial(
         text, name_run[0].start
     ):
@@ -191,8 +221,8 @@ def _name_mention(
             break
     name_run = name_run[N.first_name_at([t.lower for t in name_run]) :]
     gender = None
-    for t in titles:
-        gender = gender or N.gender_of(t.lower)
+    for title in titles:
+        gender = gender or N.gender_of(title)
     surface = text[tokens[i].start : tokens[j - 1].end]
     if last_title == len(run) - 1 or not name_run:
         return None
@@ -242,6 +272,8 @@ def _add_context_roles(tokens: list[Token], m: Mention) -> None:
                 return
             if t.is_word and (t.lower == "who" or C.cue_lemma(t.lower)):
                 return
+            if t.is_cap and t.lower in _HONORIFICS:
+                return  # 'Khizr and Ghazala Khan, and Mr. Trump': another person's title
             words.append(t.lower)
 
 
@@ -297,6 +329,11 @@ class Resolver:
             for o in people
             if o.words[0] == word and len(o.words) == 2 and (o.roles or o.gender)
         ]
+        # "Mr. Obama" is never Michelle Obama: an honorific (or a gendered role word)
+        # rules out full names written with the other gender (a title or a first name
+        # of one gender: the name lists leave out "Lee", "Terry", "Kim")
+        if m.gender is not None:
+            matches = [o for o in matches if o.own_gender in (None, m.gender)]
         found = m
         before = [o for o in matches if o.start < m.start]
         if before:

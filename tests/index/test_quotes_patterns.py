@@ -587,3 +587,92 @@ def test_far_bare_surname_tie_goes_to_the_person_introduced_first() -> None:
         '"I have been vetted," Okafor said.'
     )
     assert said(text) == [("Maria Okafor", "I have been vetted")]
+
+
+def test_honorific_rules_out_a_full_name_of_the_other_gender() -> None:
+    text = (
+        "Maria Okafor and James Okafor arrived together.\n\n"
+        '"We will win," Mr. Okafor said.\n\n'
+        '"We will win big," Mrs. Okafor said.'
+    )
+    assert said(text) == [
+        ("James Okafor", "We will win"), ("Maria Okafor", "We will win big"),
+    ]
+    # no full name of his gender: the bare surname, not the woman
+    only_her = 'Maria Okafor arrived.\n\n"We will win," Mr. Okafor said.'
+    assert said(only_her) == [("Okafor", "We will win")]
+
+
+def test_honorific_in_an_appositive_belongs_to_the_next_name() -> None:
+    text = (
+        "The parents, Tariq and Amina Okafor, and Mr. Yates spoke on Monday.\n\n"
+        '"We lost our son," Ms. Okafor said.'
+    )
+    assert said(text) == [("Amina Okafor", "We lost our son")]
+
+
+def test_unisex_first_name_gives_no_gender() -> None:
+    text = 'Lee Okafor teaches law.\n\n"The court will decide," Ms. Okafor said.'
+    assert said(text) == [("Lee Okafor", "The court will decide")]
+
+
+def test_dotted_title_abbreviations() -> None:
+    text = '"This is a waste of time," said Del. Stacey Roe of the Virgin Islands.'
+    [q] = quotes(text)
+    assert (q.speaker, q.mention) == ("Stacey Roe", "Del. Stacey Roe")
+    plural = "Sens. Tom Yates and Jane Roe said the bill would pass the chamber easily."
+    assert said(plural) == [("Jane Roe", "the bill would pass the chamber easily")]
+    # without the full stop it is part of a name
+    assert said('"We won," said Lana Del Roe.') == [("Lana Del Roe", "We won")]
+
+
+def test_descriptor_with_digits_and_a_slash_before_the_name() -> None:
+    text = '"They are wrong," said 9/11 widow Terry Roe.'
+    assert said(text) == [("Terry Roe", "They are wrong")]
+
+
+def test_document_speaks_for_its_named_owner() -> None:
+    assert said('"Growth will slow," the IMF report stated.') == [("IMF", "Growth will slow")]
+    release = '"We are done," the White House press release said.'
+    assert said(release) == [("White House", "We are done")]
+    according = "Turnout will rise next year, according to a Pentagon study."
+    assert said(according) == [("Pentagon", "Turnout will rise next year")]
+    # an unnamed owner is nobody
+    assert said('"Growth will slow," the agency\'s report said.') == []
+    # a document inside a prepositional phrase does not speak
+    inside = (
+        "Jane Roe hired him.\n\nIn the Roe release announcing his new role, Tom Yates"
+        " thanked the whole team for the chance."
+    )
+    assert said(inside) == []
+
+
+def test_person_shown_in_footage_speaks_a_participial_cue() -> None:
+    text = (
+        "Jane Roe and Tom Yates debated on Monday.\n\n"
+        'The ad uses footage of Jane Roe asking, "Why am I not ahead?"\n\n'
+        'The spot ends with footage of Yates saying during the debate, "That makes me'
+        ' smart," when Roe attacked him.'
+    )
+    assert said(text) == [
+        ("Jane Roe", "Why am I not ahead?"), ("Tom Yates", "That makes me smart"),
+    ]
+    # critics of a person are not that person
+    critics = 'Tom Yates ran.\n\nCritics of Yates keep saying, "He is unfit for office."'
+    assert said(critics) == []
+
+
+def test_org_after_of_chain_leaves_the_person_speaking() -> None:
+    text = (
+        'As Archbishop Aris Roe of the Armenian Patriarchate of Jerusalem told the AP, '
+        '"We have suffered the same fate."'
+    )
+    assert said(text) == [("Aris Roe", "We have suffered the same fate.")]
+
+
+def test_role_word_between_preposition_and_name() -> None:
+    text = (
+        "In an interview with journalist Tom Yates last year, Lazar Roe said he would "
+        'plead and added, "I will plead guilty, no problem."'
+    )
+    assert ("Lazar Roe", "I will plead guilty, no problem.") in said(text)
