@@ -14,11 +14,13 @@ from index.quotes.direct import colon_intros, continuations, direct_quotes, sent
 from index.quotes.doc import Candidate, Doc
 from index.quotes.reported import reported_speech
 from index.quotes.resolve import Mention
+from index.quotes.text import normalise_marks
 
 
 def extract_quotes(article: Article) -> list[Quote]:
     """Every attributed quote in the article, in text order (offsets into article.text)."""
-    doc = Doc(article.text)
+    # Offsets are kept, so every span still points into article.text.
+    doc = Doc(normalise_marks(article.text))
     candidates, used_cues, unattributed = direct_quotes(doc)
     candidates += reported_speech(doc, used_cues, candidates)
     candidates.sort(key=lambda c: (c.subject.start, c.start))

@@ -44,6 +44,27 @@ class QuotedSpan:
     end: int  # content end (trailing spaces and commas trimmed)
 
 
+# Two apostrophes as a double quote mark (''like this'', common in NYT archive text).
+_EDGE = r"(?:(?<=^)|(?<=[\s(\[—–]))"
+_TRIPLE_OPEN = re.compile(_EDGE + r"'{3}(?=\S)")
+_TRIPLE_CLOSE = re.compile(r"(?<=\S)'{3}(?!')")
+_DOUBLE_OPEN = re.compile(_EDGE + r"'{2}(?=[^\s'])")
+_DOUBLE_CLOSE = re.compile(r"(?<=[^\s'])'{2}(?!')")
+
+
+def normalise_marks(text: str) -> str:
+    """Rewrite doubled apostrophes used as quote marks into '"', keeping every offset:
+    an opening two-apostrophe mark before "We" becomes a space and '"', a closing one
+    after "story," becomes '"' and a space; three apostrophes (a nested single quote
+    at the edge) keep one apostrophe."""
+    if "''" not in text:
+        return text
+    text = _TRIPLE_OPEN.sub(" \"'", text)
+    text = _TRIPLE_CLOSE.sub("'\" ", text)
+    text = _DOUBLE_OPEN.sub(' "', text)
+    return _DOUBLE_CLOSE.sub('" ', text)
+
+
 def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from index.models import Article, Quote
 from index.quotes import extract_quotes
+from index.quotes.text import normalise_marks
 
 
 def quotes(text: str) -> list[Quote]:
@@ -676,3 +677,23 @@ def test_role_word_between_preposition_and_name() -> None:
         'plead and added, "I will plead guilty, no problem."'
     )
     assert ("Lazar Roe", "I will plead guilty, no problem.") in said(text)
+
+
+def test_two_apostrophes_as_quote_marks() -> None:
+    # Archive text (NYT) writes ''like this'' for double quotes.
+    text = (
+        "The economist Jane Roe studied the figures.\n\n"
+        "''Wages may finally be rising,'' Ms. Roe said. ''If it sticks, that is big.''\n\n"
+        "Mayor Tom Hale said he had warned his aides: ''I told them 'not yet.'''"
+    )
+    assert said(text) == [
+        ("Jane Roe", "Wages may finally be rising"),
+        ("Jane Roe", "If it sticks, that is big."),
+        ("Tom Hale", "I told them 'not yet.'"),
+    ]
+
+
+def test_single_apostrophes_are_left_alone() -> None:
+    text = "The Joneses' dog barked at the workers' van. \"It's not ours,\" Kim Lee said."
+    assert normalise_marks(text) == text
+    assert said(text) == [("Kim Lee", "It's not ours")]
