@@ -1,14 +1,13 @@
 """Direct quotes: attach each quoted span to a cue and subject after it
 ('"...," Lavrov said', '"...," said Lavrov') or before it ('Lavrov said: "..."',
-mixed 'Wang added that "..."'); then quotes that continue an earlier speaker."""
+mixed 'Wang added that "..."'). Quotes no cue claims go on to unclaimed.py."""
 
 from __future__ import annotations
 
 from index.quotes import cues as C
-from index.quotes import names as N
 from index.quotes.doc import SENT_PUNCT, STOP_AFTER, Candidate, Doc, trim_end
 from index.quotes.names import wordset
-from index.quotes.resolve import Mention, pronoun_mention
+from index.quotes.resolve import Mention
 from index.quotes.text import MARKS, QuotedSpan
 
 _MAX_GAP = 25
@@ -171,7 +170,7 @@ def pre_attribution(
             words[-1] in ("reading", "saying", "stating")
         ):
             return subject, c, None  # 'posted a message on Twitter reading "..."'
-        if _is_title(doc.text[span.start : span.end]):
+        if is_title(doc.text[span.start : span.end]):
             return None  # 'said on ABC's "Good Morning America"': a title, not words
         clause = doc.clause_start(c, after_cue, k)
         return subject, c, doc.tokens[clause].start
@@ -189,7 +188,7 @@ def direct_quotes(doc: Doc) -> tuple[list[Candidate], set[int], list[QuotedSpan]
         region = max(para_start, prev_end, sent_start)
         if doc.loc.paragraph(prev_end) == doc.loc.paragraph(span.open):
             region = max(para_start, prev_end)
-        elif span.open == para_start and _ends_with_colon(doc, span.open):
+        elif span.open == para_start and ends_with_colon(doc, span.open):
             # 'Breitbart News responded:' closing the previous paragraph
             region = doc.loc.sentences[max(0, doc.loc.sentence(span.open) - 1)][0]
         prev_end = (span.close + 1) if span.close is not None else span.end
@@ -283,7 +282,7 @@ def _tail_words(doc: Doc, k: int, end: int) -> int:
     return n
 
 
-def _ends_with_colon(doc: Doc, pos: int) -> bool:
+def ends_with_colon(doc: Doc, pos: int) -> bool:
     """Does the paragraph before the one at ``pos`` end with a colon?"""
     para = doc.loc.paragraph(pos)
     return para > 0 and doc.text[doc.loc.paragraphs[para - 1][1] - 1] == ":"
@@ -328,7 +327,7 @@ def _signed_name(doc: Doc, dash: int, line_end: int) -> Mention | None:
     return named
 
 
-def _is_title(text: str) -> bool:
+def is_title(text: str) -> bool:
     words = [w for w in text.split() if w[0].isalpha()]
     return len(words) <= 6 and all(w[0].isupper() or len(w) <= 3 for w in words)
 
@@ -348,191 +347,3 @@ def _clause_tail(doc: Doc, span: QuotedSpan) -> int | None:
         return None
     _, se = doc.loc.sentences[doc.loc.sentence(span.close)]
     return trim_end(doc.text, span.close, se)
-
-
-def continuations(
-    doc: Doc,
-    spans: list[QuotedSpan],
-    resolved: list[tuple[Candidate, Mention]],
-) -> list[tuple[Candidate, Mention]]:
-    """Unattributed quotes continuing the previous speaker: later in the same
-    paragraph, or a paragraph that is just a quote after an attributed one."""
-    out: list[tuple[Candidate, Mention]] = []
-    ordered = sorted(resolved, key=lambda r: r[0].start)
-    for span in spans:
-        para = doc.loc.paragraph(span.open)
-        ps, _ = doc.loc.paragraphs[para]
-        before = [r for r in ordered if r[0].end <= span.open]
-        if not before:
-            continue
-        cand, speaker = before[-1]
-        # The paragraph where the previous quote ends (a quote may run over paragraphs).
-        prev_para = doc.loc.paragraph(max(cand.start, cand.end - 1))
-        same_para = prev_para == para
-        opens_para = span.open == ps and prev_para == para - 1 and cand.direct
-        if not (same_para or opens_para):
-            continue
-        # Names in the attribution sentence itself ('Cruz told host Mike Gallagher.') don't count.
-        _, attribution_end = doc.loc.sentences[doc.loc.sentence(cand.subject.start)]
-        if _names_between(doc, max(cand.end, attribution_end), span.open, speaker):
-            continue
-        out.append(
-            (Candidate(cand.subject, cand.cue, span.start, span.end, True), speaker)
-        )
-    return out
-
-
-def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate, Mention]]:
-    """Last resort for a quote of 4+ words with no speech cue ('Skelly called Braynard
-    "a real smart guy ..."'): the subject of the sentence it sits in, or of the
-    sentence introducing it with a colon ('Cruz called them on it:' + new paragraph)."""
-    toks = doc.tokens
-    out: list[tuple[Candidate, Mention]] = []
-    for span in spans:
-        if doc.word_count(span.start, span.end) < 4 or _is_title(doc.text[span.start : span.end]):
-            continue  # too short to be words someone said, or a title ("Star Trek: ...")
-        sent = doc.loc.sentence(span.open)
-        ss, _ = doc.loc.sentences[sent]
-        k1 = doc.tok_at(span.open)
-        para_start = doc.loc.paragraphs[doc.loc.paragraph(span.open)][0]
-        if span.open == para_start and sent > 0 and _ends_with_colon(doc, span.open):
-            ss, se = doc.loc.sentences[sent - 1]
-            k1 = doc.tok_at(se)
-        subject: Mention | None = None
-        for k in range(doc.tok_at(ss), k1):
-            named = doc.resolver.by_start.get(k)
-            if named is not None:
-                if named.possessive or doc.after_preposition(named):
-                    continue
-                if doc.is_modifier(named) and not doc.verb_follows(named):
-                    continue
-                subject, verb = named, named.tok_end
-                break
-            if toks[k].lower in N.PRONOUNS and (k == doc.tok_at(ss) or toks[k - 1].text == ","):
-                subject, verb = pronoun_mention(toks, k), k + 1
-                break
-        if subject is None or verb >= k1:
-            continue
-        if not (toks[verb].text == "," or toks[verb].text.islower()):
-            continue  # the subject must be followed by its verb (or an appositive)
-        speaker = doc.resolver.resolve(subject)
-        if speaker is not None and _plausible(doc, subject, speaker):
-            cue = toks[verb].text if toks[verb].is_word else ""
-            out.append((Candidate(subject, cue, span.start, span.end, True), speaker))
-    return out
-
-
-def _names_between(doc: Doc, start: int, end: int, speaker: Mention) -> bool:
-    """Another person named between the last attribution and this quote?"""
-    for m in doc.names:
-        person = m.gender is not None or bool(m.roles)  # a clear person, not "POLITICO"
-        if start <= m.start < end and person and not set(m.words) & set(speaker.words):
-            return True
-    return False
-
-
-_CLAUSE_BREAKS = frozenset({"—", "–", ";", "!", "?"})
-
-
-def colon_intros(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate, Mention]]:
-    """A quote right after a colon whose clause has no speech cue: the person named
-    just before the colon ('... doesn't surprise pollster Jane Roe:') or the subject
-    of that clause ('Cruz called them on it: "..."', 'the senator resisted:' + new
-    paragraph). Runs before continuations: the clause names the new speaker."""
-    out: list[tuple[Candidate, Mention]] = []
-    toks = doc.tokens
-    for span in spans:
-        colon = _colon_before(doc, span)
-        if colon is None:
-            continue
-        subject = _named_before_colon(doc, colon) or _clause_subject(doc, colon)
-        if subject is None:
-            continue
-        speaker = doc.resolver.resolve(subject)
-        if speaker is None or not _plausible(doc, subject, speaker):
-            continue
-        verb = toks[subject.tok_end].text if subject.tok_end < colon else ""
-        cue = verb if verb.isalpha() and verb.islower() else ""
-        out.append((Candidate(subject, cue, span.start, span.end, True), speaker))
-    return out
-
-
-def _colon_before(doc: Doc, span: QuotedSpan) -> int | None:
-    """The colon token right before the quote, in its paragraph or ending the one before."""
-    k = doc.tok_at(span.open)
-    if k == 0 or doc.tokens[k - 1].text != ":":
-        return None
-    para_start = doc.loc.paragraphs[doc.loc.paragraph(span.open)][0]
-    if span.open == para_start and not _ends_with_colon(doc, span.open):
-        return None
-    return k - 1
-
-
-def _named_before_colon(doc: Doc, colon: int) -> Mention | None:
-    """'... doesn't surprise Republican pollster Jane Roe:': a person's name with a
-    role or descriptor ends the clause."""
-    named = doc.resolver.by_end.get(colon)
-    if named is None or named.possessive or not (named.roles or named.tok_start < colon - 1 and (
-        doc.tokens[named.tok_start - 1].text.islower() and doc.tokens[named.tok_start - 1].lower
-        in N.DESCRIPTORS
-    )):
-        return None
-    k = named.tok_start - 1
-    if k >= 0 and doc.tokens[k].lower in STOP_AFTER and doc.tokens[k].lower != "from":
-        return None
-    return named
-
-
-def _clause_subject(doc: Doc, colon: int) -> Mention | None:
-    """The subject opening the clause that ends with the colon: a name (or pronoun)
-    followed by its verb ('Cruz (then) called them on it:')."""
-    toks = doc.tokens
-    ss, _ = doc.loc.sentences[doc.loc.sentence(toks[colon].start)]
-    lo = doc.tok_at(ss)
-    start = colon
-    while start > lo and toks[start - 1].text not in _CLAUSE_BREAKS:
-        start -= 1
-    k = start
-    while k < colon and not toks[k].is_word:
-        k += 1
-    if k < colon and toks[k].lower in ("as", "and", "but", "then", "so"):
-        k += 1  # 'As Jane Roe reported ...:', '... — and Roe replied:'
-    if k < colon and toks[k].lower in N.PRONOUNS:
-        subject: Mention | None = pronoun_mention(toks, k)
-        verb = k + 1
-    else:
-        if k < colon and toks[k].lower == "the":
-            k += 1
-        subject = doc.resolver.by_start.get(k)
-        if subject is None or subject.possessive:
-            owner = subject
-            if owner is None or owner.tok_end >= colon or toks[owner.tok_end].lower not in (
-                "campaign", "office"
-            ):
-                return None
-            # "Clinton's campaign (put it this way):": the campaign speaks for its owner
-            return owner
-        verb = subject.tok_end
-    while verb < colon and (toks[verb].lower in C.AUX_ADVERBS or _adverb(toks[verb].text)):
-        verb += 1
-    if verb >= colon or not toks[verb].is_word or not toks[verb].text.islower():
-        return None
-    if subject is not None and subject.kind == "name" and doc.is_modifier(subject) and not (
-        doc.verb_follows(subject) or toks[verb].text.endswith("ed")
-    ):
-        return None  # 'Clinton campaign officials ...': the name only modifies a noun
-    return subject
-
-
-def _adverb(word: str) -> bool:
-    return word.islower() and len(word) > 4 and word.endswith("ly")
-
-
-def _plausible(doc: Doc, subject: Mention, speaker: Mention) -> bool:
-    """A speaker found without a speech cue must look like someone: a pronoun, a
-    person's name, or a name written again in the article (not 'Lordy', 'Wait')."""
-    if subject.kind != "name":
-        return True
-    if speaker.is_person or len(speaker.words) > 1 or speaker.name.isupper():
-        return True  # a person, a longer name or an acronym ("NRA")
-    return sum(1 for m in doc.names if m.words == speaker.words) > 1

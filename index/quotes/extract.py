@@ -2,7 +2,8 @@
 
 Pipeline for one article: pair quote marks, find name mentions (doc.py), attach each
 quote to a speech cue and its subject (direct.py), find reported clauses
-(reported.py), then resolve every subject to a full name in text order (resolve.py).
+(reported.py), resolve every subject to a full name in text order (resolve.py), then
+give the quotes no cue claimed to a colon intro or the previous speaker (unclaimed.py).
 A pure function of the article: no model, no I/O.
 """
 
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 from index.models import Article, Quote
 from index.quotes import names as N
-from index.quotes.direct import colon_intros, continuations, direct_quotes, sentence_subjects
+from index.quotes.direct import direct_quotes
 from index.quotes.doc import Candidate, Doc
 from index.quotes.reported import reported_speech
 from index.quotes.resolve import Mention
 from index.quotes.text import normalise_marks
+from index.quotes.unclaimed import colon_intros, continuations, sentence_subjects
 
 
 def extract_quotes(article: Article) -> list[Quote]:
