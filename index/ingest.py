@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 BATCH_PASSAGES = 1024  # passages to embed per batch: big enough for length-sorted encoding
 BATCH_ARTICLES = 500  # also flush after this many changed articles (metadata-only edits)
+REQUOTE_BATCH = 500  # articles per transaction when quotes are re-extracted
 CHECKPOINT_SECONDS = 120.0  # write the FAISS file at least this often during long runs
 
 # Test hook: called with a checkpoint name at interesting moments (crash tests SIGKILL here).
@@ -74,6 +75,8 @@ class _Run:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quote_failures: int = 0
+    requoted: int = 0
+    fresh: set[str] = field(default_factory=set)  # ids whose quotes this run extracted
     bad_quotes: int = 0
 
 
@@ -129,7 +132,8 @@ class Indexer:
         saved_generation, last_save = self._disk_generation(), time.monotonic()
         bar = self._bar(sources)
         batch: list[StoredArticle] = []
-        for item in self._changed(sources, store.content_hashes(), run, bar):
+        extract = self._quote_extractor(run) if self.quotes else None
+        for item in self._changed(sources, store.content_hashes(), run, bar, extract):
             batch.append(item)
             if sum(len(b.passages) for b in batch) < BATCH_PASSAGES and len(batch) < BATCH_ARTICLES:
                 continue
@@ -149,6 +153,8 @@ class Indexer:
         if generation != saved_generation:  # also repairs a stale file left by a crash
             self._save(store, vectors, generation)
         _checkpoint("end")
+        if extract is not None:
+            self._refresh_quotes(store, run, extract)
         if run.quote_failures:
             run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
         if run.bad_quotes:
@@ -158,16 +164,21 @@ class Indexer:
             updated=run.updated,
             unchanged=run.unchanged,
             passages_embedded=run.embedded,
+            quotes_refreshed=run.requoted,
             skipped=tuple(run.skipped),
             warnings=tuple(run.warnings),
             seconds=time.monotonic() - started,
         )
 
     def _changed(
-        self, sources: Sequence[SourceFile], known: dict[str, str], run: _Run, bar: Any
+        self,
+        sources: Sequence[SourceFile],
+        known: dict[str, str],
+        run: _Run,
+        bar: Any,
+        extract: Callable[[Article], list[Quote]] | None,
     ) -> Iterator[StoredArticle]:
         """New and changed articles, prepared for storage; tallies everything else."""
-        extract = self._quote_extractor(run) if self.quotes else None
         seen: dict[str, str] = {}  # article id -> where this run first read it
         for source in sources:
             result = read_file(source)
@@ -192,6 +203,8 @@ class Indexer:
                     run.added += 1
                 else:
                     run.updated += 1
+                if extract is not None:
+                    run.fresh.add(article.id)
                 yield self._prepare(article, digest, extract)
 
     def _prepare(
@@ -253,6 +266,33 @@ class Indexer:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def _refresh_quotes(
+        self, store: IndexStore, run: _Run, extract: Callable[[Article], list[Quote]]
+    ) -> None:
+        """Quote rules changed since the index was built: re-extract the quotes of the
+        articles this run did not touch, from their stored text (no embedding). Batches
+        commit one by one; the version is recorded with the last, so a crash midway
+        only means the next run starts over."""
+        from index.quotes import rules_version
+
+        rules = rules_version()
+        if store.meta("quote_rules") == rules:
+            return
+        stale = [i for i in store.article_ids() if i not in run.fresh]
+        if stale:
+            log.info("Quote rules changed since this index was built: re-extracting the "
+                     "quotes of %d article(s) (no re-embedding).", len(stale))
+        bar = self._bar_over(len(stale), "re-extracting quotes")
+        for n in range(0, max(len(stale), 1), REQUOTE_BATCH):
+            ids = stale[n : n + REQUOTE_BATCH]
+            articles = store.get_articles(ids)
+            found = {i: extract(articles[i]) for i in ids if i in articles}
+            last = n + REQUOTE_BATCH >= len(stale)
+            store.replace_quotes(found, rules if last else None)
+            run.requoted += len(found)
+            bar.update(len(ids))
+        bar.close()
+
     def _quote_extractor(self, run: _Run) -> Callable[[Article], list[Quote]] | None:
         """`index.quotes.extract_quotes` guarded so one article's failure never stops a run."""
         # Looked up at run time: the quotes package is built alongside this one.
@@ -303,6 +343,13 @@ class Indexer:
             else:
                 total += 1
         return tqdm(total=total, unit="article", desc="indexing", dynamic_ncols=True)
+
+    def _bar_over(self, total: int, desc: str) -> Any:
+        if not self.progress or not total:
+            return _NoBar()
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="article", desc=desc, dynamic_ncols=True)
 
     # ----- remove -----------------------------------------------------------------------
 

@@ -66,6 +66,7 @@ class IngestSummary:
     unchanged: int = 0
     removed: int = 0
     passages_embedded: int = 0
+    quotes_refreshed: int = 0  # unchanged articles whose quotes new rules re-extracted
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0

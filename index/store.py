@@ -14,7 +14,7 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -454,14 +454,23 @@ class IndexStore:
                     added.append(int(cur.lastrowid or 0))
                 conn.executemany(
                     f"INSERT INTO quotes({_QUOTE_COLS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (a.id, q.speaker, q.speaker_key, q.mention, q.cue, q.text, q.start,
-                         q.end, int(q.direct), q.paragraph)
-                        for q in item.quotes
-                    ),
+                    (_quote_row(a.id, q) for q in item.quotes),
                 )
             generation = self._bump(conn)
         return np.array(removed, np.int64), np.array(added, np.int64), generation
+
+    def replace_quotes(self, quotes: Mapping[str, Sequence[Quote]], rules: str | None = None) -> None:
+        """Swap the quotes of these articles in one transaction (passages untouched);
+        with ``rules``, also record the extractor version they come from."""
+        with self.write() as conn:
+            for article_id, found in quotes.items():
+                conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+                conn.executemany(
+                    f"INSERT INTO quotes({_QUOTE_COLS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (_quote_row(article_id, q) for q in found),
+                )
+            if rules is not None:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('quote_rules', ?)", (rules,))
 
     def delete_articles(self, ids: Iterable[str]) -> tuple[list[str], np.ndarray, int]:
         """Delete articles in one transaction: (deleted ids, removed passage ids, generation)."""
@@ -613,6 +622,11 @@ def _file_lock(path: Path, waiting: str | None = None) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _quote_row(article_id: str, q: Quote) -> tuple[object, ...]:
+    return (article_id, q.speaker, q.speaker_key, q.mention, q.cue, q.text, q.start, q.end,
+            int(q.direct), q.paragraph)
 
 
 def _quote(row: Sequence[object]) -> Quote:

@@ -98,6 +98,7 @@ class Engine:
         store.check_model(embedder.name, embedder.dim)
         engine = cls(store, embedder, generator or GeneratorConfig.from_env())
         engine._snapshot()
+        _warn_if_quotes_stale(store)
         return engine
 
     # ----- snapshot ------------------------------------------------------------------
@@ -341,3 +342,14 @@ def _excerpt_passages(group: ArticleGroup) -> list[tuple[int, float]]:
     if len(ps) == 2 and ps[1][1] < 0.85 * ps[0][1]:
         ps = ps[:1]
     return ps
+
+
+def _warn_if_quotes_stale(store: IndexStore) -> None:
+    """Quotes extracted by older rules still answer, but less well: say how to refresh."""
+    from index.quotes import rules_version
+
+    if store.stats().articles and store.meta("quote_rules") != rules_version():
+        log.warning(
+            "The quotes in %s were extracted by older quote rules. Run `newsdesk index add` "
+            "on your corpus again to re-extract them (nothing is re-embedded).", store.dir
+        )

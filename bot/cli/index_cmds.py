@@ -102,6 +102,11 @@ def format_summary(summary: IngestSummary, index_dir: Path) -> str:
         f"{', '.join(parts)}; {summary.passages_embedded} passages embedded "
         f"in {summary.seconds:.1f}s -> {index_dir}"
     ]
+    if summary.quotes_refreshed:
+        lines.append(
+            f"quotes re-extracted for {summary.quotes_refreshed} unchanged article(s): "
+            "the quote rules changed since they were indexed"
+        )
     for w in summary.warnings:
         lines.append(f"warning: {w}")
     for s in summary.skipped:

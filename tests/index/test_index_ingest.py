@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from bot.cli import main
 from index.embedder import Embedder
 from index.errors import ModelMismatchError
 from index.ingest import Indexer
+from index.models import Quote
 from index.store import IndexStore
 from index.vectors import VectorIndex
 from tests.conftest import SAMPLE_ARTICLES
@@ -237,3 +239,30 @@ def test_cli_add_remove_stats(tmp_path: Path, corpus: Path, capsys: pytest.Captu
     assert "1 removed" in capsys.readouterr().out
     assert main(["index", "stats", "--index", str(tmp_path / "missing")]) == 1
     assert "No index at" in capsys.readouterr().err
+
+
+def test_new_quote_rules_reextract_quotes_without_embedding(tmp_path: Path) -> None:
+    from index.quotes import rules_version
+    from tests.conftest import SAMPLE_CORPUS
+
+    index_dir, fake = tmp_path / "idx", FakeEmbedder()
+    first = Indexer(index_dir, fake).add([SAMPLE_CORPUS])
+    store = IndexStore.open(index_dir)
+    assert first.quotes_refreshed == 0 and store.meta("quote_rules") == rules_version()
+    def stored_quotes() -> dict[str, list[Quote]]:
+        return {a: [replace(q, id=None) for q in store.quotes_for(a)] for a in store.article_ids()}
+
+    before = stored_quotes()
+    assert sum(map(len, before.values())) > 10
+    # As if built by older rules: other quotes, another version.
+    with store.write() as conn:
+        conn.execute("DELETE FROM quotes WHERE article_id = 'lavrov_china_2022-03-31'")
+        conn.execute("UPDATE meta SET value = 'older' WHERE key = 'quote_rules'")
+    fake.calls.clear()
+    again = Indexer(index_dir, fake).add([SAMPLE_CORPUS])
+    assert (again.unchanged, again.passages_embedded, fake.calls) == (SAMPLE_ARTICLES, 0, [])
+    assert again.quotes_refreshed == SAMPLE_ARTICLES
+    assert stored_quotes() == before
+    assert store.meta("quote_rules") == rules_version()
+    assert Indexer(index_dir, fake).add([SAMPLE_CORPUS]).quotes_refreshed == 0
+    store.close()
