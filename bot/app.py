@@ -94,6 +94,9 @@ class Newsdesk(commands.Bot):
         self.synced: list[app_commands.AppCommand] = []
 
     async def setup_hook(self) -> None:
+        from bot.views import AnswerButton
+
+        self.add_dynamic_items(AnswerButton)  # answer buttons work on messages sent before a restart
         for name in self.cog_modules:
             await self.load_extension(name)
         await self.sync_commands()

@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.limits import ConcurrencyLimiter, Cooldown, RetryLater
 from bot.settings import MAX_QUERY_CHARS, Settings
+from bot.state import AnswerMemory
 from index.errors import ArticleNotFoundError, BadQueryError
 from index.models import Article, IndexStats, IngestSummary
 from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
@@ -165,6 +166,7 @@ class Core:
         )
         # Ingestion is long and CPU-bound: its own thread, so queries keep their workers.
         self._ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-ingest")
+        self.memory = AnswerMemory(settings.answer_store_path())
 
     @classmethod
     async def open(
@@ -177,6 +179,7 @@ class Core:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._ingest_pool.shutdown(wait=False, cancel_futures=True)
+        self.memory.close()
 
     def check_cooldown(self, user_id: int | str | None) -> None:
         """Raise :class:`RetryLater` when this user asks too often."""
@@ -244,6 +247,17 @@ class Core:
         loop = asyncio.get_running_loop()
         call = functools.partial(self.engine.ingest, list(paths))
         return await loop.run_in_executor(self._ingest_pool, call)
+
+    # -- what the buttons act on (bot/state.py) ----------------------------------
+
+    async def remember(self, answer: Answer) -> str:
+        return await self._run(self.memory.remember, answer, limited=False)
+
+    async def recall(self, key: str) -> Answer | None:
+        return await self._run(self.memory.recall, key, limited=False)
+
+    async def add_vote(self, key: str, user_id: str, vote: int) -> bool:
+        return await self._run(self.memory.add_vote, key, user_id, vote, limited=False)
 
     async def record_feedback(
         self,

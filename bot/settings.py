@@ -93,6 +93,15 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias=AliasChoices("NEWSDESK_VIEW_TIMEOUT", "view_timeout"),
     )
+    # Answers behind the buttons (so they survive restarts); default: beside the index.
+    state_path: Path | None = Field(
+        default=None, validation_alias=AliasChoices("NEWSDESK_STATE", "state_path")
+    )
+
+    def answer_store_path(self) -> Path | str:
+        if self.state_path is not None:
+            return self.state_path
+        return self.index_dir / "bot-state.sqlite" if self.index_dir.is_dir() else ":memory:"
 
     @field_validator("channels", mode="before")
     @classmethod

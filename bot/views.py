@@ -1,7 +1,8 @@
 """Buttons and menus under the bot's messages.
 
 * :class:`AnswerView`: "More context" (ephemeral), "Sources" (ephemeral), 👍/👎 feedback
-  recorded in the index database through ``Engine.record_feedback``.
+  recorded in the index database through ``Engine.record_feedback``. These are
+  :class:`AnswerButton` dynamic items: they survive restarts.
 * :class:`Pager`: previous/next pages for /search, /article and /quotes.
 * :class:`SpeakerSelectView`: a select menu when a name matches several speakers.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -54,75 +56,6 @@ class BaseView(discord.ui.View):
         with contextlib.suppress(discord.HTTPException):
             await self.message.edit(view=self)
         self.message = None
-
-
-class AnswerView(BaseView):
-    """Under every answer: More context, Sources, and feedback."""
-
-    def __init__(self, core: Core, answer: Answer, *, timeout: float | None = None) -> None:
-        super().__init__(timeout=timeout if timeout is not None else core.settings.view_timeout)
-        self.core = core
-        self.answer = answer
-        self.voters: set[int] = set()
-        if not answer.citations:
-            self.more_context.disabled = True
-            self.sources.disabled = True
-
-    @discord.ui.button(label="More context", emoji="🔎", style=discord.ButtonStyle.secondary)
-    async def more_context(
-        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
-    ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        found: list[discord.Embed] = []
-        shown = self.answer.citations[:MAX_CONTEXT_EMBEDS]
-        per_embed = embeds.TOTAL_LIMIT // max(1, len(shown)) - 500  # 6,000 across all embeds
-        for citation in shown:
-            excerpt = await self.core.context(citation.article_id, citation.start, citation.end)
-            found.append(embeds.context_embed(citation, excerpt, limit=per_embed))
-        await interaction.followup.send(embeds=found, ephemeral=True, allowed_mentions=NONE)
-
-    @discord.ui.button(label="Sources", emoji="📚", style=discord.ButtonStyle.secondary)
-    async def sources(
-        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
-    ) -> None:
-        await interaction.response.send_message(
-            embed=embeds.sources_embed(self.answer), ephemeral=True, allowed_mentions=NONE
-        )
-
-    @discord.ui.button(emoji="👍", style=discord.ButtonStyle.success)
-    async def vote_up(
-        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
-    ) -> None:
-        await self._vote(interaction, 1)
-
-    @discord.ui.button(emoji="👎", style=discord.ButtonStyle.danger)
-    async def vote_down(
-        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
-    ) -> None:
-        await self._vote(interaction, -1)
-
-    async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
-        if interaction.user.id in self.voters:
-            await interaction.response.send_message(
-                "You already rated this answer, thanks!", ephemeral=True, allowed_mentions=NONE
-            )
-            return
-        self.voters.add(interaction.user.id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.core.record_feedback(
-            self.answer.question,
-            self.answer.kind,
-            vote,
-            user_id=str(interaction.user.id),
-            article_ids=tuple(dict.fromkeys(c.article_id for c in self.answer.citations)),
-        )
-        await interaction.followup.send(
-            "Thanks for the feedback: noted."
-            if vote > 0
-            else "Thanks: noted, it helps us improve.",
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
 
 
 class Pager(BaseView):
@@ -242,17 +175,137 @@ class SpeakerSelectView(BaseView):
         self.stop()
 
 
-class AmbiguousAnswerView(AnswerView):
-    """An answer for a name several people share: each one's quotes are cited, so
-    it keeps More context, Sources and feedback, plus the menu to pick one person."""
+# ---------------------------------------------------------------- answer buttons
 
-    def __init__(self, core: Core, answer: Answer) -> None:
-        super().__init__(core, answer)
-        self.add_item(SpeakerSelect(answer.candidates))
+# (label, emoji, style) of each button under an answer, by action.
+_ANSWER_BUTTONS: dict[str, tuple[str | None, str, discord.ButtonStyle]] = {
+    "context": ("More context", "🔎", discord.ButtonStyle.secondary),
+    "sources": ("Sources", "📚", discord.ButtonStyle.secondary),
+    "up": (None, "👍", discord.ButtonStyle.success),
+    "down": (None, "👎", discord.ButtonStyle.danger),
+}
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"nd:answer:(?P<key>[0-9a-f]{16}):(?P<action>context|sources|up|down)",
+):
+    """A button under an answer. Its custom id holds the key of the answer in the bot's
+    state (bot/state.py), so it keeps working after a restart: registered with
+    ``Client.add_dynamic_items``, discord.py rebuilds it from the id on every click."""
+
+    def __init__(self, key: str, action: str, *, disabled: bool = False) -> None:
+        label, emoji, style = _ANSWER_BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label, emoji=emoji, style=style, disabled=disabled,
+                custom_id=f"nd:answer:{key}:{action}",
+            )
+        )
+        self.key = key
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AnswerButton:
+        return cls(match["key"], match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # Dynamic items bypass View.on_error: errors go to the one handler from here.
+        try:
+            core: Core = interaction.client.core  # type: ignore[attr-defined]
+            answer = await core.recall(self.key)
+            if answer is None:
+                await interaction.response.send_message(
+                    "That answer is too old to act on; ask again.",
+                    ephemeral=True, allowed_mentions=NONE,
+                )
+            elif self.action == "context":
+                await _more_context(core, answer, interaction)
+            elif self.action == "sources":
+                await interaction.response.send_message(
+                    embed=embeds.sources_embed(answer), ephemeral=True, allowed_mentions=NONE
+                )
+            else:
+                await _vote(core, self.key, answer, interaction, 1 if self.action == "up" else -1)
+        except Exception as err:  # noqa: BLE001 - every failure gets a user message
+            await reply_error(interaction, err, where=f"answer button {self.action}")
+
+
+async def _more_context(core: Core, answer: Answer, interaction: discord.Interaction) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    found: list[discord.Embed] = []
+    shown = answer.citations[:MAX_CONTEXT_EMBEDS]
+    per_embed = embeds.TOTAL_LIMIT // max(1, len(shown)) - 500  # 6,000 across all embeds
+    for citation in shown:
+        excerpt = await core.context(citation.article_id, citation.start, citation.end)
+        found.append(embeds.context_embed(citation, excerpt, limit=per_embed))
+    await interaction.followup.send(embeds=found, ephemeral=True, allowed_mentions=NONE)
+
+
+async def _vote(
+    core: Core, key: str, answer: Answer, interaction: discord.Interaction, vote: int
+) -> None:
+    if not await core.add_vote(key, str(interaction.user.id), vote):
+        await interaction.response.send_message(
+            "You already rated this answer, thanks!", ephemeral=True, allowed_mentions=NONE
+        )
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await core.record_feedback(
+        answer.question,
+        answer.kind,
+        vote,
+        user_id=str(interaction.user.id),
+        article_ids=tuple(dict.fromkeys(c.article_id for c in answer.citations)),
+    )
+    await interaction.followup.send(
+        "Thanks for the feedback: noted." if vote > 0 else "Thanks: noted, it helps us improve.",
+        ephemeral=True,
+        allowed_mentions=NONE,
+    )
+
+
+def add_answer_buttons(view: discord.ui.View, key: str, answer: Answer) -> None:
+    for action in _ANSWER_BUTTONS:
+        cited_only = action in ("context", "sources")
+        view.add_item(AnswerButton(key, action, disabled=cited_only and not answer.citations))
+
+
+class AnswerView(BaseView):
+    """Under every answer: More context, Sources, and feedback. No timeout and no
+    state here: every button is an :class:`AnswerButton`."""
+
+    def __init__(self, key: str, answer: Answer) -> None:
+        super().__init__(timeout=None)
+        add_answer_buttons(self, key, answer)
+
+
+class AmbiguousAnswerView(BaseView):
+    """An answer for a name several people share: each one's quotes are cited, so it
+    keeps the answer buttons, plus a menu to pick one person (that menu times out)."""
+
+    def __init__(self, core: Core, key: str, answer: Answer) -> None:
+        super().__init__(timeout=core.settings.view_timeout)
+        self.core = core
+        self.answer = answer
+        add_answer_buttons(self, key, answer)
+        self.menu = SpeakerSelect(answer.candidates)
+        self.add_item(self.menu)
 
     async def chosen(self, interaction: discord.Interaction, speaker: str) -> None:
         await show_speaker(self.core, interaction, speaker, None, self.answer.filters)
         self.stop()
+
+    async def on_timeout(self) -> None:
+        # Only the menu expires; the answer buttons live on as dynamic items.
+        if self.message is None:
+            return
+        self.menu.disabled = True
+        with contextlib.suppress(discord.HTTPException):
+            await self.message.edit(view=self)
+        self.message = None
 
 
 def quotes_reply(
@@ -281,15 +334,17 @@ def quotes_reply(
     return pager.first_embed(), pager
 
 
-def answer_reply(
+async def answer_reply(
     core: Core, answer: Answer, owner_id: int | None
 ) -> tuple[discord.Embed, BaseView]:
-    """The embed and view for an answer (a speaker menu when the name is ambiguous)."""
-    if answer.kind == "ambiguous" and answer.candidates and answer.citations:
-        return embeds.answer_embed(answer), AmbiguousAnswerView(core, answer)
-    if answer.kind == "ambiguous" and answer.candidates:
+    """The embed and view for an answer (with a speaker menu when the name is ambiguous).
+    The answer is stored first, so its buttons keep working after a restart."""
+    if answer.kind == "ambiguous" and answer.candidates and not answer.citations:
         menu = SpeakerSelectView(
             core, tuple(answer.candidates), filters=answer.filters, owner_id=owner_id
         )
         return embeds.answer_embed(answer), menu
-    return embeds.answer_embed(answer), AnswerView(core, answer)
+    key = await core.remember(answer)
+    if answer.kind == "ambiguous" and answer.candidates:
+        return embeds.answer_embed(answer), AmbiguousAnswerView(core, key, answer)
+    return embeds.answer_embed(answer), AnswerView(key, answer)

@@ -27,7 +27,7 @@ class Ask(commands.Cog):
     ) -> None:
         core = await begin(interaction)
         answer = await core.answer(question)
-        embed, view = answer_reply(core, answer, interaction.user.id)
+        embed, view = await answer_reply(core, answer, interaction.user.id)
         await send_reply(interaction, embed, view)
 
 

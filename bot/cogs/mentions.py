@@ -107,7 +107,7 @@ class Mentions(commands.Cog):
         with contextlib.suppress(discord.HTTPException):  # best effort: no permission, no dots
             await message.channel.typing()
         answer = await core.answer(question)
-        embed, view = answer_reply(core, answer, message.author.id)
+        embed, view = await answer_reply(core, answer, message.author.id)
         reply = await message.reply(
             embed=embed, view=view, allowed_mentions=NONE, mention_author=False
         )

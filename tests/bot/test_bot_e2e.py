@@ -88,6 +88,31 @@ async def test_answer_buttons_context_sources_feedback(fake: FakeDiscord) -> Non
     every_message_is_silent(fake)
 
 
+async def test_answer_buttons_survive_a_restart(fake: FakeDiscord, tmp_path: Path) -> None:
+    engine = FakeEngine()
+    settings = make_settings(fake, state_path=tmp_path / "state.sqlite")
+    async with running_bot(fake, engine, settings):
+        rec = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?"))
+        message = rec.followups[0]
+        await fake.answered(await fake.click(message, "👍", user_id=2002))
+    # A new process: nothing of the old one in memory, only the state file.
+    async with running_bot(fake, engine, settings):
+        sources = await fake.answered(await fake.click(message, "Sources"))
+        assert "[1]" in sources.text() and sources.callbacks[0]["data"]["flags"] & EPHEMERAL
+        more = await fake.answered(await fake.click(message, "More context"))
+        assert "**China-Russia cooperation has no limits**" in more.text()
+        again = await fake.answered(await fake.click(message, "👎", user_id=2002))
+        assert "already" in again.text()
+        assert [f[2] for f in engine.feedback] == [1]
+        # A button whose answer is gone (pruned, or another bot's state) says so.
+        forged = {**message, "id": "999999999999999999", "components": [{"type": 1, "components": [
+            {"type": 2, "style": 2, "label": "Sources",
+             "custom_id": "nd:answer:0123456789abcdef:sources"}]}]}
+        gone = await fake.answered(await fake.click(forged, "Sources"))
+        assert "ask again" in gone.text()
+    every_message_is_silent(fake)
+
+
 async def test_search_pages_only_for_the_asker(fake: FakeDiscord) -> None:
     async with running_bot(fake, FakeEngine(), make_settings(fake)):
         rec = await fake.answered(
@@ -195,7 +220,8 @@ async def test_ingest_admin_only_types_sizes_and_paths(fake: FakeDiscord, tmp_pa
             await fake.slash("ingest", file=ok_file["id"], attachments=[ok_file], guild=False)
         )
         assert "Manage Server" in dm.text() or "only works in a server" in dm.text()
-    assert sorted(p.name for p in index_dir.iterdir()) == [".uploads"]
+    # Uploads only go to .uploads; bot-state.sqlite holds the answers behind buttons.
+    assert sorted(p.name for p in index_dir.iterdir()) == [".uploads", "bot-state.sqlite"]
     assert list((index_dir / ".uploads").iterdir()) == []
 
 
