@@ -221,6 +221,17 @@ def test_ambiguous_embed_shows_each_persons_quotes_under_their_name() -> None:
         assert f"{speaker} said" in field.value  # the quote's own speaker, not a guess
 
 
+def test_ambiguous_embed_with_many_people_stays_within_limits() -> None:
+    names = tuple(f"Person{i} Smith" for i in range(40))
+    groups = tuple(
+        SpeakerQuotes(n, (replace(quote(i), speaker=n, text="words " * 400),)) for i, n in enumerate(names)
+    )
+    lookup = QuoteLookup("Smith", None, tuple(g.quotes[0] for g in groups), names, groups=groups)
+    embed = embeds.quotes_embed(lookup)
+    check_limits(embed)
+    assert len(embed.fields) == embeds.QUOTES_PER_EMBED
+
+
 def test_search_embed_pages() -> None:
     ex = Excerpt("a", 1, "Some text here.", 0, 15, 1, ((0, 4),))
     hits = [
