@@ -153,7 +153,7 @@ def pre_attribution(
                 subject_b = doc.participle_subject(c)
             if subject_b is None:
                 found = doc.subject_after(c)
-                if found is None:
+                if found is None or _verb_after(doc, found[1], k):
                     return None
                 subject_b, after_cue = found
             subject = subject_b
@@ -175,6 +175,13 @@ def pre_attribution(
         clause = doc.clause_start(c, after_cue, k)
         return subject, c, doc.tokens[clause].start
     return None
+
+
+def _verb_after(doc: Doc, k: int, quote: int) -> bool:
+    """'now said Trump had "the opportunity ..."': a lowercase word right after the name
+    makes it the subject of the reported clause, not the speaker."""
+    t = doc.tokens[k] if k < quote else None
+    return t is not None and t.is_word and t.text.islower() and t.lower not in STOP_AFTER
 
 
 def direct_quotes(doc: Doc) -> tuple[list[Candidate], set[int], list[QuotedSpan]]:
@@ -214,7 +221,10 @@ def direct_quotes(doc: Doc) -> tuple[list[Candidate], set[int], list[QuotedSpan]
             elif clause is None:
                 found.append(Candidate(subject, doc.cue_text(c), span.start, span.end, True))
             else:
+                # 'has said "the next president" should choose': the clause goes on
                 end = span.close + 1 if span.close is not None else span.end
+                if tail is not None and _plain_tail(doc, span, tail):
+                    end = tail
                 found.append(Candidate(subject, doc.cue_text(c), clause, end, False))
             continue
         trailing = _trailing_attribution(doc, span)
@@ -330,6 +340,13 @@ def _signed_name(doc: Doc, dash: int, line_end: int) -> Mention | None:
 def is_title(text: str) -> bool:
     words = [w for w in text.split() if w[0].isalpha()]
     return len(words) <= 6 and all(w[0].isupper() or len(w) <= 3 for w in words)
+
+
+def _plain_tail(doc: Doc, span: QuotedSpan, tail: int) -> bool:
+    """Does a mixed quote's clause simply go on after the closing mark, with no comma
+    (another clause, perhaps another speaker) and no punctuation closing the words?"""
+    rest = doc.text[(span.close or span.end) + 1 : tail]
+    return doc.text[span.end - 1] not in ".,!?;:" and not any(ch in rest for ch in ",;:\"“”")
 
 
 def _clause_tail(doc: Doc, span: QuotedSpan) -> int | None:

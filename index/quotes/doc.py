@@ -44,6 +44,8 @@ _DOCUMENTS = wordset(
     "analysis audit"
 )
 _DETERMINED = wordset("the a an")
+_AUTHORED = _DOCUMENTS | wordset("document affidavit brief lawsuit motion petition")
+_AUTHOR_VERBS = wordset("filed written signed authored")
 _RECORDINGS = wordset(
     "footage video videos clip clips tape tapes audio recording recordings sound soundbite "
     "image images photo photos picture pictures montage excerpt excerpts scene scenes"
@@ -285,6 +287,10 @@ class Doc:
             owner = self._owner_of(noun) if noun >= 0 else None
             if owner is not None:
                 return owner, noun + 1
+        if first < len(toks) and toks[first].lower in _DETERMINED:
+            author = self._authored_by(first)
+            if author is not None:
+                return author
         if first >= len(toks) or toks[first].lower in _INDEFINITE:
             return None  # "said a prominent RNC member": nobody named
         found = [m for m in found if not self.is_modifier(m)]
@@ -295,6 +301,19 @@ class Doc:
         if role_head >= 0 and toks[first].lower in DETERMINERS:
             head = toks[role_head].lower
             return role_mention(self.text, toks, first, role_head + 1, head), role_head + 1
+        return None
+
+    def _authored_by(self, det: int) -> tuple[Mention, int] | None:
+        """'(according to) a court document filed by state attorney Jane Roe': the
+        author of the document (not 'released by', often someone else's words)."""
+        toks = self.tokens
+        for k in range(det + 1, min(len(toks) - 2, det + 5)):
+            if not toks[k].is_word or self.in_quote[k]:
+                return None
+            if toks[k].lower.rstrip("s") in _AUTHORED and (
+                toks[k + 1].lower in _AUTHOR_VERBS and toks[k + 2].lower == "by"
+            ):
+                return self._np_after(k + 2)
         return None
 
     def _recorded(self, m: Mention) -> bool:
@@ -339,7 +358,9 @@ class Doc:
             return False
         word = toks[k].lower
         return (word.endswith("ed") or (word.endswith("s") and not word.endswith("ss"))) and (
-            toks[k + 1].lower in _OBJECT_WORDS or not toks[k + 1].is_word
+            toks[k + 1].lower in _OBJECT_WORDS
+            or not toks[k + 1].is_word
+            or k + 1 in self.resolver.by_start  # 'Skelly called Braynard "..."'
         )
 
     def after_preposition(self, m: Mention) -> bool:

@@ -31,7 +31,11 @@ def continuations(
         # The paragraph where the previous quote ends (a quote may run over paragraphs).
         prev_para = doc.loc.paragraph(max(cand.start, cand.end - 1))
         same_para = prev_para == para
-        opens_para = span.open == ps and prev_para == para - 1 and cand.direct
+        opens_para = (
+            span.open == ps
+            and prev_para == para - 1
+            and (cand.direct or _closes_paragraph(doc, cand) and _whole_paragraph(doc, span))
+        )
         if not (same_para or opens_para):
             continue
         # Names in the attribution sentence itself ('Cruz told host Mike Gallagher.') don't count.
@@ -42,6 +46,25 @@ def continuations(
             (Candidate(cand.subject, cand.cue, span.start, span.end, True), speaker)
         )
     return out
+
+
+def _closes_paragraph(doc: Doc, cand: Candidate) -> bool:
+    """Does a reported clause sit in the last sentence of its paragraph ('X said in a
+    statement that ...' before a paragraph that is all quote)?"""
+    k = cand.subject.tok_start
+    if any(t.lower == "and" for t in doc.tokens[max(0, k - 4) : k]):
+        return False  # 'X, Y and Z argued that ...': several speakers
+    last = doc.loc.sentence(max(cand.start, cand.end - 1))
+    _, pe = doc.loc.paragraphs[doc.loc.paragraph(max(cand.start, cand.end - 1))]
+    return last + 1 >= len(doc.loc.sentences) or doc.loc.sentences[last + 1][0] >= pe
+
+
+def _whole_paragraph(doc: Doc, span: QuotedSpan) -> bool:
+    """Is the quote its paragraph's only content (no attribution of its own after it)?"""
+    _, pe = doc.loc.paragraphs[doc.loc.paragraph(span.open)]
+    if span.close is None:
+        return True
+    return not doc.text[span.close + 1 : pe].strip(" .\"”")
 
 
 def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate, Mention]]:

@@ -697,3 +697,63 @@ def test_single_apostrophes_are_left_alone() -> None:
     text = "The Joneses' dog barked at the workers' van. \"It's not ours,\" Kim Lee said."
     assert normalise_marks(text) == text
     assert said(text) == [("Kim Lee", "It's not ours")]
+
+
+def test_quote_paragraph_after_a_paragraph_ending_in_reported_speech() -> None:
+    text = (
+        "Mayor Jane Roe said in a statement on Monday that the budget plan had failed.\n\n"
+        '"We will keep going, and we will win this fight for the city."'
+    )
+    assert ("Jane Roe", "We will keep going, and we will win this fight for the city.") in said(
+        text
+    )
+
+
+def test_quote_paragraph_with_its_own_attribution_is_not_a_continuation() -> None:
+    text = (
+        "Mayor Jane Roe said on Monday that the budget plan had failed.\n\n"
+        '"We will keep going, and we will win this fight," the group wrote.'
+    )
+    assert all(speaker != "Jane Roe" for speaker, _ in said(text)[1:])
+
+
+def test_no_continuation_after_several_speakers() -> None:
+    text = (
+        "Tom Hale, Ann Lee and Jane Roe argued that the budget plan had failed badly.\n\n"
+        '"We will keep going, and we will win this fight for the city."'
+    )
+    assert [s for s, t in said(text) if t.startswith("We will")] == []
+
+
+def test_name_before_a_verb_after_the_cue_is_not_the_speaker() -> None:
+    # "said Jones had ...": Jones is the subject of the reported clause.
+    text = 'Jane Roe once backed Hale, but now said Jones had "the best plan of anyone here."'
+    assert all(speaker != "Jones" for speaker, _ in said(text))
+    assert said('Then said Sen. Tom Hale of Maine: "We are done here."') == [
+        ("Tom Hale", "We are done here.")
+    ]
+
+
+def test_author_of_a_filed_document_after_according_to() -> None:
+    text = (
+        '"The evidence is insufficient to support a prosecution," according to a court '
+        "document filed by state attorney Jane Roe."
+    )
+    assert [s for s, _ in said(text)] == ["Jane Roe"]
+    released = (
+        '"The evidence is insufficient to support a prosecution," according to emails '
+        "released by the State Department."
+    )
+    assert said(released) == []
+
+
+def test_mixed_quote_clause_runs_on_after_the_closing_mark() -> None:
+    [q] = quotes('Tom Hale has said repeatedly "the next president" should choose the judge.')
+    assert q.speaker == "Tom Hale" and q.text.endswith("should choose the judge")
+    [q] = quotes('Tom Hale has said repeatedly "the next president" should, in time, choose.')
+    assert q.text.endswith('"the next president"')
+
+
+def test_name_then_past_tense_verb_then_name_opens_the_clause() -> None:
+    text = 'Tom Hale spoke first.\n\nAnd Hale called Roe "a real smart guy who knows the data."'
+    assert ("Tom Hale", "a real smart guy who knows the data.") in said(text)
