@@ -115,7 +115,7 @@ _TITLE_OF = re.compile(
     r"^.*?\b(?:Secretary|Governor|Mayor|Speaker|Minister|President|Chairman|Chairwoman|"
     r"Director|Leader|Attorney General) of (?:the )?(?:[A-Z][\w.]*\s)+?(?=[A-Z])"
 )
-_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al))*")
+_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|van|von|bin|al)\b))*")
 
 
 _POSSESSIVE_END = ("'s", "’s", "'", "’")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.eval_quotes import source_head
+from retrieval.eval_quotes import source_head, source_names
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,15 @@ def test_source_head_names_the_speaker(source: str, head: str) -> None:
 )
 def test_unnamed_sources_do_not_match_a_name(source: str) -> None:
     assert source_head(source) not in {"nevada democrat", "new republican", "donald trump"}
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("The department", []),  # "de" inside "department" is not a name particle
+        ("Mayor Bill de Blasio", ["bill blasio"]),
+        ("Dow's chief executive, Andrew Liveris", ["andrew liveris", "dow"]),
+    ],
+)
+def test_source_names(source: str, names: list[str]) -> None:
+    assert sorted(source_names(source)) == sorted(names)
