@@ -14,11 +14,13 @@ from index.quotes.resolve import (
     Mention,
     Resolver,
     find_names,
+    org_mention,
     pronoun_mention,
     role_mention,
 )
 from index.quotes.text import MARKS, Locator, Token, quoted_spans, tokenize
 
+_DETERMINERS_NOT_THE = DETERMINERS - {"the"}
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many"})
 _PREPOSITIONS = wordset(
     "in at of from for with on by to about into over under near inside outside"
@@ -84,7 +86,7 @@ class Doc:
             for k in range(self.tok_at(span.start), self.tok_at(span.end)):
                 self.in_quote[k] = True
         self.names = find_names(text, self.tokens, self.in_quote)
-        self.resolver = Resolver(self.names, self.loc)
+        self.resolver = Resolver(self.names, self.loc, self.tokens)
 
     def tok_at(self, pos: int) -> int:
         """Index of the first token starting at or after ``pos``."""
@@ -160,7 +162,7 @@ class Doc:
                     return owner
                 named = owner
             return None
-        return self._role_before(j)
+        return self._role_before(j) or self._org_before(j)
 
     def voice_noun(self, k: int) -> int:
         """The last token of an owned voice starting at token k ("campaign", "report",
@@ -215,7 +217,7 @@ class Doc:
                 inner = self.resolver.by_end.get(comma)
                 if inner is not None and inner.tok_start == p + 1:
                     return inner
-                return self._role_before(p - 1)
+                return self._role_before(p - 1) or self._org_before(p - 1)
         return None
 
     def _role_before(self, j: int) -> Mention | None:
@@ -238,6 +240,24 @@ class Doc:
             return role_mention(self.text, toks, j, j + 1, head)
         return None
 
+    def _org_before(self, j: int) -> Mention | None:
+        """'the (rights) group' / 'the agency' ending at token j: an organisation
+        described by its kind (not 'a group', 'a spokesman for the group')."""
+        toks = self.tokens
+        if j < 1 or not toks[j].text.islower() or toks[j].lower not in N.ORG_NOUNS:
+            return None
+        for k in range(j - 1, max(-1, j - 5), -1):
+            t = toks[k]
+            if t.lower == "the":
+                if self._after_preposition_at(k - 1, ()):
+                    return None
+                return org_mention(self.text, toks, k, j + 1)
+            if not (t.is_word and t.text.islower()) or t.lower in STOP_AFTER or (
+                t.lower in _DETERMINERS_NOT_THE or C.cue_lemma(t.lower)
+            ):
+                return None
+        return None
+
     def subject_after(self, c: int, loose: bool = False) -> tuple[Mention, int] | None:
         """The subject written after the cue at token c ("said Lavrov", "said the
         former secretary"), with the index of the token after it; ``loose`` (right
@@ -254,7 +274,7 @@ class Doc:
         toks = self.tokens
         k, end = c + 1, min(len(toks), c + 10)
         found: list[Mention] = []
-        role_head = -1
+        role_head = org_head = -1
         first = k
         while k < end and not self.in_quote[k]:
             t = toks[k]
@@ -274,6 +294,8 @@ class Doc:
                 return pronoun_mention(toks, k), k + 1
             if t.lower in N.ROLE_ALIASES:
                 role_head = k
+            elif t.lower in N.ORG_NOUNS and t.text.islower():
+                org_head = k
             elif t.lower in C.CUE_FORMS:
                 break  # adjectives are fine ("former"), a verb ends the phrase
             k += 1
@@ -301,6 +323,8 @@ class Doc:
         if role_head >= 0 and toks[first].lower in DETERMINERS:
             head = toks[role_head].lower
             return role_mention(self.text, toks, first, role_head + 1, head), role_head + 1
+        if org_head >= 0 and org_head + 1 == k and toks[first].lower == "the":
+            return org_mention(self.text, toks, first, k), k  # '"...," said the group.'
         return None
 
     def _authored_by(self, det: int) -> tuple[Mention, int] | None:

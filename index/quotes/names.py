@@ -124,6 +124,57 @@ ROLE_ALIASES = {
     "billionaire": "billionaire",
 }
 
+# Nouns a description of an organisation ends in ("the group said", "said the agency"),
+# each with the kind of organisation it refers back to.
+ORG_NOUNS = {
+    **dict.fromkeys(
+        wordset(
+            "group organization organisation association coalition committee union alliance "
+            "federation caucus council foundation institute league society pac nonprofit"
+        ),
+        "org",
+    ),
+    "party": "party",
+    **dict.fromkeys(
+        wordset("agency department ministry office bureau administration commission regulator"),
+        "gov",
+    ),
+    "board": "board",  # an agency's, a company's or a newspaper's ("the editorial board")
+    "network": "media",
+    **dict.fromkeys(wordset("company firm corporation retailer manufacturer"), "company"),
+    "campaign": "campaign",
+}
+
+# Nouns written with a name that say what kind of organisation it is ("the oil giant
+# Exxon Mobil", "Wealth-X, a research firm,").
+ORG_CONTEXT = ORG_NOUNS | dict.fromkeys(
+    wordset("giant maker insurer chain startup conglomerate automaker airline lender website"),
+    "company",
+) | dict.fromkeys(wordset("charity"), "org")
+
+# Bodies that speak for the name written before them ("the Trump campaign", "China's
+# foreign ministry"): "the campaign said" is that person or country speaking.
+OWNED_ORGS = wordset("campaign administration ministry")
+
+# Words in an organisation's name that make it of a kind ("National Golf Foundation" is
+# a group, "Justice Department" a government body).
+ORG_KIND_WORDS = {
+    "org": wordset(
+        "group organization organisation association coalition committee union alliance "
+        "federation caucus council foundation institute league society pac fund project "
+        "initiative network"
+    ),
+    "party": wordset("party gop"),
+    "gov": wordset(
+        "agency department ministry office bureau administration commission service "
+        "fbi cia nsa epa irs fda cdc fema pentagon treasury kremlin"
+    ),
+    "board": wordset("board"),
+    "media": wordset("network cnn fox msnbc abc nbc cbs npr pbs bbc"),
+    "company": wordset("company inc corp corporation co llc ltd holdings industries group"),
+    "campaign": frozenset(),
+}
+
 FEMALE_WORDS = wordset(
     "mrs ms miss lady queen princess spokeswoman chairwoman congresswoman businesswoman "
     "councilwoman assemblywoman wife mother daughter sister she her"

@@ -19,7 +19,7 @@ _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our"}
 class Mention:
     """A cue's subject or a name written in the text."""
 
-    kind: str  # "name", "pronoun" or "role"
+    kind: str  # "name", "pronoun", "role" or "org" ("the group")
     tok_start: int
     tok_end: int  # exclusive token index
     start: int  # char offsets of the surface form
@@ -33,9 +33,16 @@ class Mention:
     # the gender written at this mention itself (title, first name, role words), not
     # one learnt later from a bare mention resolved to it
     own_gender: str | None = None
+    # kinds of organisation (N.ORG_KIND_WORDS) the text calls this name ("the advocacy
+    # group Black Lives Matter", "Wealth-X, a research firm,"), or an "org" mention's kind
+    org_kinds: set[str] = field(default_factory=set)
+    # what the name owns: "the Sanders campaign", "China's foreign ministry"
+    owns: set[str] = field(default_factory=set)
 
     @property
     def is_person(self) -> bool:
+        if self.org_kinds and not self.roles and self.gender is None:
+            return False
         return bool(self.roles) or self.gender is not None or N.looks_like_person(self.words)
 
 
@@ -144,6 +151,7 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
         mention = _name_mention(text, tokens, i, j, lowercase_words)
         if mention is not None:
             _add_context_roles(tokens, mention)
+            _add_org_context(tokens, mention)
             mention.own_gender = mention.gender
             mentions.append(mention)
         i = max(j, i + 1)
@@ -277,6 +285,48 @@ def _add_context_roles(tokens: list[Token], m: Mention) -> None:
             words.append(t.lower)
 
 
+_ORG_APPOSITIVE_ENDS = N.wordset("that which whose based with of in from")
+
+
+def _add_org_context(tokens: list[Token], m: Mention) -> None:
+    """Organisation nouns written with a name: right before it ("the advocacy group
+    Black Lives Matter") or heading an appositive after it ("Wealth-X, a research firm,"
+    / "National Nurses United, a union that ..."); and "the Sanders campaign"."""
+    k = m.tok_end
+    q = k + 1 if m.possessive and k < len(tokens) and tokens[k].text in "'’" else k
+    for t in tokens[q : q + 3]:
+        if not (t.is_word and t.text.islower()) or t.lower in _PHRASE_BREAKS:
+            break
+        if t.lower in N.OWNED_ORGS:
+            m.owns.add(t.lower)
+            break
+    if m.roles or m.gender is not None:
+        return  # a person ("campaign manager Robby Mook")
+    before = tokens[m.tok_start - 1] if m.tok_start > 0 else None
+    if before is not None and before.text.islower() and before.lower in N.ORG_CONTEXT:
+        m.org_kinds.add(N.ORG_CONTEXT[before.lower])
+    if m.possessive or k + 2 >= len(tokens) or tokens[k].text != ",":
+        return
+    p = k + 1
+    if tokens[p].lower in ("a", "an", "the"):
+        p += 1
+    for q in range(p, min(len(tokens), p + 5)):
+        t = tokens[q]
+        if not t.is_word:
+            break
+        kind = N.ORG_CONTEXT.get(t.lower)
+        nxt = tokens[q + 1] if q + 1 < len(tokens) else None
+        if kind is not None and kind != "campaign" and (
+            nxt is None
+            or not nxt.is_word
+            or nxt.lower in _ORG_APPOSITIVE_ENDS
+        ):
+            m.org_kinds.add(kind)
+            return
+        if t.is_cap and q == p or t.lower in _PHRASE_BREAKS or C.cue_lemma(t.lower):
+            break
+
+
 def _note_role(m: Mention, word: str) -> None:
     role = N.ROLE_ALIASES.get(word)
     if role:
@@ -291,8 +341,9 @@ def _note_role(m: Mention, word: str) -> None:
 class Resolver:
     """Resolves cue subjects, in text order, to the full name they refer to."""
 
-    def __init__(self, mentions: list[Mention], locator: Locator) -> None:
+    def __init__(self, mentions: list[Mention], locator: Locator, tokens: list[Token]) -> None:
         self.names = mentions
+        self.tokens = tokens
         self.loc = locator
         self.by_end = {m.tok_end: m for m in mentions}
         self.by_start = {m.tok_start: m for m in mentions}
@@ -306,6 +357,9 @@ class Resolver:
             found = self.resolve_name(m)
         elif m.kind == "pronoun":
             found = self._resolve_pronoun(m)
+        elif m.kind == "org":
+            # not a speaker for a later "he" / "she"
+            return self._resolve_org(m)
         else:
             found = self._resolve_role(m)
         if found is not None:
@@ -393,6 +447,73 @@ class Resolver:
                 best = other
         return self.resolve_name(best) if best is not None else None
 
+    def _resolve_org(self, m: Mention) -> Mention | None:
+        """"the group" / "the budget office" -> the nearest organisation named within
+        the last few paragraphs whose name has that noun ("United Gun Group") or is of
+        that kind ("the group" -> "National Golf Foundation", "the agency" -> "FBI");
+        "the campaign" / "the ministry" -> the owner of the nearest "X campaign" /
+        "China's foreign ministry"."""
+        head = m.words[-1]
+        kind = N.ORG_NOUNS[head]
+        para = self.loc.paragraph(m.start)
+        best: tuple[int, int] | None = None
+        pick: Mention | None = None
+        for o in self.names:
+            if o.start >= m.start:
+                break
+            named_so = head in o.words and set(m.words[:-1]) & set(o.words)
+            if para - self.loc.paragraph(o.start) > _ORG_PARAGRAPHS and not named_so:
+                continue  # far back, unless "the budget office" names it again
+            owner = head in o.owns
+            if not (owner or kind != "campaign" and self._org_fits(o, head, kind)):
+                continue
+            # "the budget office": the Congressional Budget Office before another office
+            key = (len(set(m.words[:-1]) & set(o.words)), o.start)
+            if best is None or key >= best:
+                best, pick = key, o
+        if pick is None or self._described_since(pick, m, head):
+            return None
+        return self.resolve_name(pick) if head in pick.owns else pick
+
+    def _org_fits(self, o: Mention, head: str, kind: str) -> bool:
+        if o.gender is not None or (o.roles and not o.org_kinds):
+            return False  # a person
+        if head in o.words or kind in o.org_kinds or N.ORG_KIND_WORDS[kind] & set(o.words):
+            return True
+        # "AAN" after "American Action Network"
+        acronym = o.name.isupper() and 2 <= len(o.name) <= 5 and o.name.isalpha()
+        return acronym and any(
+            x.start < o.start
+            and "".join(w[0] for w in x.words if w not in _ACRONYM_SKIP) == o.name.lower()
+            and self._org_fits(x, head, kind)
+            for x in self.names
+        )
+
+    def _described_since(self, pick: Mention, m: Mention, head: str) -> bool:
+        """'a New Hampshire ballot commission ... the commission said' / 'the trade group
+        for the Blue Cross plans ... the group wrote': the noun introduced something
+        else after the organisation's name."""
+        toks = self.tokens
+        for p in range(pick.tok_end + 6, m.tok_start):
+            if toks[p].text != head:
+                continue
+            if (
+                p + 2 < len(toks)
+                and toks[p + 1].lower in ("for", "of", "representing")
+                and toks[p + 2].lower in _DETERMINERS
+            ):
+                return True
+            for q in range(p - 1, max(-1, p - 5), -1):
+                if toks[q].lower in ("a", "an"):
+                    return True
+                if not toks[q].is_word or toks[q].lower in _PHRASE_BREAKS:
+                    break
+        return False
+
+
+_ACRONYM_SKIP = N.wordset("of the for and on in")
+_ORG_PARAGRAPHS = 4
+
 
 def _gender_ok(m: Mention, gender: str | None) -> bool:
     return gender is None or m.gender is None or m.gender == gender
@@ -418,6 +539,14 @@ def role_mention(text: str, tokens: list[Token], k0: int, k1: int, head: str) ->
     for t in tokens[k0:k1]:
         _note_role(m, t.lower)
     return m
+
+
+def org_mention(text: str, tokens: list[Token], k0: int, k1: int) -> Mention:
+    """A description such as "the rights group" (tokens k0..k1-1, the noun last)."""
+    start, end = tokens[k0].start, tokens[k1 - 1].end
+    words = [t.lower for t in tokens[k0 + 1 : k1] if t.is_word]
+    kind = N.ORG_NOUNS[words[-1]]
+    return Mention("org", k0, k1, start, end, text[start:end], words=words, org_kinds={kind})
 
 
 DETERMINERS = _DETERMINERS

@@ -757,3 +757,72 @@ def test_mixed_quote_clause_runs_on_after_the_closing_mark() -> None:
 def test_name_then_past_tense_verb_then_name_opens_the_clause() -> None:
     text = 'Tom Hale spoke first.\n\nAnd Hale called Roe "a real smart guy who knows the data."'
     assert ("Tom Hale", "a real smart guy who knows the data.") in said(text)
+
+
+def test_org_description_resolves_to_the_organisation_named_with_that_noun() -> None:
+    group = 'The United Gun Group pulled the listing.\n\n"We want no part of it," the group said.'
+    assert said(group) == [("United Gun Group", "We want no part of it")]
+    department = (
+        'The State Department released the emails.\n\n"We worked hard," said the department.'
+    )
+    assert said(department) == [("State Department", "We worked hard")]
+    # "the budget office" prefers the office whose name has "budget"
+    office = (
+        "The Congressional Budget Office and the Oval Office disagreed.\n\n"
+        "Deficits will rise sharply, the budget office said on Monday."
+    )
+    assert said(office) == [("Congressional Budget Office", "Deficits will rise sharply")]
+
+
+def test_org_description_resolves_to_an_organisation_of_its_kind() -> None:
+    kind = (
+        "The National Golf Foundation counts players every year.\n\n"
+        '"Fewer people play," the group said.'
+    )
+    assert said(kind) == [("National Golf Foundation", "Fewer people play")]
+    # the kind written with the name: before it, or in an appositive after it
+    before = 'The oil giant Exxon Mobil fell.\n\n"Profits were small," the company said.'
+    assert said(before) == [("Exxon Mobil", "Profits were small")]
+    appositive = (
+        "Black Lives Matter, an activist group, left the parade.\n\n"
+        '"We are not safe," the group said in a statement.'
+    )
+    assert said(appositive) == [("Black Lives Matter", "We are not safe")]
+    acronym = (
+        "The American Action Network spent heavily. AAN polled the race, the group said."
+    )
+    assert said(acronym) == [("AAN", "AAN polled the race")]
+
+
+def test_owned_body_speaks_for_its_owner() -> None:
+    campaign = (
+        "Bernie Sanders spoke. The Sanders campaign filed its reports.\n\n"
+        '"Donations are small," the campaign said.'
+    )
+    assert said(campaign) == [("Bernie Sanders", "Donations are small")]
+    ministry = "China's foreign ministry weighed in.\n\n\"Stay out of it,\" the ministry said."
+    assert said(ministry) == [("China", "Stay out of it")]
+
+
+def test_org_description_without_a_fitting_organisation() -> None:
+    assert said('"We deny it," the group said.') == []
+    assert said('Jane Roe spoke on Monday.\n\n"We deny it," the group said.') == []
+    # another kind of organisation: a company is no government department
+    assert said('The State Department spoke.\n\n"We won," the company said.') == []
+    # a commission introduced after the named one is a different commission
+    later = (
+        "The Federal Election Commission ruled first. Then a state ballot commission met.\n\n"
+        '"It is settled," the commission said.'
+    )
+    assert said(later) == []
+    # 'a spokesman for the group': nobody named, not the group itself
+    spokesman = (
+        'The United Gun Group pulled the listing.\n\n"No comment," a spokesman for the group said.'
+    )
+    assert said(spokesman) == []
+    # 'the spokesman' still resolves to a person, never to an organisation
+    role = (
+        "The Acme Group hired foreign ministry spokesman Wang Wenbin.\n\n"
+        '"Peace matters," the spokesman said.'
+    )
+    assert said(role) == [("Wang Wenbin", "Peace matters")]
