@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from index.quotes import cues as C
 from index.quotes.doc import SENT_PUNCT, STOP_AFTER, Candidate, Doc, trim_end
+from index.quotes.mentions import Mention
 from index.quotes.names import wordset
-from index.quotes.resolve import Mention
 from index.quotes.text import MARKS, QuotedSpan
 
 _MAX_GAP = 25

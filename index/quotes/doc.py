@@ -8,16 +8,16 @@ from dataclasses import dataclass, replace
 
 from index.quotes import cues as C
 from index.quotes import names as N
-from index.quotes.names import wordset
-from index.quotes.resolve import (
+from index.quotes.mentions import (
     DETERMINERS,
     Mention,
-    Resolver,
     find_names,
     org_mention,
     pronoun_mention,
     role_mention,
 )
+from index.quotes.names import wordset
+from index.quotes.resolve import Resolver
 from index.quotes.text import MARKS, Locator, Token, quoted_spans, tokenize
 
 _DETERMINERS_NOT_THE = DETERMINERS - {"the"}

@@ -1,6 +1,6 @@
 """Rule-based quote extraction: direct, split, mixed and reported speech.
 
-Pipeline for one article: pair quote marks, find name mentions (doc.py), attach each
+Pipeline for one article: pair quote marks, find name mentions (mentions.py), attach each
 quote to a speech cue and its subject (direct.py), find reported clauses
 (reported.py), resolve every subject to a full name in text order (resolve.py), then
 give the quotes no cue claimed to a colon intro or the previous speaker (unclaimed.py).
@@ -13,8 +13,8 @@ from index.models import Article, Quote
 from index.quotes import names as N
 from index.quotes.direct import direct_quotes
 from index.quotes.doc import Candidate, Doc
+from index.quotes.mentions import Mention
 from index.quotes.reported import reported_speech
-from index.quotes.resolve import Mention
 from index.quotes.text import normalise_marks
 from index.quotes.unclaimed import colon_intros, continuations, sentence_subjects
 

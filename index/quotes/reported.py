@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.quotes import cues as C
 from index.quotes.doc import MIN_CLAUSE_WORDS, NOT_A_CLAUSE, Candidate, Doc, trim_end
-from index.quotes.resolve import Mention
+from index.quotes.mentions import Mention
 
 
 def _overlaps(start: int, end: int, cands: list[Candidate]) -> bool:

@@ -8,7 +8,7 @@ from index.quotes import cues as C
 from index.quotes import names as N
 from index.quotes.direct import ends_with_colon, is_title
 from index.quotes.doc import STOP_AFTER, Candidate, Doc
-from index.quotes.resolve import Mention, pronoun_mention
+from index.quotes.mentions import Mention, pronoun_mention
 from index.quotes.text import QuotedSpan
 
 
