@@ -34,7 +34,7 @@ import json
 import re
 import sqlite3
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,7 +307,8 @@ def evaluate(
     in_corpus = set(corpus_ids)
     for query in gold.queries:
         doc_id = query["doc_id"]
-        if doc_id not in in_corpus or (query_split and query["split"] != query_split):
+        split_of_query = query.get("split", gold.split_of.get(doc_id, ""))
+        if doc_id not in in_corpus or (query_split and split_of_query != query_split):
             continue
         if query_ids is not None and doc_id not in query_ids:
             continue
@@ -358,6 +359,13 @@ def run(
     """Score the rule-based extractor (and the baselines) on one split's queries."""
     gold = load_gold(data_dir)
     split_ids = [i for i in gold.articles if not split or gold.split_of[i] == split]
+    if not split_ids:
+        counts = Counter(v or "(none)" for v in gold.split_of.values())
+        found = ", ".join(f"{k} ({n} articles)" for k, n in sorted(counts.items()))
+        raise NewsdeskError(
+            f"No articles in split {split!r} in {data_dir}; it has: {found}.",
+            hint="Pass --split with one of those, or --split all.",
+        )
     if limit is not None:
         split_ids = split_ids[:limit]
     rows = [evaluate(gold, "newsdesk rules", extract_quotes, split_ids, split).row()]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from retrieval.eval_quotes import source_head, source_names
+from index.errors import NewsdeskError
+from retrieval.eval_quotes import run, source_head, source_names
 
 
 @pytest.mark.parametrize(
@@ -43,3 +47,35 @@ def test_unnamed_sources_do_not_match_a_name(source: str) -> None:
 )
 def test_source_names(source: str, names: list[str]) -> None:
     assert sorted(source_names(source)) == sorted(names)
+
+
+def _tiny_polnear(root: Path) -> Path:
+    """One invented article in PolNeAR's three files (no split fields at all)."""
+    text = 'The mayor spoke on Monday.\n\n"We will rebuild the pier," Jane Roe said.'
+    start = text.index("We will")
+    end = text.index('," Jane')
+    rows = {
+        "articles.jsonl": [{"id": "a1", "text": text}],
+        "attributions.jsonl": [{
+            "doc_id": "a1", "attribution_id": "E1", "primary_annotation": True,
+            "source": "Jane Roe", "content_offsets": [[start, end]],
+        }],
+        "quote_queries.jsonl": [{
+            "doc_id": "a1", "speaker_name": "Jane Roe",
+            "quotes": [{"attribution_id": "E1", "offsets": [[start, end]]}],
+        }],
+    }
+    for name, lines in rows.items():
+        (root / name).write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    return root
+
+
+def test_eval_runs_end_to_end_on_a_folder_without_splits(tmp_path: Path) -> None:
+    [row] = run(_tiny_polnear(tmp_path), split=None, baselines=False)
+    assert row["recall"] == row["recall_head_match"] == row["speaker_accuracy"] == 1.0
+    assert row["misattribution"] == 0.0 and row["gold_quotes"] == 1
+
+
+def test_an_absent_split_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(NewsdeskError, match="has: \\(none\\) \\(1 articles\\)"):
+        run(_tiny_polnear(tmp_path), split="test", baselines=False)
