@@ -256,8 +256,8 @@ class Core:
     async def recall(self, key: str) -> Answer | None:
         return await self._run(self.memory.recall, key, limited=False)
 
-    async def add_vote(self, key: str, user_id: str, vote: int) -> bool:
-        return await self._run(self.memory.add_vote, key, user_id, vote, limited=False)
+    async def add_vote(self, key: str, user_id: str) -> bool:
+        return await self._run(self.memory.add_vote, key, user_id, limited=False)
 
     async def record_feedback(
         self,

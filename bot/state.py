@@ -28,7 +28,7 @@ MEMORY = ":memory:"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers(key TEXT PRIMARY KEY, created REAL NOT NULL, answer TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS votes(key TEXT NOT NULL, user_id TEXT NOT NULL, vote INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS votes(key TEXT NOT NULL, user_id TEXT NOT NULL,
                                  PRIMARY KEY(key, user_id));
 """
 
@@ -75,12 +75,11 @@ class AnswerMemory:
             row = self._conn.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
         return None if row is None else _answer(json.loads(row[0]))
 
-    def add_vote(self, key: str, user_id: str, vote: int) -> bool:
-        """False when this user already voted on this answer."""
+    def add_vote(self, key: str, user_id: str) -> bool:
+        """False when this user already voted on this answer (the vote itself goes to
+        the index's feedback table)."""
         with self._lock, self._conn:
-            cur = self._conn.execute(
-                "INSERT OR IGNORE INTO votes VALUES (?, ?, ?)", (key, user_id, vote)
-            )
+            cur = self._conn.execute("INSERT OR IGNORE INTO votes VALUES (?, ?)", (key, user_id))
             return cur.rowcount == 1
 
     def close(self) -> None:
@@ -95,8 +94,7 @@ def _answer(data: dict[str, Any]) -> Answer:
     )
     f = data.get("filters") or {}
     ids = f.get("article_ids")
-    filters = Filters(f.get("date_from"), f.get("date_to"), f.get("source"),
-                      tuple(ids) if ids is not None else None)
+    filters = Filters(**{**f, "article_ids": tuple(ids) if ids is not None else None})
     return Answer(
         question=data["question"], text=data["text"], citations=citations,
         kind=data.get("kind", "answer"), candidates=tuple(data.get("candidates", ())),

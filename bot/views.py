@@ -247,7 +247,7 @@ async def _more_context(core: Core, answer: Answer, interaction: discord.Interac
 async def _vote(
     core: Core, key: str, answer: Answer, interaction: discord.Interaction, vote: int
 ) -> None:
-    if not await core.add_vote(key, str(interaction.user.id), vote):
+    if not await core.add_vote(key, str(interaction.user.id)):
         await interaction.response.send_message(
             "You already rated this answer, thanks!", ephemeral=True, allowed_mentions=NONE
         )
@@ -284,28 +284,19 @@ class AnswerView(BaseView):
 
 class AmbiguousAnswerView(BaseView):
     """An answer for a name several people share: each one's quotes are cited, so it
-    keeps the answer buttons, plus a menu to pick one person (that menu times out)."""
+    keeps the answer buttons, plus a menu to pick one person. On timeout BaseView
+    disables the menu only: the answer buttons are dynamic items, not Buttons."""
 
     def __init__(self, core: Core, key: str, answer: Answer) -> None:
         super().__init__(timeout=core.settings.view_timeout)
         self.core = core
         self.answer = answer
         add_answer_buttons(self, key, answer)
-        self.menu = SpeakerSelect(answer.candidates)
-        self.add_item(self.menu)
+        self.add_item(SpeakerSelect(answer.candidates))
 
     async def chosen(self, interaction: discord.Interaction, speaker: str) -> None:
         await show_speaker(self.core, interaction, speaker, None, self.answer.filters)
         self.stop()
-
-    async def on_timeout(self) -> None:
-        # Only the menu expires; the answer buttons live on as dynamic items.
-        if self.message is None:
-            return
-        self.menu.disabled = True
-        with contextlib.suppress(discord.HTTPException):
-            await self.message.edit(view=self)
-        self.message = None
 
 
 def quotes_reply(

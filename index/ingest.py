@@ -271,7 +271,7 @@ class Indexer:
     ) -> None:
         """Quote rules changed since the index was built: re-extract the quotes of the
         articles this run did not touch, from their stored text (no embedding). Batches
-        commit one by one; the version is recorded with the last, so a crash midway
+        commit one by one and the version is recorded after the last, so a crash midway
         only means the next run starts over."""
         from index.quotes import rules_version
 
@@ -283,15 +283,15 @@ class Indexer:
             log.info("Quote rules changed since this index was built: re-extracting the "
                      "quotes of %d article(s) (no re-embedding).", len(stale))
         bar = self._bar_over(len(stale), "re-extracting quotes")
-        for n in range(0, max(len(stale), 1), REQUOTE_BATCH):
+        for n in range(0, len(stale), REQUOTE_BATCH):
             ids = stale[n : n + REQUOTE_BATCH]
             articles = store.get_articles(ids)
             found = {i: extract(articles[i]) for i in ids if i in articles}
-            last = n + REQUOTE_BATCH >= len(stale)
-            store.replace_quotes(found, rules if last else None)
+            store.replace_quotes(found)
             run.requoted += len(found)
             bar.update(len(ids))
         bar.close()
+        store.replace_quotes({}, rules)
 
     def _quote_extractor(self, run: _Run) -> Callable[[Article], list[Quote]] | None:
         """`index.quotes.extract_quotes` guarded so one article's failure never stops a run."""
@@ -330,8 +330,6 @@ class Indexer:
         """A tqdm bar over articles (JSONL lines are counted up front: cheap next to embedding)."""
         if not self.progress:
             return _NoBar()
-        from tqdm import tqdm
-
         total = 0
         for s in sources:
             if s.path.suffix.lower() == ".jsonl":
@@ -342,7 +340,7 @@ class Indexer:
                     pass
             else:
                 total += 1
-        return tqdm(total=total, unit="article", desc="indexing", dynamic_ncols=True)
+        return self._bar_over(total, "indexing")
 
     def _bar_over(self, total: int, desc: str) -> Any:
         if not self.progress or not total:

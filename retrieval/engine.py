@@ -348,7 +348,8 @@ def _warn_if_quotes_stale(store: IndexStore) -> None:
     """Quotes extracted by older rules still answer, but less well: say how to refresh."""
     from index.quotes import rules_version
 
-    if store.stats().articles and store.meta("quote_rules") != rules_version():
+    # generation > 0: something was ever indexed (a cheap meta read, unlike stats()).
+    if store.generation() and store.meta("quote_rules") != rules_version():
         log.warning(
             "The quotes in %s were extracted by older quote rules. Run `newsdesk index add` "
             "on your corpus again to re-extract them (nothing is re-embedded).", store.dir

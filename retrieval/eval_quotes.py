@@ -43,7 +43,7 @@ from typing import Any
 from index.errors import NewsdeskError
 from index.models import Article, Quote
 from index.quotes import extract_quotes, keys_compatible, speaker_key
-from index.quotes.names import NON_NAME_CAPS
+from index.quotes.names import NON_NAME_CAPS, PARTICLES
 from retrieval.quotes import lookup_quotes
 
 Extractor = Callable[[Article], list[Quote]]
@@ -115,11 +115,12 @@ _TITLE_OF = re.compile(
     r"^.*?\b(?:Secretary|Governor|Mayor|Speaker|Minister|President|Chairman|Chairwoman|"
     r"Director|Leader|Attorney General) of (?:the )?(?:[A-Z][\w.]*\s)+?(?=[A-Z])"
 )
-_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|van|von|bin|al)\b))*")
+_RUN = re.compile(
+    r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:" + "|".join(sorted(PARTICLES)) + r")\b))*"
+)
 
 
 _POSSESSIVE_END = ("'s", "’s", "'", "’")
-_NAME_PARTICLES = frozenset({"de", "van", "von", "bin", "al", "del", "la", "le"})
 _INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 
 
@@ -161,7 +162,7 @@ def _trailing_name(phrase: str) -> str | None:
     phrase does not end in a name or is all capitalised (then the old rule applies)."""
     words = phrase.split()
     k = len(words)
-    while k > 0 and (words[k - 1][0].isupper() or words[k - 1] in _NAME_PARTICLES):
+    while k > 0 and (words[k - 1][0].isupper() or words[k - 1] in PARTICLES):
         k -= 1
         if words[k].endswith(_POSSESSIVE_END):
             k += 1  # "Post's Dana Milbank": the name starts after the owner

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.errors import BadQueryError
-from index.quotes.names import keys_compatible, speaker_key, wordset
+from index.quotes.names import PARTICLES, keys_compatible, speaker_key, wordset
 from index.store import article_filter_sql
 from retrieval.models import QuoteHit, QuoteLookup, SpeakerQuotes
 
@@ -31,8 +31,6 @@ ARTICLE_DOMINANCE = 0.75
 ARTICLE_MIN = 3
 QUOTE_FLOOR = 0.6
 MAX_QUERY_CHARS = 200
-# Surname particles: a query may start with one ("De Blasio", "Van Hollen").
-_PARTICLES = wordset("de van von der den da du del della la le")
 _ABOUT_MIN_SIMILARITY = 0.35
 _STOPWORDS = wordset(
     "a an the of to in on at for and or but is are was were be been it this that with "
@@ -124,7 +122,7 @@ def resolve_speaker(
             s for s in full if s.key.split()[0] == word
         ]
         bare = [s for s in bare if s.key == word]
-    if not matches and len(words) == 2 and words[0] in _PARTICLES:
+    if not matches and len(words) == 2 and words[0] in PARTICLES:
         # "De Blasio": the key of "Bill de Blasio" keeps first and last word only.
         matches = [s for s in full if s.key.split()[-1] == words[1]
                    and " ".join(words) in " ".join(s.name.casefold().split())]

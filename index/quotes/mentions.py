@@ -10,7 +10,6 @@ from index.quotes import cues as C
 from index.quotes import names as N
 from index.quotes.text import Token
 
-_PARTICLES = N.wordset("de van von der den bin al da du la le del")
 PHRASE_BREAKS = N.wordset("in at of for from with on by to and or the a an who said says told")
 _HONORIFICS = N.wordset("mr mrs ms miss")
 DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our"})
@@ -144,7 +143,7 @@ def find_names(text: str, tokens: list[Token], in_quote: list[bool]) -> list[Men
                 continue
             nxt = tokens[j + 1] if j + 1 < n else None
             if nxt is not None and _is_name_word(nxt) and (
-                t.lower in _PARTICLES or (t.lower == "of" and _title_or_org(tokens[j - 1]))
+                t.lower in N.PARTICLES or (t.lower == "of" and _title_or_org(tokens[j - 1]))
             ):
                 j += 1
                 continue

@@ -214,6 +214,9 @@ MALE_NAMES = wordset("""
 # First names given to both men and women: a first name here, but no gender.
 UNISEX_NAMES = wordset("lee terry pat sam dana kelly kim tracy")
 
+# Lowercase words inside a surname ("Bill de Blasio", "Chris Van Hollen").
+PARTICLES = wordset("de van von der den bin al da du del della la le")
+
 # Capitalised words that start sentences or name days, never people.
 NON_NAME_CAPS = wordset("""
     the a an and but or nor so yet for in on at to of by with from as if when while after

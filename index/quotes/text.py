@@ -71,30 +71,25 @@ def tokenize(text: str) -> list[Token]:
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Non-empty lines, trimmed: news text marks paragraphs with one or two newlines."""
-    spans = []
-    for m in re.finditer(r"[^\n]+", text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-    return spans
+    return _lines(text, 0, len(text))
 
 
 def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Cut sentences at every line break too: a news line is a paragraph."""
+    return [line for s, e in spans for line in _lines(text, s, e)]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The non-blank lines of text[start:end], with surrounding spaces trimmed."""
     out = []
-    for s, e in spans:
-        for m in re.finditer(r"[^\n]+", text[s:e]):
-            a, b = s + m.start(), s + m.end()
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                out.append((a, b))
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        a, b = start + m.start(), start + m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
     return out
 
 

@@ -40,9 +40,9 @@ def test_answers_round_trip_across_reopening(tmp_path: Path) -> None:
 def test_one_vote_per_user_and_answer() -> None:
     memory = AnswerMemory()
     key = memory.remember(ANSWER)
-    assert memory.add_vote(key, "u1", 1)
-    assert not memory.add_vote(key, "u1", -1)
-    assert memory.add_vote(key, "u2", -1)
+    assert memory.add_vote(key, "u1")
+    assert not memory.add_vote(key, "u1")
+    assert memory.add_vote(key, "u2")
 
 
 def test_old_answers_are_pruned_at_start(tmp_path: Path) -> None:
