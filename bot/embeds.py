@@ -1,33 +1,45 @@
-"""Embed builders: engine results -> :class:`discord.Embed`, within Discord's limits.
+"""Reply builders: engine results -> :class:`discord.Embed`, within Discord's limits.
 
 Pure functions of their inputs (no network, no engine), unit-tested in
-tests/bot/test_embeds.py. Verbatim text is markdown-escaped so an article can't
-format (or spoil, or code-fence) the reply; matching sentences are bolded.
-Long text is cut at a sentence boundary with "...", never inside a ``[n]`` marker.
+tests/bot/test_embeds.py. Every piece of untrusted text goes through bot/markdown.py
+(the one escaping path); sizes through bot/embed_limits.py; the terminal's text
+rendering is bot/terminal_text.py. Names of those modules used by the rest of the
+bot are re-exported here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import discord
 
+from bot.embed_limits import (
+    AUTHOR_LIMIT,
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    ELLIPSIS,
+    FIELD_COUNT_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+    TOTAL_LIMIT,
+    fit_content,
+    fit_embed,
+    truncate,
+)
+from bot.markdown import bold_spans, code, escape, link, plain, safe_url
+from bot.terminal_text import embed_to_text
 from index.models import Article, IndexStats, IngestSummary
+from index.sentences import sentence_spans
 from retrieval.answer import AMBIGUOUS_PER_PERSON
 from retrieval.models import Answer, Citation, Excerpt, Hit, QuoteHit, QuoteLookup, SpeakerQuotes
 
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-CONTENT_LIMIT = 2000
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_COUNT_LIMIT = 25
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FOOTER_LIMIT = 2048
-AUTHOR_LIMIT = 256
-TOTAL_LIMIT = 6000
-ELLIPSIS = "..."
+__all__ = [
+    "AUTHOR_LIMIT", "CONTENT_LIMIT", "DESCRIPTION_LIMIT", "ELLIPSIS", "FIELD_COUNT_LIMIT",
+    "FIELD_NAME_LIMIT", "FIELD_VALUE_LIMIT", "FOOTER_LIMIT", "TITLE_LIMIT", "TOTAL_LIMIT",
+    "bold_spans", "embed_to_text", "escape", "fit_content", "fit_embed", "truncate",
+]
 
 ANSWER_COLOUR = discord.Colour.blurple()
 QUOTES_COLOUR = discord.Colour.gold()
@@ -38,87 +50,6 @@ SEARCH_PAGE_SIZE = 3
 ARTICLE_PAGE_CHARS = 3000
 QUOTES_PER_EMBED = 10
 
-# A sentence end: terminal punctuation, closing quotes/brackets, then any [n] markers.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\s*\[\d+\])*(?=\s|$)")
-_MARKER = re.compile(r"\[\d+\]")
-_BOLD = re.compile(r"(?<!\\)\*\*")
-_UNESCAPE = re.compile(r"\\([*_~`|>#\-\\\[\]()])")
-
-
-# ---------------------------------------------------------------- text helpers
-
-
-def escape(text: str) -> str:
-    """Escape Discord markdown in verbatim text (rendered as written, not formatted)."""
-    return discord.utils.escape_markdown(text)
-
-
-def _balance_bold(text: str) -> str:
-    return text + "**" if len(_BOLD.findall(text)) % 2 else text
-
-
-def truncate(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
-    """``text`` if it fits, else its longest prefix of whole sentences + " ...".
-
-    Falls back to a word boundary (then a hard cut) when no sentence fits; never
-    cuts inside a ``[n]`` citation marker and never leaves ``**`` bold unclosed.
-    """
-    if len(text) <= limit:
-        return text
-    if limit <= len(ellipsis) + 4:
-        return text[: max(0, limit)]
-    budget = limit - len(ellipsis) - 3  # room for " " + a closing "**"
-    cut = 0
-    for m in _SENTENCE_END.finditer(text, 0, budget + 1):
-        if m.end() <= budget:
-            cut = m.end()
-    # Paragraph breaks are clean places to stop too.
-    para = text.rfind("\n", 0, budget)
-    if para > cut:
-        cut = para
-    if cut < budget // 3:  # no sentence end in reach: a word boundary instead
-        space = max(text.rfind(" ", 0, budget), text.rfind("\n", 0, budget))
-        cut = space if space > 0 else budget
-        # never end inside a marker like "[1" or "[12"
-        tail = text[max(0, cut - 6) : cut]
-        open_at = tail.rfind("[")
-        if open_at != -1 and "]" not in tail[open_at:]:
-            cut = max(0, cut - 6) + open_at
-        head = text[:cut].rstrip()
-    else:
-        head = text[:cut].rstrip()
-    head = _balance_bold(head.rstrip("\\"))
-    return f"{head} {ellipsis}" if head else ellipsis
-
-
-def bold_spans(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
-    """Escape ``text`` (which starts at ``offset`` in its article) and bold ``spans``
-    (article offsets), clipped to the text."""
-    pieces: list[str] = []
-    pos = 0
-    for start, end in sorted(spans):
-        s, e = max(start - offset, pos), min(end - offset, len(text))
-        if e <= s:
-            continue
-        pieces.append(escape(text[pos:s]))
-        bold = text[s:e]
-        lead = len(bold) - len(bold.lstrip())
-        trail = len(bold) - len(bold.rstrip())
-        core = bold.strip()
-        if core:
-            pieces.append(
-                escape(bold[:lead])
-                + "**"
-                + escape(core)
-                + "**"
-                + escape(bold[len(bold) - trail :] if trail else "")
-            )
-        else:
-            pieces.append(escape(bold))
-        pos = e
-    pieces.append(escape(text[pos:]))
-    return "".join(pieces)
-
 
 def _join(parts: Sequence[str | None], sep: str = " · ") -> str:
     return sep.join(p for p in parts if p)
@@ -126,58 +57,15 @@ def _join(parts: Sequence[str | None], sep: str = " · ") -> str:
 
 def _plain(text: str | None, limit: int) -> str:
     """Metadata (titles, sources) shown as is, escaped, cut at a word."""
-    return truncate(escape(" ".join((text or "").split())), limit)
+    return truncate(plain(text), limit)
 
 
-def _link(url: str | None) -> str | None:
-    if url and url.startswith(("http://", "https://")) and " " not in url and ")" not in url:
-        return f"[link]({url})"
-    return None
-
-
-# ---------------------------------------------------------------- limits
+def _id(article_id: str) -> str:
+    return f"id {code(article_id)}"
 
 
 def embed_length(embed: discord.Embed) -> int:
     return len(embed)
-
-
-def fit_embed(embed: discord.Embed) -> discord.Embed:
-    """Enforce every per-part limit and the 6,000 total, in place (returns ``embed``).
-
-    Over the total, trailing fields are dropped first (with a footer note), then
-    the description is shortened.
-    """
-    if embed.title:
-        embed.title = truncate(embed.title, TITLE_LIMIT)
-    if embed.description:
-        embed.description = truncate(embed.description, DESCRIPTION_LIMIT)
-    fields = embed.fields[:FIELD_COUNT_LIMIT]
-    embed.clear_fields()
-    for f in fields:
-        embed.add_field(
-            name=truncate(f.name or "\u200b", FIELD_NAME_LIMIT),
-            value=truncate(f.value or "\u200b", FIELD_VALUE_LIMIT),
-            inline=bool(f.inline),
-        )
-    footer = embed.footer.text if embed.footer else None
-    if footer:
-        embed.set_footer(text=truncate(footer, FOOTER_LIMIT))
-    dropped = 0
-    while len(embed) > TOTAL_LIMIT and len(embed.fields) > 1:
-        embed.remove_field(len(embed.fields) - 1)
-        dropped += 1
-    if dropped:
-        note = f"{dropped} more not shown."
-        embed.set_footer(text=truncate(_join([footer, note]), 300))
-    if len(embed) > TOTAL_LIMIT and embed.description:
-        excess = len(embed) - TOTAL_LIMIT
-        embed.description = truncate(embed.description, max(10, len(embed.description) - excess))
-    return embed
-
-
-def fit_content(text: str) -> str:
-    return truncate(text, CONTENT_LIMIT)
 
 
 # ---------------------------------------------------------------- answers
@@ -192,7 +80,7 @@ def citation_name(c: Citation) -> str:
 
 
 def citation_value(c: Citation, budget: int = FIELD_VALUE_LIMIT) -> str:
-    meta = _join([f"¶{c.paragraph}" if c.paragraph else None, f"id `{c.article_id}`", _link(c.url)])
+    meta = _join([f"¶{c.paragraph}" if c.paragraph else None, _id(c.article_id), link(c.url)])
     room = max(40, budget - len(meta) - 1)
     excerpt = truncate(bold_spans(c.text, c.start, c.highlights), room)
     return truncate(f"{excerpt}\n{meta}", budget)
@@ -205,7 +93,9 @@ def answer_embed(answer: Answer) -> discord.Embed:
     colour = {"quotes": QUOTES_COLOUR, "ambiguous": WARN_COLOUR}.get(answer.kind, ANSWER_COLOUR)
     if answer.kind == "no_answer" or not answer.citations:
         text = answer.text.strip() or "I couldn't find that in the archive."
-        embed = discord.Embed(title=truncate(answer.question, TITLE_LIMIT), colour=WARN_COLOUR)
+        embed = discord.Embed(
+            title=truncate(escape(answer.question), TITLE_LIMIT), colour=WARN_COLOUR
+        )
         embed.description = truncate(escape(text), 1500)
         embed.set_footer(
             text="Try /search with other words, or /stats to see what the archive holds."
@@ -270,8 +160,8 @@ def sources_embed(answer: Answer) -> discord.Embed:
                     c.date,
                     _plain(c.source, 60),
                     f"¶{c.paragraph}" if c.paragraph else None,
-                    f"id `{c.article_id}`",
-                    _link(c.url),
+                    _id(c.article_id),
+                    link(c.url),
                 ]
             )
         )
@@ -289,7 +179,7 @@ def context_embed(
     """The paragraph(s) around a cited excerpt, the cited words in bold."""
     title = citation.title or citation.article_id
     embed = discord.Embed(
-        title=truncate(f"[{citation.marker}] {escape(title)}", TITLE_LIMIT), colour=INFO_COLOUR
+        title=truncate(f"[{citation.marker}] {plain(title)}", TITLE_LIMIT), colour=INFO_COLOUR
     )
     embed.description = truncate(
         bold_spans(excerpt.text, excerpt.start, [(citation.start, citation.end)]), limit
@@ -342,12 +232,12 @@ def quote_name(n: int, q: QuoteHit) -> str:
 def quote_value(q: QuoteHit, budget: int = FIELD_VALUE_LIMIT) -> str:
     meta = _join(
         [
-            f"{escape(q.speaker)} {escape(q.cue)}".strip(),
+            f"{plain(q.speaker)} {plain(q.cue)}".strip(),
             f"¶{q.paragraph}" if q.paragraph else None,
-            f"id `{q.article_id}`",
+            _id(q.article_id),
             f"also in {len(q.also_in)} other article{'s' if len(q.also_in) != 1 else ''}"
             if q.also_in else None,
-            _link(q.url),
+            link(q.url),
         ]
     )
     words = truncate(escape(q.text), max(40, budget - len(meta) - 4))
@@ -392,8 +282,8 @@ def search_embed(
 def hit_value(hit: Hit, budget: int = FIELD_VALUE_LIMIT) -> str:
     meta = _join(
         [
-            f"id `{hit.article_id}`",
-            _link(hit.url),
+            _id(hit.article_id),
+            link(hit.url),
             f"also in {len(hit.also_in)} other article{'s' if len(hit.also_in) != 1 else ''}"
             if hit.also_in
             else None,
@@ -421,9 +311,10 @@ def article_pages(article: Article, page_chars: int = ARTICLE_PAGE_CHARS) -> lis
     while pos < len(text):
         end = min(len(text), pos + page_chars)
         if end < len(text):
-            cut = text.rfind("\n", pos + page_chars // 3, end)
+            low = pos + page_chars // 3
+            cut = text.rfind("\n", low, end)
             if cut == -1:
-                ends = [m.end() for m in _SENTENCE_END.finditer(text, pos + page_chars // 3, end)]
+                ends = [e for _, e in sentence_spans(text, low, end) if e < end]
                 cut = ends[-1] if ends else text.rfind(" ", pos + 1, end)
             if cut > pos:
                 end = cut
@@ -439,9 +330,9 @@ def article_embed(article: Article, page: int = 0) -> discord.Embed:
     page = max(0, min(page, len(pages) - 1))
     start, end = pages[page]
     embed = discord.Embed(
-        title=truncate(escape(article.title or article.id), TITLE_LIMIT),
+        title=truncate(plain(article.title or article.id), TITLE_LIMIT),
         colour=INFO_COLOUR,
-        url=article.url if _link(article.url) else None,
+        url=safe_url(article.url),
     )
     body = escape(article.text[start:end])
     if end < len(article.text):
@@ -450,7 +341,7 @@ def article_embed(article: Article, page: int = 0) -> discord.Embed:
     meta = _join([article.date, _plain(article.source, 100), _plain(article.author, 100)], "\n")
     if meta:
         embed.add_field(name="Published", value=truncate(meta, FIELD_VALUE_LIMIT), inline=True)
-    embed.add_field(name="Id", value=truncate(f"`{article.id}`", FIELD_VALUE_LIMIT), inline=True)
+    embed.add_field(name="Id", value=truncate(code(article.id), FIELD_VALUE_LIMIT), inline=True)
     embed.set_footer(text=f"Page {page + 1}/{len(pages)} · {len(article.text):,} characters")
     return fit_embed(embed)
 
@@ -550,35 +441,3 @@ def ingest_embed(summary: IngestSummary, filename: str) -> discord.Embed:
             inline=False,
         )
     return fit_embed(embed)
-
-
-# ---------------------------------------------------------------- text rendering
-
-
-def embed_to_text(embed: discord.Embed, *, bold: tuple[str, str] = ("", "")) -> str:
-    """Render an embed as plain text (the terminal session): markdown escapes removed,
-    ``**bold**`` turned into ``bold[0]...bold[1]`` (e.g. ANSI codes, or nothing)."""
-
-    def plain(text: str | None) -> str:
-        if not text:
-            return ""
-        out = _BOLD.sub("\x00", text)
-        parts = out.split("\x00")
-        rebuilt = parts[0]
-        for i, part in enumerate(parts[1:]):
-            rebuilt += (bold[0] if i % 2 == 0 else bold[1]) + part
-        return _UNESCAPE.sub(r"\1", rebuilt)
-
-    lines: list[str] = []
-    if embed.title:
-        title = plain(embed.title)
-        lines += [title, "=" * min(len(title), 78)]
-    if embed.description:
-        lines += [plain(embed.description), ""]
-    for f in embed.fields:
-        lines.append(plain(f.name))
-        lines += ["    " + line for line in plain(f.value).splitlines()]
-        lines.append("")
-    if embed.footer and embed.footer.text:
-        lines.append(f"({plain(embed.footer.text)})")
-    return "\n".join(lines).rstrip() + "\n"
