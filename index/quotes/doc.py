@@ -87,6 +87,9 @@ class Doc:
                 self.in_quote[k] = True
         self.names = find_names(text, self.tokens, self.in_quote)
         self.resolver = Resolver(self.names, self.loc, self.tokens)
+        self.in_name = [False] * len(self.tokens)
+        for m in self.names:
+            self.in_name[m.tok_start : m.tok_end] = [True] * (m.tok_end - m.tok_start)
 
     def tok_at(self, pos: int) -> int:
         """Index of the first token starting at or after ``pos``."""
@@ -480,7 +483,7 @@ class Doc:
         return not self.inside_name(k)
 
     def inside_name(self, k: int) -> bool:
-        return any(m.tok_start <= k < m.tok_end for m in self.names if m.tok_end >= k)
+        return self.in_name[k]
 
     def participle_subject(self, c: int) -> Mention | None:
         """', saying ...' / '... and said': the subject of the sentence's main clause."""
@@ -505,9 +508,8 @@ class Doc:
                 return owner  # "Ryan's campaign shrugged off ..., telling reporters"
         people = [
             m
-            for m in self.names
-            if ss <= m.start < toks[c].start
-            and not m.possessive
+            for m in self.resolver.between(ss, toks[c].start)
+            if not m.possessive
             and not self.after_preposition(m)
             and not (self._in_subordinate(m) and self._comma_between(m.tok_end, c))
             and not m.name.isupper()  # a dateline ("WASHINGTON —")

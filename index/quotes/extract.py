@@ -9,6 +9,10 @@ A pure function of the article: no model, no I/O.
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
+from collections.abc import Callable
+
 from index.models import Article, Quote
 from index.quotes import names as N
 from index.quotes.direct import direct_quotes
@@ -37,7 +41,8 @@ def extract_quotes(article: Article) -> list[Quote]:
         resolved.append((cand, speaker))
     # A quote already inside an attributed clause ('she said the family disagreed
     # "loudly, and often."', found by the reported pass) is not a quote of its own.
-    rest = [s for s in unattributed if not _inside(s.start, s.end, resolved)]
+    inside = _containment([c for c, _ in resolved])
+    rest = [s for s in unattributed if not inside(s.start, s.end)]
     resolved += colon_intros(doc, rest)
     done = {(c.start, c.end) for c, _ in resolved}
     rest = [s for s in rest if (s.start, s.end) not in done]
@@ -63,5 +68,15 @@ def extract_quotes(article: Article) -> list[Quote]:
     return quotes
 
 
-def _inside(start: int, end: int, resolved: list[tuple[Candidate, Mention]]) -> bool:
-    return any(c.start <= start and end <= c.end for c, _ in resolved)
+def _containment(cands: list[Candidate]) -> Callable[[int, int], bool]:
+    """``inside(start, end)``: does one of ``cands`` contain the span? (A prefix maximum of
+    their ends in start order answers it in log time, not by a scan of them all.)"""
+    ordered = sorted(cands, key=lambda c: c.start)
+    starts = [c.start for c in ordered]
+    reach = list(itertools.accumulate((c.end for c in ordered), max))
+
+    def inside(start: int, end: int) -> bool:
+        k = bisect_right(starts, start)
+        return k > 0 and reach[k - 1] >= end
+
+    return inside

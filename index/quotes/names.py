@@ -6,6 +6,7 @@ pure function (no NLP model at index time).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -313,6 +314,7 @@ def looks_like_person(words: list[str]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=65536)  # called for every mention a resolution compares
 def speaker_key(name: str) -> str:
     """Corpus-wide grouping key: "Russian Foreign Minister Sergei Lavrov" -> "sergei lavrov".
 

@@ -7,15 +7,22 @@ from index.quotes.doc import MIN_CLAUSE_WORDS, NOT_A_CLAUSE, Candidate, Doc, tri
 from index.quotes.mentions import Mention
 
 
-def _overlaps(start: int, end: int, cands: list[Candidate]) -> bool:
-    return any(c.start < end and start < c.end for c in cands)
+def _mark(covered: bytearray, start: int, end: int) -> None:
+    covered[start:end] = b"\x01" * max(0, end - start)
 
 
 def reported_speech(doc: Doc, used: set[int], direct: list[Candidate]) -> list[Candidate]:
     """Reported speech: 'X said (that) ...', '..., X said.', 'according to X'."""
     toks, text = doc.tokens, doc.text
     found: list[Candidate] = []
-    quote_spans = [(s.open, (s.close or s.end) + 1) for s in doc.spans]
+    # Characters already claimed (by direct quotes, then by found clauses) and inside
+    # quote marks: checked per candidate in its own length, not against every other one.
+    taken = bytearray(len(text) + 1)
+    for d in direct:
+        _mark(taken, d.start, d.end)
+    quoted = bytearray(len(text) + 1)
+    for q in doc.spans:
+        _mark(quoted, q.open, (q.close or q.end) + 1)
     for c, tok in enumerate(toks):
         if c in used or not doc.is_cue(c):
             continue
@@ -37,11 +44,12 @@ def reported_speech(doc: Doc, used: set[int], direct: list[Candidate]) -> list[C
                     cand = _before_comma(doc, c - 1, found_after[0], doc.cue_text(c), ss)
         if cand is None or doc.word_count(cand.start, cand.end) < MIN_CLAUSE_WORDS:
             continue
-        if _overlaps(cand.start, cand.end, direct + found):
+        if taken.find(1, cand.start, cand.end) != -1:
             continue
-        if any(s <= cand.start < e for s, e in quote_spans):
+        if quoted[cand.start]:
             continue  # a clause opening inside quote marks is a direct quote's business
         found.append(cand)
+        _mark(taken, cand.start, cand.end)
     return found
 
 

@@ -3,6 +3,9 @@ full name written in the article that it refers to."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
+
 from index.quotes import names as N
 from index.quotes.mentions import DETERMINERS, PHRASE_BREAKS, Mention
 from index.quotes.text import Locator, Token
@@ -20,6 +23,24 @@ class Resolver:
         # (offset, resolved full-name mention) of earlier speakers, for pronouns.
         self.speakers: list[tuple[int, Mention]] = []
         self._bare_cache: dict[int, Mention] = {}
+        # Lookups by position and by name word, so each resolution costs in proportion
+        # to the names near it, not to the whole article (linear ingestion cost).
+        self._starts = [m.start for m in mentions]
+        self._by_last: dict[str, list[Mention]] = {}
+        self._by_first: dict[str, list[Mention]] = {}
+        for o in mentions:
+            if len(o.words) > 1:
+                self._by_last.setdefault(o.words[-1], []).append(o)
+            if len(o.words) == 2:
+                self._by_first.setdefault(o.words[0], []).append(o)
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Name mentions starting in ``[start, end)``, in text order."""
+        return self.names[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+
+    def before(self, pos: int) -> int:
+        """How many name mentions start before ``pos``."""
+        return bisect_left(self._starts, pos)
 
     def resolve(self, m: Mention) -> Mention | None:
         found: Mention | None
@@ -45,21 +66,23 @@ class Resolver:
         if m.start in self._bare_cache:
             return self._bare_cache[m.start]
         word = m.words[0]
-        people = [o for o in self.names if len(o.words) > 1 and o.is_person]
         # A surname match beats a surname-first one ("Trump" -> Donald Trump, not
         # "Trump Train"); "Wang" -> Wang Wenbin only matches on the first word.
-        matches = [o for o in people if o.words[-1] == word] or [
-            o
-            for o in people
-            if o.words[0] == word and len(o.words) == 2 and (o.roles or o.gender)
-        ]
+        named: list[Mention] = self._by_last.get(word, [])
+        extra: Callable[[Mention], bool] = _anyone
+        before, later = _people_around(named, m.start, extra)
+        if not before and later is None:
+            named, extra = self._by_first.get(word, []), _titled
+            before, later = _people_around(named, m.start, extra)
         # "Mr. Obama" is never Michelle Obama: an honorific (or a gendered role word)
         # rules out full names written with the other gender (a title or a first name
         # of one gender: the name lists leave out "Lee", "Terry", "Kim")
-        if m.gender is not None:
-            matches = [o for o in matches if o.own_gender in (None, m.gender)]
+        gender = m.gender
+        if gender is not None:
+            before, later = _people_around(
+                named, m.start, lambda o: extra(o) and o.own_gender in (None, gender)
+            )
         found = m
-        before = [o for o in matches if o.start < m.start]
         if before:
             nearest = before[-1]
             para = self.loc.paragraph
@@ -74,8 +97,8 @@ class Resolver:
                 # a known first name before capitalised words run together
                 tied = [o for o in before if counts[N.speaker_key(o.name)] == top]
                 found = next((o for o in tied if N.gender_of(o.words[0])), tied[0])
-        elif matches:
-            found = matches[0]  # only a later full name (a headline): use the first one
+        elif later is not None:
+            found = later  # only a later full name (a headline): use the first one
         if found is not m:
             found = _merge(found, m)
         self._bare_cache[m.start] = found
@@ -87,35 +110,34 @@ class Resolver:
         for s in range(sent, max(-1, sent - 4), -1):
             ss, se = self.loc.sentences[s]
             se = min(se, m.start)
-            said = [f for pos, f in self.speakers if ss <= pos < se and _gender_ok(f, m.gender)]
-            if said:
-                return said[-1]
-            named = [
-                self.resolve_name(x)
-                for x in self.names
-                if ss <= x.start < se and not x.possessive
-            ]
+            said = next(
+                (
+                    f
+                    for pos, f in reversed(self.speakers[-SCAN_WINDOW:])
+                    if ss <= pos < se and _gender_ok(f, m.gender)
+                ),
+                None,
+            )
+            if said is not None:
+                return said
+            nearby = self.between(ss, se)
+            named = [self.resolve_name(x) for x in nearby if not x.possessive]
             named = [x for x in named if x.is_person and _gender_ok(x, m.gender)]
             if named:
                 return named[0]
             if owner is None and s < sent:
-                owners = [
-                    self.resolve_name(x)
-                    for x in self.names
-                    if ss <= x.start < se and x.possessive
-                ]
+                owners = [self.resolve_name(x) for x in nearby if x.possessive]
                 owners = [x for x in owners if (x.gender or x.roles) and _gender_ok(x, m.gender)]
                 owner = owners[0] if owners else None
         return owner
 
     def _resolve_role(self, m: Mention) -> Mention | None:
-        best = None
-        for other in self.names:
-            if other.start >= m.start:
-                break
+        end = self.before(m.start)
+        for k in range(end - 1, max(-1, end - 1 - SCAN_WINDOW), -1):  # the nearest first
+            other = self.names[k]
             if m.roles & other.roles and not any(w in N.ORG_WORDS for w in other.words):
-                best = other
-        return self.resolve_name(best) if best is not None else None
+                return self.resolve_name(other)
+        return None
 
     def _resolve_org(self, m: Mention) -> Mention | None:
         """"the group" / "the budget office" -> the nearest organisation named within
@@ -128,9 +150,8 @@ class Resolver:
         para = self.loc.paragraph(m.start)
         best: tuple[int, int] | None = None
         pick: Mention | None = None
-        for o in self.names:
-            if o.start >= m.start:
-                break
+        end = self.before(m.start)
+        for o in self.names[max(0, end - SCAN_WINDOW) : end]:
             named_so = head in o.words and set(m.words[:-1]) & set(o.words)
             if para - self.loc.paragraph(o.start) > _ORG_PARAGRAPHS and not named_so:
                 continue  # far back, unless "the budget office" names it again
@@ -152,11 +173,11 @@ class Resolver:
             return True
         # "AAN" after "American Action Network"
         acronym = o.name.isupper() and 2 <= len(o.name) <= 5 and o.name.isalpha()
+        end = self.before(o.start)
         return acronym and any(
-            x.start < o.start
-            and "".join(w[0] for w in x.words if w not in _ACRONYM_SKIP) == o.name.lower()
+            "".join(w[0] for w in x.words if w not in _ACRONYM_SKIP) == o.name.lower()
             and self._org_fits(x, head, kind)
-            for x in self.names
+            for x in self.names[max(0, end - SCAN_WINDOW) : end]
         )
 
     def _described_since(self, pick: Mention, m: Mention, head: str) -> bool:
@@ -182,7 +203,28 @@ class Resolver:
 
 
 _ACRONYM_SKIP = N.wordset("of the for and on in")
+# How many earlier mentions (or speakers) a resolution looks back over: more than a news
+# article holds, and a bound that keeps a multi-megabyte text linear.
+SCAN_WINDOW = 500
+
+
+def _people_around(
+    named: list[Mention], pos: int, extra: Callable[[Mention], bool]
+) -> tuple[list[Mention], Mention | None]:
+    """(people of ``named`` (in text order) before ``pos``; the first person after it)."""
+    k = bisect_left(named, pos, key=lambda o: o.start)
+    before = [o for o in named[max(0, k - SCAN_WINDOW) : k] if o.is_person and extra(o)]
+    later = next((o for o in named[k:] if o.is_person and extra(o)), None)
+    return before, later
 _ORG_PARAGRAPHS = 4
+
+
+def _anyone(m: Mention) -> bool:
+    return True
+
+
+def _titled(m: Mention) -> bool:
+    return bool(m.roles or m.gender)
 
 
 def _gender_ok(m: Mention, gender: str | None) -> bool:

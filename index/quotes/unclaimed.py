@@ -4,6 +4,8 @@ last resort, the subject of the sentence around the quote."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from index.quotes import cues as C
 from index.quotes import names as N
 from index.quotes.direct import ends_with_colon, is_title
@@ -21,13 +23,18 @@ def continuations(
     paragraph, or a paragraph that is just a quote after an attributed one."""
     out: list[tuple[Candidate, Mention]] = []
     ordered = sorted(resolved, key=lambda r: r[0].start)
+    starts = [r[0].start for r in ordered]
     for span in spans:
         para = doc.loc.paragraph(span.open)
         ps, _ = doc.loc.paragraphs[para]
-        before = [r for r in ordered if r[0].end <= span.open]
-        if not before:
+        # the last (in start order) attributed quote that ends before this one opens
+        k = bisect_right(starts, span.open)
+        previous = next(
+            (ordered[i] for i in range(k - 1, -1, -1) if ordered[i][0].end <= span.open), None
+        )
+        if previous is None:
             continue
-        cand, speaker = before[-1]
+        cand, speaker = previous
         # The paragraph where the previous quote ends (a quote may run over paragraphs).
         prev_para = doc.loc.paragraph(max(cand.start, cand.end - 1))
         same_para = prev_para == para
@@ -109,9 +116,9 @@ def sentence_subjects(doc: Doc, spans: list[QuotedSpan]) -> list[tuple[Candidate
 
 def _names_between(doc: Doc, start: int, end: int, speaker: Mention) -> bool:
     """Another person named between the last attribution and this quote?"""
-    for m in doc.names:
+    for m in doc.resolver.between(start, end):
         person = m.gender is not None or bool(m.roles)  # a clear person, not "POLITICO"
-        if start <= m.start < end and person and not set(m.words) & set(speaker.words):
+        if person and not set(m.words) & set(speaker.words):
             return True
     return False
 
