@@ -24,13 +24,13 @@ from bot.limits import ConcurrencyLimiter, Cooldown, RetryLater
 from bot.settings import MAX_QUERY_CHARS, Settings
 from bot.state import AnswerMemory
 from index.errors import ArticleNotFoundError, BadQueryError
+from index.ids import id_problem, normalise_id
 from index.models import Article, IndexStats, IngestSummary
 from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_ID_CHARS = 200
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -129,20 +129,13 @@ def make_filters(
 
 
 def check_article_id(value: str) -> str:
-    """An article id is a database key, never a path: refuse anything that looks like one."""
-    text = (value or "").strip()
+    """An article id is a database key, never a path: the ingest rules (index/ids.py)."""
+    text = normalise_id(value or "")
     if not text:
         raise BadQueryError(
             "Please give an article id.", hint="Article ids are shown under each source."
         )
-    if (
-        len(text) > MAX_ID_CHARS
-        or any(unicodedata.category(ch)[0] == "C" for ch in text)
-        or "/" in text
-        or "\\" in text
-        or ".." in text
-        or text.startswith(("~", "."))
-    ):
+    if id_problem(text) is not None:
         raise ArticleNotFoundError(
             "That is not an article id.",
             hint="Article ids are shown under each source, e.g. in /search.",

@@ -23,11 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from index.config import MAX_FILE_BYTES
+from index.ids import MAX_ID_CHARS, checked_id, id_from_file_name
 from index.models import Article, Skipped
 
 SUPPORTED = (".txt", ".jsonl")
 MAX_TITLE_CHARS = 200
-MAX_ID_CHARS = 200
+# One article's text: larger ones are refused (split them). Quote extraction and passage
+# splitting are linear, but one 10 MB article would still hold an upload for minutes.
+MAX_ARTICLE_CHARS = 2_000_000
+__all__ = ["MAX_ARTICLE_CHARS", "MAX_ID_CHARS", "SUPPORTED", "collect_files", "read_file"]
 
 _DATE_LINE = re.compile(r"date[^\S\n]+(\S+)[^\S\n]*", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?")
@@ -62,7 +66,8 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[S
     """Expand folders recursively; give each .txt file its article id.
 
     The id is the file name without extension, or its path relative to the given
-    folder when two files of the run share a name.
+    folder joined with ``--`` when two files of the run share a name (ids never hold a
+    ``/``: see index/ids.py).
     """
     found: list[tuple[Path, Path]] = []  # (file, base folder for relative ids)
     skipped: list[Skipped] = []
@@ -91,9 +96,9 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[S
                 Skipped(str(f), f"unsupported file type {suffix or '(none)'!r}: expected .txt or .jsonl")
             )
             continue
-        article_id = f.stem
+        article_id = id_from_file_name(f.stem)
         if suffix == ".txt" and stems[f.stem] > 1:
-            article_id = f.relative_to(base).with_suffix("").as_posix()
+            article_id = "--".join(id_from_file_name(p) for p in f.relative_to(base).with_suffix("").parts)
         sources.append(SourceFile(f, article_id))
     return sources, skipped
 
@@ -168,6 +173,13 @@ def _looks_binary(data: bytes) -> bool:
     return control > len(head) * 0.05
 
 
+def _too_long(chars: int) -> str:
+    return (
+        f"article text is {chars:,} characters, over the {MAX_ARTICLE_CHARS:,}-character "
+        "limit per article (split it into several articles)"
+    )
+
+
 def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
@@ -209,8 +221,13 @@ def _read_seed(name: str, article_id: str, text: str, result: FileResult) -> Art
     if body >= len(text):
         result.skipped.append(Skipped(name, "no article text after the date line"))
         return None
-    if len(article_id) > MAX_ID_CHARS:
-        result.skipped.append(Skipped(name, f"article id longer than {MAX_ID_CHARS} characters"))
+    try:
+        article_id = checked_id(article_id)
+    except ValueError as err:
+        result.skipped.append(Skipped(name, f"bad article id from the file name: {err}"))
+        return None
+    if len(text) - body > MAX_ARTICLE_CHARS:
+        result.skipped.append(Skipped(name, _too_long(len(text) - body)))
         return None
     return Article(id=article_id, text=text[body:], title=title, date=date)
 
@@ -274,11 +291,10 @@ def _article_from_json(obj: Any) -> Article:
         raise ValueError("missing field 'id'")
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
         raise ValueError(f"field 'id' must be a string, got {_type(raw_id)}")
-    article_id = str(raw_id).strip()
-    if not article_id:
-        raise ValueError("field 'id' is empty")
-    if len(article_id) > MAX_ID_CHARS:
-        raise ValueError(f"field 'id' is longer than {MAX_ID_CHARS} characters")
+    try:
+        article_id = checked_id(str(raw_id))
+    except ValueError as err:
+        raise ValueError(f"field 'id' refused: {err}") from None
     text = obj.get("text")
     if text is None:
         raise ValueError(f"article {article_id!r}: missing field 'text'")
@@ -287,6 +303,8 @@ def _article_from_json(obj: Any) -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ValueError(f"article {article_id!r}: field 'text' is empty")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ValueError(f"article {article_id!r}: {_too_long(len(text))}")
     fields: dict[str, str | None] = {}
     for key in _OPTIONAL:
         value = obj.get(key)

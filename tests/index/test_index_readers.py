@@ -218,7 +218,7 @@ def test_collect_files_ids_and_unsupported(tmp_path: Path) -> None:
     (tmp_path / ".hidden" / "h.txt").write_text("date 2022-01-01 D.")
     sources, skipped = collect_files([tmp_path, tmp_path / "missing.txt"])
     ids = sorted(s.article_id for s in sources)
-    assert ids == ["only", "x/deep/same", "y/same"]
+    assert ids == ["only", "x--deep--same", "y--same"]
     reasons = sorted(s.reason for s in skipped)
     assert any("no such file" in r for r in reasons)
     assert any("unsupported file type '.pdf'" in r for r in reasons)
