@@ -27,6 +27,7 @@ import discord
 from bot import embeds
 from bot.core import Core, make_filters
 from bot.errors import log_unexpected, user_message
+from bot.terminal_text import strip_controls
 from index.errors import BadQueryError
 from retrieval.models import Answer, Filters
 
@@ -119,7 +120,7 @@ class TerminalSession:
             message, unexpected = user_message(error)
             if unexpected:
                 message = f"{message} (ref {log_unexpected(error, 'terminal')})"
-            self.write(f"error: {message}\n")
+            self.write(f"error: {strip_controls(message)}\n")
         return True
 
     async def run(self, read: Callable[[], str] | None = None) -> None:
@@ -258,7 +259,7 @@ class TerminalSession:
         self.choices = tuple(candidates[:25])
         self.choice_about = about
         self.choice_filters = filters
-        lines = [f"  {i}. {name}" for i, name in enumerate(self.choices, start=1)]
+        lines = [f"  {i}. {strip_controls(name)}" for i, name in enumerate(self.choices, start=1)]
         self.write("Type a number to choose:\n" + "\n".join(lines) + "\n")
 
     async def _choose(self, number: int) -> None:
@@ -273,7 +274,7 @@ class TerminalSession:
             message, unexpected = user_message(error)
             if unexpected:
                 message = f"{message} (ref {log_unexpected(error, 'terminal')})"
-            self.write(f"error: {message}\n")
+            self.write(f"error: {strip_controls(message)}\n")
 
 
 async def run_terminal(core: Core) -> None:

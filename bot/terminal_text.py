@@ -8,8 +8,10 @@ No discord import: the CLI's plain commands use this too.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.markdown import unescape
 
@@ -24,6 +26,7 @@ _SEQUENCES = re.compile(
     r"|\x1b[ -/]*[0-~]?"  # other ESC sequences (charset, keypad, ...)
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def strip_controls(text: str | None) -> str:
@@ -31,6 +34,33 @@ def strip_controls(text: str | None) -> str:
     if not text:
         return ""
     return _CONTROLS.sub("", _SEQUENCES.sub("", text))
+
+
+T = TypeVar("T")
+
+
+def clean_record(record: T) -> T:
+    """A frozen dataclass (and the ones it holds) with every string passed through
+    :func:`strip_controls`. Only for records whose offsets are not sliced afterwards."""
+    return _clean_value(record)  # type: ignore[no-any-return]
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, tuple):
+        return tuple(_clean_value(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _clean_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def dumps_json(data: Any, **kwargs: Any) -> str:
+    """JSON for a terminal: like ``json.dumps(ensure_ascii=False)``, with DEL and the C1
+    controls written as ``\\u`` escapes too (json leaves them raw; some terminals act on them)."""
+    text = json.dumps(data, ensure_ascii=False, **kwargs)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def embed_to_text(embed: discord.Embed, *, bold: tuple[str, str] = ("", "")) -> str:

@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except NewsdeskError as err:
-        print(f"error: {err.user_message()}", file=sys.stderr)
+        from bot.terminal_text import strip_controls
+
+        print(f"error: {strip_controls(err.user_message())}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from bot.cli.options import add_index_option
+from bot.terminal_text import strip_controls as clean
 from index.config import MODEL_ENV, default_index_dir
 from index.models import IngestSummary
 
@@ -71,7 +72,7 @@ def _stats(args: argparse.Namespace) -> int:
     finally:
         store.close()
     dates = f"{s.date_min} .. {s.date_max}" if s.date_min else "(no dates)"
-    sources = ", ".join(f"{name} ({n})" for name, n in s.sources[:10])
+    sources = ", ".join(f"{clean(name)} ({n})" for name, n in s.sources[:10])
     if len(s.sources) > 10:
         sources += f", ... ({len(s.sources) - 10} more)"
     lines = [
@@ -81,7 +82,7 @@ def _stats(args: argparse.Namespace) -> int:
         f"quotes:     {s.quotes} ({s.speakers} speakers)",
         f"dates:      {dates}",
         f"sources:    {sources or '(none)'}",
-        f"model:      {s.model} ({s.dimension}-d), vectors: {s.vector_index}",
+        f"model:      {clean(s.model)} ({s.dimension}-d), vectors: {s.vector_index}",
         f"size:       {s.size_bytes / (1024 * 1024):.1f} MB",
     ]
     print("\n".join(lines))
@@ -108,7 +109,7 @@ def format_summary(summary: IngestSummary, index_dir: Path) -> str:
             "the quote rules changed since they were indexed"
         )
     for w in summary.warnings:
-        lines.append(f"warning: {w}")
+        lines.append(f"warning: {clean(w)}")
     for s in summary.skipped:
-        lines.append(f"skipped: {s.source}: {s.reason}")
+        lines.append(f"skipped: {clean(s.source)}: {clean(s.reason)}")
     return "\n".join(lines)

@@ -8,7 +8,6 @@ and the run goes on.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from typing import Any
 
 from bot.cli.options import add_index_option
 from bot.cli.query_render import Style, answer_json, answer_text, hits_json, hits_text
+from bot.terminal_text import dumps_json
 from index.errors import BadQueryError
 from retrieval.dates import parse_iso
 from retrieval.models import Filters
@@ -98,7 +98,7 @@ def _batch(run_one: Callable[[str], dict[str, Any]], key: str) -> int:
             record = run_one(line)
         except BadQueryError as err:
             record = {key: line, "error": err.user_message()}
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps_json(record) + "\n")
         sys.stdout.flush()
     return 0
 
@@ -115,7 +115,7 @@ def run_search(args: argparse.Namespace) -> int:
         return _batch(one, "query")
     hits = engine.search(args.query, k=args.k, filters=filters, as_of=as_of)
     if args.json:
-        print(json.dumps(hits_json(args.query, hits), ensure_ascii=False, indent=1))
+        print(dumps_json(hits_json(args.query, hits), indent=1))
     else:
         print(hits_text(args.query, hits, Style(sys.stdout)))
     return 0
@@ -133,7 +133,7 @@ def run_ask(args: argparse.Namespace) -> int:
         return _batch(one, "question")
     answer = engine.answer(args.question, filters=filters, as_of=as_of)
     if args.json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1))
+        print(dumps_json(answer_json(answer), indent=1))
     else:
         print(answer_text(answer, Style(sys.stdout)))
     return 0

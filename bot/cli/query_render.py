@@ -1,4 +1,8 @@
-"""Text and JSON renderings of search hits and answers for the CLI."""
+"""Text and JSON renderings of search hits and answers for the CLI.
+
+Archive text is printed through ``clean`` (bot/terminal_text.strip_controls): a title
+or an excerpt cannot send escape sequences to the terminal; our styling comes after.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from bot.terminal_text import strip_controls as clean
 from retrieval.models import Answer, Citation, Hit
 
 BOLD, DIM, CYAN, YELLOW, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[33m", "\033[0m"
@@ -18,6 +23,7 @@ class Style:
         self.on = stream.isatty() and not os.environ.get("NO_COLOR")
 
     def __call__(self, text: str, code: str) -> str:
+        text = clean(text)
         return f"{code}{text}{RESET}" if self.on else text
 
 
@@ -28,10 +34,10 @@ def _marked(text: str, start: int, highlights: Sequence[tuple[int, int]], style:
         a, b = max(hs - start, pos), min(he - start, len(text))
         if a >= b:
             continue
-        out.append(text[pos:a])
-        out.append(style(text[a:b], BOLD) if style.on else f"**{text[a:b]}**")
+        out.append(clean(text[pos:a]))
+        out.append(style(text[a:b], BOLD) if style.on else f"**{clean(text[a:b])}**")
         pos = b
-    out.append(text[pos:])
+    out.append(clean(text[pos:]))
     return "".join(out)
 
 
@@ -43,7 +49,7 @@ def _meta(title: str | None, date: str | None, source: str | None, style: Style)
 
 def hits_text(query: str, hits: Sequence[Hit], style: Style) -> str:
     if not hits:
-        return f"No results for {query!r}."
+        return f"No results for {clean(query)!r}."
     lines: list[str] = []
     for rank, hit in enumerate(hits, start=1):
         lines.append(
@@ -69,10 +75,11 @@ def _citation_line(c: Citation, style: Style) -> str:
 
 
 def answer_text(answer: Answer, style: Style) -> str:
-    lines = [answer.text]
-    if answer.kind == "quotes" and "\n" in answer.text:
+    text = clean(answer.text)
+    lines = [text]
+    if answer.kind == "quotes" and "\n" in text:
         # The first line names the speaker ("Wang Wenbin (3 statements):"): make it stand out.
-        head, rest = answer.text.split("\n", 1)
+        head, rest = text.split("\n", 1)
         lines = [style(head, BOLD), rest]
     if answer.citations:
         lines.append("")

@@ -7,12 +7,12 @@ line. Only SQLite is opened (no embedding model), so this is quick to start.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from bot.cli.options import add_index_option
 from bot.cli.query_render import CYAN, DIM, Style
+from bot.terminal_text import clean_record, dumps_json
 from index.config import default_index_dir
 from index.errors import BadQueryError
 from index.store import IndexStore
@@ -133,14 +133,14 @@ def run_quotes(args: argparse.Namespace) -> int:
                     record = lookup_json(one(name))
                 except BadQueryError as err:
                     record = {"speaker": name, "error": err.user_message(), "quotes": []}
-                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                sys.stdout.write(dumps_json(record) + "\n")
                 sys.stdout.flush()
             return 0
         lookup = one(args.speaker)
         if args.json:
-            print(json.dumps(lookup_json(lookup), ensure_ascii=False, indent=1))
+            print(dumps_json(lookup_json(lookup), indent=1))
         else:
-            print(lookup_text(lookup, Style(sys.stdout)))
+            print(lookup_text(clean_record(lookup), Style(sys.stdout)))
         return 0
     finally:
         store.close()
