@@ -13,6 +13,7 @@ import asyncio
 import functools
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,8 @@ from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+FEEDBACK_PRUNE_EVERY_S = 86400.0
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -143,6 +146,23 @@ def check_article_id(value: str) -> str:
     return text
 
 
+def prune_feedback(settings: Settings) -> int:
+    """Drop votes older than NEWSDESK_KEEP_FEEDBACK_DAYS from the index (0 without one)."""
+    from index.store import IndexStore
+
+    if not (settings.index_dir / "newsdesk.sqlite").is_file():
+        return 0
+    try:
+        store = IndexStore.open(settings.index_dir)
+        try:
+            return store.prune_feedback(keep_days=settings.keep_feedback_days)
+        finally:
+            store.close()
+    except Exception as err:  # a read-only or damaged index still serves questions
+        log.warning("Could not prune old feedback in %s: %s", settings.index_dir, err)
+        return 0
+
+
 # ---------------------------------------------------------------- the core
 
 
@@ -159,7 +179,10 @@ class Core:
         )
         # Ingestion is long and CPU-bound: its own thread, so queries keep their workers.
         self._ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-ingest")
-        self.memory = AnswerMemory(settings.answer_store_path())
+        self.memory = AnswerMemory(
+            settings.answer_store_path(), keep_days=settings.keep_answers_days
+        )
+        self._feedback_pruned_at = float("-inf")
 
     @classmethod
     async def open(
@@ -167,7 +190,10 @@ class Core:
     ) -> Core:
         """Open the engine off the event loop (loading the model takes seconds)."""
         engine = await asyncio.to_thread(opener or open_engine, settings.index_dir)
-        return cls(engine, settings)
+        core = cls(engine, settings)
+        core._feedback_pruned_at = time.monotonic()
+        await asyncio.to_thread(prune_feedback, settings)  # retention applies from the start
+        return core
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -243,8 +269,9 @@ class Core:
 
     # -- what the buttons act on (bot/state.py) ----------------------------------
 
-    async def remember(self, answer: Answer) -> str:
-        return await self._run(self.memory.remember, answer, limited=False)
+    async def remember(self, answer: Answer, user_id: int | str | None = None) -> str:
+        asker = None if user_id is None else str(user_id)
+        return await self._run(self.memory.remember, answer, asker, limited=False)
 
     async def recall(self, key: str) -> Answer | None:
         return await self._run(self.memory.recall, key, limited=False)
@@ -260,6 +287,9 @@ class Core:
         user_id: str | None = None,
         article_ids: Sequence[str] = (),
     ) -> None:
+        if time.monotonic() - self._feedback_pruned_at > FEEDBACK_PRUNE_EVERY_S:
+            self._feedback_pruned_at = time.monotonic()
+            await self._run(prune_feedback, self.settings, limited=False)
         await self._run(
             self.engine.record_feedback,
             question,

@@ -93,6 +93,19 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias=AliasChoices("NEWSDESK_VIEW_TIMEOUT", "view_timeout"),
     )
+    # Privacy: how long questions (with their answer keys) and votes are kept.
+    keep_answers_days: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("NEWSDESK_KEEP_ANSWERS_DAYS", "keep_answers_days"),
+        description="days an answer, its question, asker and votes stay in bot-state.sqlite",
+    )
+    keep_feedback_days: float = Field(
+        default=90.0,
+        gt=0,
+        validation_alias=AliasChoices("NEWSDESK_KEEP_FEEDBACK_DAYS", "keep_feedback_days"),
+        description="days a 👍/👎 with its question and voter stays in the index's feedback table",
+    )
     # Answers behind the buttons (so they survive restarts); default: beside the index.
     state_path: Path | None = Field(
         default=None, validation_alias=AliasChoices("NEWSDESK_STATE", "state_path")

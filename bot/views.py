@@ -335,7 +335,7 @@ async def answer_reply(
             core, tuple(answer.candidates), filters=answer.filters, owner_id=owner_id
         )
         return embeds.answer_embed(answer), menu
-    key = await core.remember(answer)
+    key = await core.remember(answer, owner_id)
     if answer.kind == "ambiguous" and answer.candidates:
         return embeds.answer_embed(answer), AmbiguousAnswerView(core, key, answer)
     return embeds.answer_embed(answer), AnswerView(key, answer)

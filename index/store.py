@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -528,6 +528,22 @@ class IndexStore:
                  answer_kind, int(vote), json.dumps(list(article_ids))),
             )
             return int(cur.lastrowid or 0)
+
+    def prune_feedback(self, keep_days: float | None = None, user_id: str | None = None) -> int:
+        """Delete feedback rows older than ``keep_days``, or given by ``user_id`` (either
+        condition); returns how many."""
+        where, args = [], []
+        if keep_days is not None:
+            cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+            where.append("created_at < ?")
+            args.append(cutoff.isoformat(timespec="seconds"))
+        if user_id is not None:
+            where.append("user_id = ?")
+            args.append(user_id)
+        if not where:
+            return 0
+        with self.write() as conn:
+            return conn.execute(f"DELETE FROM feedback WHERE {' OR '.join(where)}", args).rowcount
 
     def stats(self) -> IndexStats:
         with self.snapshot() as conn:

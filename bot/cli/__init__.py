@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
 
+from bot.logs import configure_logging
 from index.errors import NewsdeskError
 
 # (module, purpose) for each command group, in help order.
@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bot.cli.quotes_cmds",  # newsdesk quotes
     "bot.cli.eval_cmds",  # newsdesk eval quotes|retrieval
     "bot.cli.serve_cmds",  # newsdesk serve
+    "bot.cli.privacy_cmds",  # newsdesk privacy forget
 )
 
 
@@ -46,11 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
+    configure_logging(args.verbose)  # message contents and interaction tokens never logged
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -1,0 +1,105 @@
+"""Privacy by default: bot state is private and pruned; `newsdesk privacy forget` deletes
+one person's questions and votes; old feedback is pruned from the index."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.core import prune_feedback
+from bot.state import AnswerMemory
+from index.store import IndexStore
+from retrieval.models import Answer
+from tests.bot.helpers import make_settings
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_state_file_and_its_wal_are_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "bot-state.sqlite"
+    memory = AnswerMemory(path)
+    memory.remember(Answer("q", "t", ()), "42")
+    assert mode(path) == 0o600 and mode(path.parent) == 0o700
+    wal = path.with_name(path.name + "-wal")
+    assert wal.exists() and mode(wal) == 0o600
+    memory.close()
+
+
+def test_an_old_world_readable_state_file_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "bot-state.sqlite"
+    sqlite3.connect(path).close()
+    path.chmod(0o644)
+    AnswerMemory(path).close()
+    assert mode(path) == 0o600
+
+
+def test_answers_and_votes_older_than_the_setting_are_pruned(tmp_path: Path) -> None:
+    memory = AnswerMemory(tmp_path / "s.sqlite", keep_days=2)
+    old = memory.remember(Answer("old question", "t", ()), "1")
+    new = memory.remember(Answer("new question", "t", ()), "1")
+    memory.add_vote(old, "7")
+    memory.add_vote(new, "7")
+    with memory._conn:
+        memory._conn.execute("UPDATE answers SET created = ? WHERE key = ?",
+                             (time.time() - 3 * 86400, old))
+    assert memory.prune() == 1
+    assert memory.recall(old) is None and memory.recall(new) is not None
+    assert not memory.add_vote(new, "7")  # the new answer's vote is kept
+    assert memory.add_vote(old, "7")  # the old one's vote went with it
+    memory.close()
+
+
+def _index_with_feedback(tmp_path: Path) -> Path:
+    index_dir = tmp_path / "index"
+    store = IndexStore.open(index_dir, create=True)
+    store.record_feedback("what did Lavrov say?", "quotes", 1, user_id="42")
+    store.record_feedback("who is Wang?", "answer", -1, user_id="43")
+    with store.write() as conn:
+        conn.execute("UPDATE feedback SET created_at = '2020-01-01T00:00:00+00:00' "
+                     "WHERE user_id = '43'")
+    store.close()
+    return index_dir
+
+
+def _feedback_users(index_dir: Path) -> list[str]:
+    conn = sqlite3.connect(index_dir / "newsdesk.sqlite")
+    try:
+        return [r[0] for r in conn.execute("SELECT user_id FROM feedback ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_old_feedback_is_pruned_by_the_retention_setting(tmp_path: Path) -> None:
+    index_dir = _index_with_feedback(tmp_path)
+    settings = make_settings(index_dir=index_dir, keep_feedback_days=90)
+    assert prune_feedback(settings) == 1
+    assert _feedback_users(index_dir) == ["42"]
+
+
+def test_privacy_forget_deletes_one_users_questions_and_votes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index_dir = _index_with_feedback(tmp_path)
+    state = index_dir / "bot-state.sqlite"
+    memory = AnswerMemory(state)
+    mine = memory.remember(Answer("my question", "t", ()), "42")
+    theirs = memory.remember(Answer("their question", "t", ()), "43")
+    memory.add_vote(theirs, "42")
+    memory.add_vote(theirs, "43")
+    memory.close()
+    assert main(["privacy", "forget", "--user", "42", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "deleted 1 feedback row(s)" in out and "1 answer(s) and 1 vote mark(s)" in out
+    assert _feedback_users(index_dir) == ["43"]
+    memory = AnswerMemory(state)
+    assert memory.recall(mine) is None and memory.recall(theirs) is not None
+    assert memory.add_vote(theirs, "42") and not memory.add_vote(theirs, "43")
+    memory.close()
+    assert main(["privacy", "forget", "--user", "not-an-id", "--index", str(index_dir)]) == 2
