@@ -1,10 +1,18 @@
-"""/ingest (Manage Server only): add a .txt or .jsonl attachment to the index."""
+"""/ingest (Manage Server only): add a .txt or .jsonl attachment to the index.
+
+Uploads go through :class:`bot.uploads.FairIngest` (chunks, servers taking turns). A
+long job reports its progress in the deferred reply; when it ends after the
+interaction token has expired (Discord keeps it 15 minutes), the result is posted in
+the channel instead. Temporary upload folders left by a killed run are removed when
+the cog loads.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 import tempfile
+import time
 from pathlib import Path, PurePosixPath
 
 import discord
@@ -14,6 +22,8 @@ from discord.ext import commands
 from bot import embeds
 from bot.app import Newsdesk, begin
 from bot.cogs import send_reply
+from bot.errors import NONE
+from bot.uploads import FairIngest, JobProgress, clean_leftovers, split_upload
 from index.errors import BadQueryError
 
 log = logging.getLogger(__name__)
@@ -21,6 +31,9 @@ log = logging.getLogger(__name__)
 ALLOWED_SUFFIXES = (".txt", ".jsonl")
 UPLOAD_DIR = ".uploads"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Discord accepts follow-ups for 15 minutes after an interaction; keep a margin.
+REPLY_WINDOW_S = 14 * 60.0
+PROGRESS_EVERY_S = 5.0
 
 
 def safe_upload_name(filename: str) -> str:
@@ -49,6 +62,14 @@ def upload_path(index_dir: Path, workdir: Path, name: str) -> Path:
 class Admin(commands.Cog):
     def __init__(self, bot: Newsdesk) -> None:
         self.bot = bot
+        self.uploads = FairIngest(lambda paths: bot.core.ingest(paths))
+        self.reply_window_s = REPLY_WINDOW_S
+        self.progress_every_s = PROGRESS_EVERY_S
+
+    async def cog_load(self) -> None:
+        removed = clean_leftovers(self.bot.settings.index_dir / UPLOAD_DIR)
+        if removed:
+            log.info("Removed %d leftover upload folder(s) of an interrupted run", removed)
 
     @app_commands.command(
         name="ingest", description="Add a .txt or .jsonl file to the archive (Manage Server)."
@@ -62,19 +83,63 @@ class Admin(commands.Cog):
         name = safe_upload_name(file.filename)
         if file.size > limit:
             raise BadQueryError(f"{name} is {file.size:,} bytes; the limit is {limit:,}.")
+        started = time.monotonic()
         core = await begin(interaction, ephemeral=True)
         data = await file.read()
         if len(data) > limit:  # the declared size is the client's word; check what arrived
             raise BadQueryError(f"{name} is larger than the {limit:,}-byte limit.")
         index_dir = core.settings.index_dir
         root = index_dir / UPLOAD_DIR
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=root) as tmp:
             path = upload_path(index_dir, Path(tmp), name)
             path.write_bytes(data)
             log.info("User %s ingests %s (%d bytes)", interaction.user.id, name, len(data))
-            summary = await core.ingest([path])
-        await send_reply(interaction, embeds.ingest_embed(summary, name), ephemeral=True)
+            chunks = split_upload(path, name)
+            progress = _Progress(
+                interaction, started, self.reply_window_s, self.progress_every_s
+            )
+            summary = await self.uploads.submit(interaction.guild_id, name, chunks, progress)
+        embed = embeds.ingest_embed(summary, name)
+        if time.monotonic() - started < self.reply_window_s:
+            await send_reply(interaction, embed, ephemeral=True)
+            return
+        # The interaction token has expired: tell the channel instead.
+        channel = interaction.channel
+        if isinstance(channel, discord.abc.Messageable):
+            embed.set_footer(text=f"/ingest by {interaction.user.display_name}: took over 14 minutes")
+            await channel.send(embed=embed, allowed_mentions=NONE)
+        else:
+            log.warning("Ingest of %s finished after the reply window, no channel to tell", name)
+
+
+class _Progress:
+    """Edits the deferred reply with the job's progress, at most every few seconds and only
+    while the interaction token is valid."""
+
+    def __init__(
+        self, interaction: discord.Interaction, started: float, window: float, every: float
+    ) -> None:
+        self.interaction = interaction
+        self.started = started
+        self.window = window
+        self.every = every
+        self.last = float("-inf")
+
+    async def __call__(self, p: JobProgress) -> None:
+        now = time.monotonic()
+        if now - self.started >= self.window or now - self.last < self.every:
+            return
+        self.last = now
+        if p.done == 0:
+            text = f"{embeds.escape(p.name)}: queued behind {p.ahead} upload(s)."
+        else:
+            s = p.summary
+            text = (
+                f"{embeds.escape(p.name)}: part {p.done} of {p.total} done "
+                f"({s.added} added, {s.updated} updated, {len(s.skipped)} skipped so far)..."
+            )
+        await self.interaction.edit_original_response(content=text, allowed_mentions=NONE)
 
 
 async def setup(bot: Newsdesk) -> None:
