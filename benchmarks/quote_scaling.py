@@ -17,7 +17,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +36,8 @@ print(json.dumps({"extract_s": ex, "tokenize_s": tok, "quotes": n}))
 
 
 def _text(data: Path, size: int) -> str:
-    texts = [json.loads(line)["text"] for line in open(data / "polnear" / "articles.jsonl")]
+    with open(data / "polnear" / "articles.jsonl", encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f]
     blob = "\n\n".join(texts)
     return (blob * (size // len(blob) + 1))[:size]
 

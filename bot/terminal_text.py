@@ -42,7 +42,7 @@ T = TypeVar("T")
 def clean_record(record: T) -> T:
     """A frozen dataclass (and the ones it holds) with every string passed through
     :func:`strip_controls`. Only for records whose offsets are not sliced afterwards."""
-    return _clean_value(record)  # type: ignore[no-any-return]
+    return _clean_value(record)
 
 
 def _clean_value(value: Any) -> Any:
