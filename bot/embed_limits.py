@@ -11,6 +11,7 @@ import re
 import discord
 
 from bot.markdown import safe_cut, unescaped_bold_markers
+from index.sentences import sentence_spans
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT_LIMIT = 2000
@@ -24,9 +25,10 @@ AUTHOR_LIMIT = 256
 TOTAL_LIMIT = 6000
 ELLIPSIS = "..."
 
-# A place to cut: terminal punctuation, closing quotes/brackets (escaped or not),
-# then any [n] markers (escaped or not), before whitespace or the end.
-_CUT_AFTER = re.compile(r"[.!?…](?:\\?[\"'”’»)\]])*(?:\s*\\?\[\d+\\?\])*(?=\s|$)")
+# Sentence ends come from index/sentences.py (the offsets-exact splitter); the [n]
+# citation markers right after a sentence stay with it.
+_MARKERS = re.compile(r"(?:\s*\[\d+\])*")
+_SENTENCE_CLOSE = frozenset(".!?…\"'”’»)]")
 
 
 def truncate(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
@@ -40,9 +42,10 @@ def truncate(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
         return text[: safe_cut(text, max(0, limit))]
     budget = limit - len(ellipsis) - 3  # room for " " + a closing "**"
     cut = 0
-    for m in _CUT_AFTER.finditer(text, 0, budget + 1):
-        if m.end() <= budget:
-            cut = m.end()
+    for _, end in sentence_spans(text, 0, budget):
+        if text[end - 1] in _SENTENCE_CLOSE:
+            with_markers = _MARKERS.match(text, end, budget)
+            cut = with_markers.end() if with_markers else end
     para = text.rfind("\n", 0, budget)  # paragraph breaks are clean places to stop too
     if para > cut:
         cut = para
