@@ -3,6 +3,7 @@ one person's questions and votes; old feedback is pruned from the index."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import stat
 import time
@@ -12,6 +13,7 @@ import pytest
 
 from bot.cli import main
 from bot.core import prune_feedback
+from bot.logs import PrivacyFilter
 from bot.state import AnswerMemory
 from index.store import IndexStore
 from retrieval.models import Answer
@@ -103,3 +105,26 @@ def test_privacy_forget_deletes_one_users_questions_and_votes(
     assert memory.add_vote(theirs, "42") and not memory.add_vote(theirs, "43")
     memory.close()
     assert main(["privacy", "forget", "--user", "not-an-id", "--index", str(index_dir)]) == 2
+
+
+def test_the_command_line_logs_through_the_privacy_filter(tmp_path: Path) -> None:
+    assert main(["-v", "privacy", "forget", "--user", "1", "--index", str(tmp_path)]) == 0
+    handlers = logging.getLogger().handlers
+    assert handlers and all(
+        any(isinstance(f, PrivacyFilter) for f in h.filters) for h in handlers
+    )
+
+
+def test_scrub_removes_contents_authors_and_tokens_without_touching_the_payload() -> None:
+    from bot.logs import scrub, scrub_text
+
+    event = {"t": "MESSAGE_CREATE", "d": {"id": "1", "content": "secret plan",
+                                           "author": {"id": "9", "username": "ann"}}}
+    interaction = {"t": "INTERACTION_CREATE", "d": {"id": "2", "token": "aW50ZXJhY3Rpb24" * 5}}
+    cleaned = scrub([event, interaction])
+    assert "secret plan" not in repr(cleaned) and "ann" not in repr(cleaned)
+    assert "aW50ZXJhY3Rpb24" not in repr(cleaned) and cleaned[0]["d"]["id"] == "1"
+    assert event["d"]["content"] == "secret plan"  # the live payload is left alone
+    url = "POST https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb24aW50ZXJh/callback"
+    assert scrub_text(url).endswith("/interactions/123/[token]/callback")
+    assert "abc" not in scrub_text("{'content': 'abc', 'x': 1}")

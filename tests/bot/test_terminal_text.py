@@ -10,6 +10,8 @@ from pathlib import Path
 
 import discord
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot import embeds
 from bot.cli import main
@@ -100,3 +102,10 @@ def test_index_add_report_is_clean(
     out, _ = capsys.readouterr()
     assert "skipped" in out and "invisible or control character" in out
     assert not CONTROL.search(out.replace("\n", ""))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=80))
+def test_no_control_character_survives(text: str) -> None:
+    out = strip_controls(text)
+    assert not CONTROL.search(out.replace("\n", "").replace("\t", ""))
+    assert set(out) <= set(text)  # only removes, never invents
