@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_the_command_line_logs_through_the_privacy_filter(tmp_path: Path) -> Non
 def test_scrub_removes_contents_authors_and_tokens_without_touching_the_payload() -> None:
     from bot.logs import scrub, scrub_text
 
-    event = {"t": "MESSAGE_CREATE", "d": {"id": "1", "content": "secret plan",
+    event: dict[str, Any] = {"t": "MESSAGE_CREATE", "d": {"id": "1", "content": "secret plan",
                                            "author": {"id": "9", "username": "ann"}}}
     interaction = {"t": "INTERACTION_CREATE", "d": {"id": "2", "token": "aW50ZXJhY3Rpb24" * 5}}
     cleaned = scrub([event, interaction])
