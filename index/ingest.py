@@ -24,7 +24,7 @@ import numpy as np
 
 from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
-from index.readers import SourceFile, collect_files, read_file
+from index.readers import FileResult, collect_files, read_file
 from index.store import IndexStore, StoredArticle
 
 if TYPE_CHECKING:
@@ -123,17 +123,31 @@ class Indexer:
         finally:
             store.close()
 
-    def _add(self, store: IndexStore, paths: Iterable[str | Path], started: float) -> IngestSummary:
+    def add_articles(self, articles: Iterable[Article], where: str = "feed") -> IngestSummary:
+        """Index `Article`s built elsewhere (feeds): the same dedup, batching and
+        replace-by-id as `add`; ``where`` names them in the summary."""
+        found = FileResult(articles=[(f"{where}:{a.id}", a) for a in articles])
+        started = time.monotonic()
+        store = IndexStore.open(self.index_dir, create=True)
+        try:
+            with store.ingest_lock():
+                return self._add(store, [], started, given=found)
+        finally:
+            store.close()
+
+    def _add(self, store: IndexStore, paths: Iterable[str | Path], started: float,
+             given: FileResult | None = None) -> IngestSummary:
         self._check_model(store, load=store.model() is None)
         run = _Run()
-        sources, bad_paths = collect_files(paths)
+        sources, bad_paths = collect_files(paths) if given is None else ([], [])
         run.skipped += bad_paths
         vectors = store.load_vectors(save=False)
         saved_generation, last_save = self._disk_generation(), time.monotonic()
         bar = self._bar(sources)
         batch: list[StoredArticle] = []
         extract = self._quote_extractor(run) if self.quotes else None
-        for item in self._changed(sources, store.content_hashes(), run, bar, extract):
+        results = (read_file(s) for s in sources) if given is None else iter([given])
+        for item in self._changed(results, store.content_hashes(), run, bar, extract):
             batch.append(item)
             if sum(len(b.passages) for b in batch) < BATCH_PASSAGES and len(batch) < BATCH_ARTICLES:
                 continue
@@ -172,7 +186,7 @@ class Indexer:
 
     def _changed(
         self,
-        sources: Sequence[SourceFile],
+        results: Iterator[FileResult],
         known: dict[str, str],
         run: _Run,
         bar: Any,
@@ -180,8 +194,7 @@ class Indexer:
     ) -> Iterator[StoredArticle]:
         """New and changed articles, prepared for storage; tallies everything else."""
         seen: dict[str, str] = {}  # article id -> where this run first read it
-        for source in sources:
-            result = read_file(source)
+        for result in results:
             run.skipped += result.skipped
             run.warnings += result.warnings
             bar.update(len(result.skipped))
