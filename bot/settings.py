@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.config import INDEX_ENV, MAX_FILE_BYTES, default_index_dir
+from index.feeds.models import FeedConfig
 
 #: Discord's own limit for a single slash command string option.
 MAX_QUERY_CHARS = 1000
@@ -106,6 +107,42 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("NEWSDESK_KEEP_FEEDBACK_DAYS", "keep_feedback_days"),
         description="days a 👍/👎 with its question and voter stays in the index's feedback table",
     )
+    # Live feeds and alerts (index/feeds, bot/feeds.py, bot/follows.py).
+    feeds_poll: bool = Field(
+        default=True, validation_alias=AliasChoices("NEWSDESK_FEEDS_POLL", "feeds_poll"),
+        description="poll the index's feeds in the background while serving",
+    )
+    feeds_every: float = Field(
+        default=900.0, ge=10, validation_alias=AliasChoices("NEWSDESK_FEEDS_EVERY", "feeds_every"),
+        description="default seconds between polls of a feed (feeds add --every overrides)",
+    )
+    feeds_allow_private: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("NEWSDESK_FEEDS_ALLOW_PRIVATE", "feeds_allow_private"),
+        description="fetch feeds on private, loopback and link-local addresses (tests, self-hosted)",
+    )
+    feeds_allow_hosts: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(),
+        validation_alias=AliasChoices("NEWSDESK_FEEDS_ALLOW_HOSTS", "feeds_allow_hosts"),
+        description="hosts or IPs allowed although private, e.g. 127.0.0.1,feeds.lan",
+    )
+    feeds_max_bytes: int = Field(
+        default=5_000_000, ge=10_000,
+        validation_alias=AliasChoices("NEWSDESK_FEEDS_MAX_BYTES", "feeds_max_bytes"),
+    )
+    alerts_per_poll: int = Field(
+        default=5, ge=1, le=50,
+        validation_alias=AliasChoices("NEWSDESK_ALERTS_PER_POLL", "alerts_per_poll"),
+        description="alert messages per channel per poll; the rest are summed up in one line",
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535,
+        validation_alias=AliasChoices("NEWSDESK_METRICS_PORT", "metrics_port"),
+        description="serve Prometheus metrics on this port (127.0.0.1 unless NEWSDESK_METRICS_HOST)",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", validation_alias=AliasChoices("NEWSDESK_METRICS_HOST", "metrics_host")
+    )
     # Answers behind the buttons (so they survive restarts); default: beside the index.
     state_path: Path | None = Field(
         default=None, validation_alias=AliasChoices("NEWSDESK_STATE", "state_path")
@@ -129,6 +166,24 @@ class Settings(BaseSettings):
                     "NEWSDESK_CHANNELS must be channel ids separated by commas"
                 ) from None
         return value
+
+    @field_validator("feeds_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(h.strip().lower() for h in value.replace(",", " ").split())
+        return value
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def feed_config(self) -> FeedConfig:
+        """What index/feeds needs of these settings."""
+        return FeedConfig(allow_private=self.feeds_allow_private,
+                          allow_hosts=self.feeds_allow_hosts, default_every=self.feeds_every,
+                          max_feed_bytes=self.feeds_max_bytes, max_page_bytes=self.feeds_max_bytes)
 
     @field_validator("guild_id", mode="before")
     @classmethod

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.cli.eval_cmds",  # newsdesk eval quotes|retrieval
     "bot.cli.serve_cmds",  # newsdesk serve
     "bot.cli.privacy_cmds",  # newsdesk privacy forget
+    "bot.cli.feeds_cmds",  # newsdesk feeds add|list|remove|check, newsdesk watch
 )
 
 
