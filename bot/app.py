@@ -4,8 +4,10 @@ holding the :class:`~bot.core.Core`, one cog per command group, and the error ha
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import discord
 import yarl
@@ -15,6 +17,9 @@ from discord.ext import commands
 from bot.core import Core
 from bot.errors import NONE, on_tree_error
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.feeds import FeedService
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,8 @@ COGS: tuple[str, ...] = (
     "bot.cogs.info",
     "bot.cogs.admin",
     "bot.cogs.mentions",
+    "bot.cogs.feeds",
+    "bot.cogs.follows",
 )
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
@@ -92,6 +99,7 @@ class Newsdesk(commands.Bot):
         self.core = core
         self.cog_modules = tuple(cogs)
         self.synced: list[app_commands.AppCommand] = []
+        self.feed_service: FeedService | None = None
 
     async def setup_hook(self) -> None:
         from bot.views import AnswerButton
@@ -100,6 +108,13 @@ class Newsdesk(commands.Bot):
         for name in self.cog_modules:
             await self.load_extension(name)
         await self.sync_commands()
+        # Feeds and alerts in the background (bot/feeds.py), beside an existing index.
+        if self.settings.feeds_poll and self.settings.index_dir.is_dir():
+            from bot.cogs.follows import discord_send
+            from bot.feeds import FeedService
+
+            self.feed_service = FeedService(self.core, functools.partial(discord_send, self))
+            self.feed_service.start()
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Guild-scoped (instant) when NEWSDESK_GUILD_ID is set, else global."""
@@ -128,6 +143,8 @@ class Newsdesk(commands.Bot):
 
     async def close(self) -> None:
         try:
+            if self.feed_service is not None:
+                await self.feed_service.stop()
             await super().close()
         finally:
             self.core.close()

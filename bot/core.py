@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from bot import metrics
 from bot.limits import ConcurrencyLimiter, Cooldown, RetryLater
 from bot.settings import MAX_QUERY_CHARS, Settings
 from bot.state import AnswerMemory
@@ -28,11 +29,13 @@ from index.errors import ArticleNotFoundError, BadQueryError
 from index.ids import id_problem, normalise_id
 from index.models import Article, IndexStats, IngestSummary
 from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
+from retrieval.topics import TopicScore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FEEDBACK_PRUNE_EVERY_S = 86400.0
+LIVE_RECHECK_SECONDS = 30.0  # how often Core looks whether the archive has feeds
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -58,6 +61,8 @@ class EngineLike(Protocol):
         user_id: str | None = None,
         article_ids: Sequence[str] = (),
     ) -> None: ...
+    def ingest_articles(self, articles: Sequence[Article], owner: str = ...) -> IngestSummary: ...
+    def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]: ...
 
 
 def open_engine(index_dir: Path) -> EngineLike:
@@ -66,6 +71,18 @@ def open_engine(index_dir: Path) -> EngineLike:
 
     engine: EngineLike = Engine.open(index_dir)
     return engine
+
+
+def _has_feeds(index_dir: Path) -> bool:
+    from index.feeds.store import FeedStore
+
+    if not FeedStore.exists_for(index_dir):
+        return False
+    store = FeedStore.for_index(index_dir)
+    try:
+        return store.has_feeds()
+    finally:
+        store.close()
 
 
 # ---------------------------------------------------------------- input checks
@@ -179,10 +196,13 @@ class Core:
         )
         # Ingestion is long and CPU-bound: its own thread, so queries keep their workers.
         self._ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-ingest")
+        self._feed_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsdesk-feeds")
         self.memory = AnswerMemory(
             settings.answer_store_path(), keep_days=settings.keep_answers_days
         )
         self._feedback_pruned_at = float("-inf")
+        self._live = False
+        self._live_checked = -LIVE_RECHECK_SECONDS - 1.0
 
     @classmethod
     async def open(
@@ -198,6 +218,7 @@ class Core:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._ingest_pool.shutdown(wait=False, cancel_futures=True)
+        self._feed_pool.shutdown(wait=False, cancel_futures=True)
         self.memory.close()
 
     def check_cooldown(self, user_id: int | str | None) -> None:
@@ -222,16 +243,28 @@ class Core:
 
     # -- queries ---------------------------------------------------------------
 
+    def as_of(self) -> dict[str, Any]:
+        """``{"as_of": today}`` once the archive is live (it has feeds): today's stories
+        rank first and "last week" means last week. A static archive passes nothing, so
+        relative dates count back from its newest article."""
+        now = time.monotonic()
+        if now - self._live_checked > LIVE_RECHECK_SECONDS:
+            self._live = _has_feeds(self.settings.index_dir)
+            self._live_checked = now
+        return {"as_of": date.today().isoformat()} if self._live else {}
+
     async def answer(self, question: str, filters: Filters | None = None) -> Answer:
         text = clean_text(question, "question")
         assert text is not None
-        return await self._run(self.engine.answer, text, filters)
+        with metrics.question("answer"):
+            return await self._run(self.engine.answer, text, filters, **self.as_of())
 
     async def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         text = clean_text(query, "query")
         if not 1 <= k <= 10:
             raise BadQueryError("k must be between 1 and 10.")
-        return await self._run(self.engine.search, text, k, filters)
+        with metrics.question("search"):
+            return await self._run(self.engine.search, text, k, filters, **self.as_of())
 
     async def quotes(
         self, speaker: str, about: str | None = None, filters: Filters | None = None
@@ -239,7 +272,8 @@ class Core:
         name = clean_text(speaker, "speaker name")
         topic = clean_text(about, "topic", required=False)
         assert name is not None
-        return await self._run(self.engine.quotes, name, topic, filters)
+        with metrics.question("quotes"):
+            return await self._run(self.engine.quotes, name, topic, filters)
 
     async def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
         """Autocomplete: never limited or queued, but given at most 2 s."""
@@ -266,6 +300,23 @@ class Core:
         loop = asyncio.get_running_loop()
         call = functools.partial(self.engine.ingest, list(paths))
         return await loop.run_in_executor(self._ingest_pool, call)
+
+    # -- live feeds (bot/feeds.py) ----------------------------------------------
+
+    async def ingest_articles(self, articles: Sequence[Article], owner: str) -> IngestSummary:
+        """Feed articles into the index on the ingestion thread (queries keep theirs)."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self.engine.ingest_articles, list(articles), owner)
+        return await loop.run_in_executor(self._ingest_pool, call)
+
+    async def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
+        return await self._run(self.engine.topic_scores, topic, list(article_ids), limited=False)
+
+    async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
+        """Feed work (parsing, extraction, small SQLite calls) on its own threads, so a
+        large poll never takes the query workers."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._feed_pool, functools.partial(fn, *args))
 
     # -- what the buttons act on (bot/state.py) ----------------------------------
 

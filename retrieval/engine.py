@@ -33,6 +33,7 @@ from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
 from retrieval.plan import QueryPlan, make_plan
 from retrieval.routing import route_quotes
 from retrieval.terms import content_terms
+from retrieval.topics import TopicScore
 
 log = logging.getLogger(__name__)
 
@@ -314,6 +315,19 @@ class Engine:
 
         with self._ingest_lock:
             return Indexer(self.store.dir, self.embedder).add(paths)
+
+    def ingest_articles(self, articles: Sequence[Article], owner: str = "operator") -> IngestSummary:
+        """Add or replace `Article`s built elsewhere (feeds) through the feed sink."""
+        from index.feeds.sink import index_articles
+
+        with self._ingest_lock:
+            return index_articles(self.store.dir, articles, owner, self.embedder)
+
+    def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
+        """How well each stored article matches a followed topic (retrieval/topics.py)."""
+        from retrieval.topics import topic_scores
+
+        return topic_scores(self, topic, article_ids)
 
     def record_feedback(self, question: str, answer_kind: str, vote: int,
                         user_id: str | None = None, article_ids: Sequence[str] = ()) -> None:

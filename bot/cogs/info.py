@@ -10,6 +10,7 @@ from bot import embeds
 from bot.app import Newsdesk, begin
 from bot.cogs import send_reply
 from bot.errors import NONE
+from bot.feed_report import health_summary
 
 
 class Info(commands.Cog):
@@ -19,7 +20,13 @@ class Info(commands.Cog):
     @app_commands.command(name="stats", description="What the archive holds.")
     async def stats(self, interaction: discord.Interaction) -> None:
         core = await begin(interaction)
-        await send_reply(interaction, embeds.stats_embed(await core.stats()))
+        embed = embeds.stats_embed(await core.stats())
+        service = self.bot.feed_service
+        if service is not None:  # feed health: the shared feeds and this server's own
+            owners = {"operator", str(interaction.guild_id)}
+            feeds = [f for f in await core.run_blocking(service.feeds.feeds) if f.owner in owners]
+            embed.add_field(name="Feeds", value=embeds.escape(health_summary(feeds)), inline=False)
+        await send_reply(interaction, embed)
 
     @app_commands.command(name="help", description="How to use the bot, with examples.")
     async def help(self, interaction: discord.Interaction) -> None:

@@ -59,6 +59,8 @@ def extract_page(html: str, url: str | None = None) -> Extracted | None:
     if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():
         return None
     paragraphs = [p.strip() for p in (doc.text or "").split("\n") if p.strip()]
+    if len(paragraphs) > 1 and doc.title and paragraphs[0] == doc.title.strip():
+        paragraphs = paragraphs[1:]  # the headline is the title, not the first paragraph
     day = None
     try:
         day = htmldate.find_date(html, url=url, original_date=True, extensive_search=False,

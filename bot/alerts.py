@@ -1,0 +1,117 @@
+"""From newly indexed articles to alerts: which follows they match, and the message.
+
+Speaker follows use the quote lookup with the same resolution and namesake rules as
+/quotes, restricted to the new articles; the follow's name was resolved when it was
+made, and an article alerts only when that same person is resolved in it. Topic follows
+use retrieval.topics (the answers' cosine + term-coverage signals, calibrated).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.embeds import escape
+from bot.follows import Alert, Follow
+from retrieval.models import Filters, QuoteHit
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+MESSAGE_LIMIT = 1900  # under Discord's 2,000 characters, with room for the citation line
+QUOTES_PER_ALERT = 3
+
+
+def _url(url: str | None) -> str | None:
+    if url and url.startswith(("http://", "https://")) and not any(c in url for c in " <>\n"):
+        return url
+    return None
+
+
+def _meta(title: str | None, source: str | None, date: str | None, plain: bool) -> str:
+    esc = (lambda s: s) if plain else escape
+    parts = [p for p in (source, date) if p]
+    head = f"*{esc(title)}*" if title and not plain else (title or "an article")
+    return head + (f" ({esc(', '.join(parts))})" if parts else "")
+
+
+def citation_line(article_id: str, url: str | None, plain: bool) -> str:
+    link = _url(url)
+    shown = (link if plain else f"<{link}>") if link else None
+    cmd = f"/article {article_id}" if plain else f"`/article {article_id}`"
+    return " · ".join(p for p in (shown, cmd) if p)
+
+
+def speaker_message(speaker: str, quotes: Sequence[QuoteHit], plain: bool) -> str:
+    q0 = quotes[0]
+    esc = (lambda s: s) if plain else escape
+    name = speaker if plain else f"**{escape(speaker)}**"
+    lines = [f"🗣️ {name} quoted in {_meta(q0.title, q0.source, q0.date, plain)}:"]
+    budget = MESSAGE_LIMIT - len(lines[0]) - 200
+    for q in quotes[:QUOTES_PER_ALERT]:
+        text = esc(q.text)
+        if len(text) > budget:
+            text = text[: max(0, budget - 1)].rstrip() + "…"
+        lines.append(f"> {text}")
+        budget -= len(text) + 3
+        if budget <= 0:
+            break
+    lines.append(citation_line(q0.article_id, q0.url, plain))
+    return "\n".join(lines)[:MESSAGE_LIMIT]
+
+
+def topic_message(topic: str, title: str | None, source: str | None, date: str | None,
+                  article_id: str, url: str | None, plain: bool) -> str:
+    shown = topic if plain else f"**{escape(topic)}**"
+    text = f"📰 New on {shown}: {_meta(title, source, date, plain)}\n" + citation_line(
+        article_id, url, plain)
+    return text[:MESSAGE_LIMIT]
+
+
+async def match_alerts(core: Core, follows: Sequence[Follow],
+                       owners: Sequence[tuple[str, str]]) -> list[Alert]:
+    """Alerts for ``follows`` on the articles (id, owner) just indexed."""
+    alerts: list[Alert] = []
+    for follow in follows:
+        ids = tuple(a for a, owner in owners if follow.sees(owner))
+        if not ids:
+            continue
+        plain = follow.target == "terminal"
+        try:
+            if follow.kind == "speaker":
+                alerts += await _speaker_alerts(core, follow, ids, plain)
+            else:
+                alerts += await _topic_alerts(core, follow, ids, plain)
+        except Exception:  # one follow's failure must not stop the others
+            log.exception("matching follow #%d failed", follow.id)
+    return alerts
+
+
+async def _speaker_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
+                          plain: bool) -> list[Alert]:
+    lookup = await core.quotes(follow.value, None, Filters(article_ids=ids))
+    if lookup.speaker is None or lookup.speaker.casefold() != follow.value.casefold():
+        return []  # nobody, or a namesake: never guess
+    by_article: dict[str, list[QuoteHit]] = {}
+    for q in lookup.quotes:
+        by_article.setdefault(q.article_id, []).append(q)
+    return [Alert(follow.id, aid, follow.target, speaker_message(lookup.speaker, qs, plain),
+                  f'what did {lookup.speaker} say')
+            for aid, qs in by_article.items()]
+
+
+async def _topic_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
+                        plain: bool) -> list[Alert]:
+    scores = await core.topic_scores(follow.value, ids)
+    alerts = []
+    for s in scores:
+        if not s.matches():
+            continue
+        art = await core.article(s.article_id)
+        alerts.append(Alert(follow.id, art.id, follow.target,
+                            topic_message(follow.value, art.title, art.source, art.date, art.id,
+                                          art.url, plain), follow.value))
+    return alerts

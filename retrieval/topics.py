@@ -1,0 +1,63 @@
+"""Does a new article match a followed topic? The answers' two signals, per article:
+the best passage cosine to the topic, and the share of the topic's terms that passage
+(or any passage) covers.
+
+An article alerts when its best cosine clears ``TOPIC_COSINE``, or clears the weaker
+``TOPIC_WEAK_COSINE`` while covering at least ``TOPIC_COVERAGE`` of the topic's terms.
+The thresholds were calibrated on RealTime QA dev (questions as topics, each question's
+gold article as the match, other corpus articles as non-matches): see
+benchmarks/results/topic-alerts.md and ``python -m benchmarks.topic_alerts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retrieval.excerpts import lexical_score, term_weights
+
+if TYPE_CHECKING:
+    from retrieval.engine import Engine
+
+TOPIC_COSINE = 0.55
+TOPIC_WEAK_COSINE = 0.45
+TOPIC_COVERAGE = 0.8
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    article_id: str
+    cosine: float  # best passage cosine to the topic
+    coverage: float  # best share of the topic's terms found in one passage
+
+    def matches(self, cosine: float = TOPIC_COSINE, weak: float = TOPIC_WEAK_COSINE,
+                coverage: float = TOPIC_COVERAGE) -> bool:
+        return self.cosine >= cosine or (self.cosine >= weak and self.coverage >= coverage)
+
+
+def score_article(article_id: str, topic: str, topic_vec: np.ndarray,
+                  passages: Sequence[str], vectors: np.ndarray) -> TopicScore:
+    """The two signals of one article from its passages' texts and (normalised) vectors."""
+    if not len(passages):
+        return TopicScore(article_id, -1.0, 0.0)
+    cos = np.asarray(vectors, dtype=np.float32) @ np.asarray(topic_vec, dtype=np.float32)
+    weights = term_weights(topic)
+    cover = max(lexical_score(p, weights) for p in passages)
+    return TopicScore(article_id, float(cos.max()), float(cover))
+
+
+def topic_scores(engine: Engine, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
+    """Scores of stored articles against ``topic``, from their stored passage vectors."""
+    topic_vec = engine.embedder.encode([topic])[0]
+    out = []
+    for aid in article_ids:
+        passages = engine.store.passages_for(aid)
+        if not passages:
+            continue
+        ids, vecs = engine.store.passage_vectors([p.id for p in passages])
+        text = {p.id: p.text for p in passages}
+        out.append(score_article(aid, topic, topic_vec, [text[int(i)] for i in ids], vecs))
+    return out
