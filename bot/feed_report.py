@@ -36,7 +36,7 @@ def duration(seconds: float) -> str:
     seconds = abs(seconds)
     if seconds < 90:
         return f"{seconds:.0f}s"
-    if seconds < 5400:
+    if seconds < 3600:
         return f"{seconds / 60:.0f}m"
     if seconds < 172800:
         return f"{seconds / 3600:.1f}h".replace(".0h", "h")

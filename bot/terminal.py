@@ -28,12 +28,14 @@ from bot import embeds
 from bot.core import Core, make_filters
 from bot.errors import log_unexpected, user_message
 from bot.terminal_text import strip_controls
+from bot.terminal_live import LiveCommands
 from index.errors import BadQueryError
 from retrieval.models import Answer, Filters
 
 log = logging.getLogger(__name__)
 
-OPTION_KEYS = ("question", "query", "speaker", "about", "from", "to", "source", "k", "id", "page")
+OPTION_KEYS = ("question", "query", "speaker", "about", "from", "to", "source", "k", "id", "page",
+               "topic", "every")
 _OPTION = re.compile(rf"(?:^|\s)({'|'.join(OPTION_KEYS)}):", re.I)
 ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
 
@@ -42,6 +44,8 @@ TERMINAL_HELP = """Commands (type a question to /ask it):
   /search <words> [from: 2022-03-01] [to: 2022-03-31] [source: CNN] [k: 5]
   /quotes <speaker> [about: <topic>] [from: ...] [to: ...]
   /article <id> [page: 2]
+  /feeds [list] | /feeds add <url> [source: NAME] [every: 15m] | /feeds remove <n> | /feeds check
+  /follow speaker: <name>  |  /follow topic: <words>    /following    /unfollow <n>
   /stats   /help   /quit
 About the last reply: /sources  /context [n]  /next  /prev  /vote up|down  <number> (pick a speaker)
 """
@@ -96,6 +100,8 @@ class TerminalSession:
             "prev": self.prev_page,
             "vote": self.vote,
         }
+        self.live = LiveCommands(self)
+        self.commands.update(self.live.commands())
 
     def show(self, embed: discord.Embed) -> None:
         self.write(embeds.embed_to_text(embed, bold=self.bold))
@@ -283,4 +289,8 @@ async def run_terminal(core: Core) -> None:
         sys.stdout.flush()
 
     session = TerminalSession(core, write, colour=sys.stdout.isatty())
-    await session.run()
+    await session.live.start()
+    try:
+        await session.run()
+    finally:
+        await session.live.stop()

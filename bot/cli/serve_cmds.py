@@ -63,6 +63,14 @@ def serve(args: argparse.Namespace) -> int:
     logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatter is not news
 
     install_token_filter(token)
+    from bot import metrics
+
+    try:
+        metrics.serve(settings.metrics_port, settings.metrics_host)
+    except OSError as err:
+        print(f"error: cannot serve metrics on port {settings.metrics_port}: {err}",
+              file=sys.stderr)
+        return 1
     if token and not args.terminal:
         return _serve_discord(settings)
     if not args.terminal:
