@@ -51,8 +51,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     root = args.data / "realtimeqa"
-    questions = [json.loads(line) for line in open(root / "questions_with_gold_doc.dev.jsonl")]
-    corpus = {d["id"]: d for d in map(json.loads, open(root / "corpus.jsonl"))}
+    questions = [json.loads(line) for line in
+                 (root / "questions_with_gold_doc.dev.jsonl").read_text().splitlines()]
+    corpus = {d["id"]: d for d in map(json.loads,
+                                      (root / "corpus.jsonl").read_text().splitlines())}
     gold_key = next(k for k in questions[0] if "gold" in k and "doc" in k)
     golds = {q["id"]: (q[gold_key] if isinstance(q[gold_key], list) else [q[gold_key]])
              for q in questions}

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from index.feeds.extract import PAGE_ACCEPT, PAGE_TYPES, decode_page, extract_page
+from index.feeds.extract import PAGE_ACCEPT, PAGE_TYPES, Extracted, decode_page, extract_page
 from index.feeds.guard import BlockedURL
 from index.feeds.http import Fetcher, FetchError
 from index.feeds.models import Entry, FeedConfig, FeedOutcome, PollReport
@@ -66,6 +66,8 @@ class Poller:
         self.extract_seconds = self.index_seconds = 0.0
         now = time.time()
         feeds = await self.run_blocking(self.store.due if due_only else _all(self.store), now)
+        if feeds:  # the extractor's first import takes a second: never on the event loop
+            await self.run_blocking(_import_extractor)
         outcomes: list[FeedOutcome] = []
         ids: list[str] = []
         owners: list[tuple[str, str]] = []
@@ -187,12 +189,9 @@ class Poller:
             try:
                 resp = await fetcher.get(entry.link, accept=PAGE_ACCEPT, allowed_types=PAGE_TYPES,
                                          max_bytes=self.config.max_page_bytes)
-                started = time.monotonic()
-                try:
-                    html = decode_page(resp.body, resp.charset)
-                    extracted = await self.run_blocking(extract_page, html, resp.url)
-                finally:
-                    self.extract_seconds += time.monotonic() - started
+                extracted, seconds = await self.run_blocking(_extract, resp.body, resp.charset,
+                                                             resp.url)
+                self.extract_seconds += seconds
             except (FetchError, BlockedURL) as err:
                 problem = f"{entry.link}: {err}"
             except Exception as err:  # an extractor bug on one page: use the entry's text
@@ -210,6 +209,18 @@ class Poller:
         art = Article(id=article_id(entry.key, entry.link), text=text, title=title, date=date,
                       source=source, url=entry.link, author=author)
         return art, not full, problem
+
+
+def _extract(body: bytes, charset: str | None, url: str) -> tuple[Extracted | None, float]:
+    """Decode and extract one page (in a worker thread), timed where it runs."""
+    started = time.perf_counter()
+    extracted = extract_page(decode_page(body, charset), url)
+    return extracted, time.perf_counter() - started
+
+
+def _import_extractor() -> None:
+    import htmldate  # noqa: F401
+    import trafilatura  # noqa: F401
 
 
 def _all(store: FeedStore) -> Callable[[float], list[Feed]]:

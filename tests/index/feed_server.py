@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Callable
 from email.utils import formatdate
 from pathlib import Path
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -122,7 +122,7 @@ class FeedServer:
         self.loop.run_until_complete(site.start())
         server = site._server
         assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         self._ready.set()
         self.loop.run_forever()
 
@@ -139,7 +139,7 @@ class FeedServer:
         name = request.match_info["name"]
         if name == "updated":
             v = self.state["version"]
-            body = (f"<html><body><article><h1>Council vote</h1>"
+            body = ("<html><body><article><h1>Council vote</h1>"
                     + "".join(f"<p>Version {v} of the story: the council voted on the harbour "
                               f"budget in session number {i} and the result was recorded in "
                               f"the minutes for the public.</p>" for i in range(6))
@@ -158,10 +158,10 @@ class FeedServer:
         file = PAGES.get(name)
         if file is None:
             raise web.HTTPNotFound()
-        body = (SITE / file).read_bytes()
+        raw = (SITE / file).read_bytes()
         if name == "library":  # UTF-8 bytes declared as latin-1: a common publishing mistake
-            return web.Response(body=body, headers={"Content-Type": "text/html; charset=iso-8859-1"})
-        return web.Response(body=body, content_type="text/html", charset="utf-8")
+            return web.Response(body=raw, headers={"Content-Type": "text/html; charset=iso-8859-1"})
+        return web.Response(body=raw, content_type="text/html", charset="utf-8")
 
     async def big(self, request: web.Request) -> web.StreamResponse:
         """50 MB streamed in chunks: neither side ever holds it whole."""
