@@ -32,10 +32,15 @@ def _block(text: str) -> str:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-@app_commands.checks.has_permissions(manage_guild=True)
 class Feeds(commands.GroupCog, group_name="feeds", group_description="This server's news feeds"):
     def __init__(self, bot: Newsdesk) -> None:
         self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Manage Server, checked here too: default permissions can be changed by admins."""
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
 
     @app_commands.command(name="add", description="Follow an RSS, Atom or JSON feed (Manage Server).")
     @app_commands.describe(url="the feed's http(s) URL", source="source name shown in citations",

@@ -496,6 +496,7 @@ class FakeDiscord:
         autocomplete: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
         raw_options: dict[str, Any] | None = None,
+        subcommand: str | None = None,
         **options: Any,
     ) -> InteractionRecord:
         """A user runs ``/name option:value...``; returns the record to wait on.
@@ -503,7 +504,10 @@ class FakeDiscord:
         ``autocomplete="speaker"`` sends an autocomplete interaction focused on that option.
         """
         definition = self.command_definition(name)
-        types = {o["name"]: o["type"] for o in definition.get("options", [])}
+        top = definition.get("options", [])
+        if subcommand:  # /group subcommand option:value
+            top = next(o for o in top if o["name"] == subcommand).get("options", [])
+        types = {o["name"]: o["type"] for o in top}
         payload = self._base_interaction(
             4 if autocomplete else 2,
             user_id=user_id,
@@ -517,6 +521,8 @@ class FakeDiscord:
             if autocomplete == key:
                 opt["focused"] = True
             opts.append(opt)
+        if subcommand:
+            opts = [{"name": subcommand, "type": 1, "options": opts}]
         data: dict[str, Any] = {
             "id": definition["id"],
             "name": name,

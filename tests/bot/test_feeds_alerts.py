@@ -20,11 +20,12 @@ from index.embedder import Embedder
 from index.feeds.models import PollReport
 from index.feeds.store import FeedStore
 from retrieval.engine import Engine
-from tests.bot.fake_discord import CHANNEL_ID, FakeDiscord
+from tests.bot.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.bot.helpers import allowed_mentions_ok, make_settings, running_bot
 from tests.index.feed_server import FeedServer
 
 MANAGE_CHANNELS = 1 << 4
+MANAGE_GUILD = 1 << 5
 HIS_WORDS = "China supports every effort to keep the sea lanes open and safe for all nations."
 OTHER_WORDS = "Our two countries should deepen cooperation"
 
@@ -146,3 +147,32 @@ async def test_heartbeats_keep_coming_during_a_poll_of_200_feeds(
         # The loop stayed free: heartbeats kept their rhythm while the poll ran (at least
         # half the beats the interval allows; a blocked loop sends none).
         assert beats >= max(2, int(elapsed / fake.heartbeat_interval) // 2), (beats, elapsed)
+
+
+async def test_feeds_commands_in_discord(fake: FakeDiscord, site: FeedServer, index_dir: Path,
+                                         embedder: Embedder) -> None:
+    settings = make_settings(fake, index_dir, feeds_allow_hosts=frozenset({"127.0.0.1"}),
+                             state_path=index_dir / "bot-state.sqlite")
+    engine = Engine.open(index_dir, embedder)
+    async with running_bot(fake, engine, settings) as bot:
+        assert bot.feed_service is not None
+        denied = await fake.slash("feeds", subcommand="add", url=site.url("atom.xml"))
+        await fake.answered(denied)
+        assert "Manage Server" in denied.text() or "permission" in denied.text().lower()
+        assert FeedStore.for_index(index_dir).feeds() == []
+        refused = await fake.slash("feeds", subcommand="add", url="http://169.254.169.254/feed",
+                                   permissions=MANAGE_GUILD)
+        await fake.answered(refused)
+        assert "private or reserved" in refused.text()
+        added = await fake.slash("feeds", subcommand="add", url=site.url("atom.xml"),
+                                 source="Alder *bold*", permissions=MANAGE_GUILD)
+        await fake.answered(added)
+        assert "Added feed #1" in added.text()
+        feeds = FeedStore.for_index(index_dir).feeds()
+        assert [(f.owner, f.source) for f in feeds] == [(str(GUILD_ID), "Alder *bold*")]
+        listed = await fake.slash("feeds", subcommand="list", permissions=MANAGE_GUILD)
+        await fake.answered(listed)
+        assert site.url("atom.xml") in listed.text()
+        removed = await fake.slash("feeds", subcommand="remove", feed=1, permissions=MANAGE_GUILD)
+        await fake.answered(removed)
+        assert "Removed feed #1" in removed.text()
