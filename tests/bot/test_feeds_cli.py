@@ -72,3 +72,31 @@ def test_metrics_endpoint() -> None:
     assert 'newsdesk_feed_polls_total{status="ok"}' in body
     assert "newsdesk_alerts_queued" in body and "newsdesk_index_bytes" in body
     assert not metrics.serve(None)
+
+
+def test_watch_stops_cleanly_on_ctrl_c(tmp_path: Path, site: FeedServer) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    index_dir = tmp_path / "index"
+    FeedStore.for_index(index_dir).add(site.url("f/0.xml"))  # an empty feed: nothing to embed
+    env = {**os.environ, "NEWSDESK_FEEDS_ALLOW_HOSTS": "127.0.0.1"}
+    code = "import sys; from bot.cli import main; sys.exit(main())"
+    proc = subprocess.Popen([sys.executable, "-c", code, "watch", "--index", str(index_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=tmp_path)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the first pass's report
+        assert "f/0.xml: 0 added" in first, first
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Stopping after the current batch" in err and "Stopped." in err
