@@ -5,7 +5,7 @@ other sampled corpus articles must not (negatives; some may truly be on topic, s
 precision reported is a lower bound). Passages are split and embedded exactly as the
 index does. Writes benchmarks/results/topic-alerts.md.
 
-    .venv/bin/python -m benchmarks.topic_alerts --data ../shared/eval --negatives 150
+    .venv/bin/python -m benchmarks.topic_alerts --data ../shared/eval --negatives 80
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import numpy as np
 from index.embedder import load_embedder
 from index.models import Article
 from index.passages import split_passages
+from retrieval.terms import content_terms
 from retrieval.topics import (
+    LEAD_PASSAGES,
     TOPIC_COSINE,
     TOPIC_COVERAGE,
     TOPIC_WEAK_COSINE,
@@ -47,7 +49,7 @@ def _pr(scores: list[tuple[TopicScore, bool]], cos: float, weak: float,
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=Path("../shared/eval"))
-    ap.add_argument("--negatives", type=int, default=150, help="sampled non-gold articles")
+    ap.add_argument("--negatives", type=int, default=80, help="sampled non-gold articles")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     root = args.data / "realtimeqa"
@@ -68,18 +70,19 @@ def main() -> None:
     for doc_id in docs:
         d = corpus[doc_id]
         art = Article(id=doc_id, text=d["text"], title=d.get("title"), date=d.get("date"))
-        passages[doc_id] = [p.text for p in split_passages(art)]
+        passages[doc_id] = [p.text for p in split_passages(art)][:LEAD_PASSAGES]
     flat = [t for d in docs for t in passages[d]]
     vecs = embedder.encode(flat, batch_size=32)
     by_doc, n = {}, 0
     for d in docs:
         by_doc[d] = vecs[n : n + len(passages[d])]
         n += len(passages[d])
+    terms = {d: [frozenset(content_terms(t)) for t in passages[d]] for d in docs}
     qvecs = embedder.encode([q["question"] for q in questions])
     scored: list[tuple[TopicScore, bool]] = []
     for q, qv in zip(questions, qvecs, strict=True):
         for d in docs:
-            s = score_article(d, q["question"], qv, passages[d], by_doc[d])
+            s = score_article(d, q["question"], qv, passages[d], by_doc[d], terms[d])
             scored.append((s, d in golds[q["id"]]))
     seconds = time.monotonic() - started
     grid = []

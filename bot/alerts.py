@@ -92,7 +92,9 @@ async def match_alerts(core: Core, follows: Sequence[Follow],
 
 async def _speaker_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
                           plain: bool) -> list[Alert]:
-    lookup = await core.quotes(follow.value, None, Filters(article_ids=ids))
+    # Straight to the engine: alert matching is not a question (metrics, limiter).
+    lookup = await core.run_blocking(core.engine.quotes, follow.value, None,
+                                     Filters(article_ids=ids))
     if lookup.speaker is None or lookup.speaker.casefold() != follow.value.casefold():
         return []  # nobody, or a namesake: never guess
     by_article: dict[str, list[QuoteHit]] = {}

@@ -393,6 +393,13 @@ HELP_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Add a .txt or .jsonl file to the archive (Manage Server only).",
         "/ingest file: articles.jsonl",
     ),
+    (
+        "/follow",
+        "Alerts here (or in your DMs) when a person is quoted or a topic moves; "
+        "/following, /unfollow.",
+        "/follow speaker: Wang Wenbin",
+    ),
+    ("/feeds", "This server's news feeds (Manage Server only).", "/feeds add url: https://…"),
     ("/help", "This message.", "/help"),
 )
 

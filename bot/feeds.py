@@ -66,6 +66,8 @@ class FeedService:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(self._task, 30)
             self._task = None
+        self.feeds.close()
+        self.follows.close()
 
     async def run(self) -> None:
         while not self._stop.is_set():

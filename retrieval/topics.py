@@ -22,6 +22,7 @@ from retrieval.excerpts import lexical_score, term_weights
 if TYPE_CHECKING:
     from retrieval.engine import Engine
 
+LEAD_PASSAGES = 6  # an article is "about" what its opening passages are about
 TOPIC_COSINE = 0.55
 TOPIC_WEAK_COSINE = 0.45
 TOPIC_COVERAGE = 0.8
@@ -39,13 +40,21 @@ class TopicScore:
 
 
 def score_article(article_id: str, topic: str, topic_vec: np.ndarray,
-                  passages: Sequence[str], vectors: np.ndarray) -> TopicScore:
-    """The two signals of one article from its passages' texts and (normalised) vectors."""
+                  passages: Sequence[str], vectors: np.ndarray,
+                  terms: Sequence[frozenset[str]] | None = None) -> TopicScore:
+    """The two signals of one article from its lead passages' texts and (normalised)
+    vectors; ``terms`` (each passage's content terms) may be given precomputed."""
+    passages = passages[:LEAD_PASSAGES]
     if not len(passages):
         return TopicScore(article_id, -1.0, 0.0)
-    cos = np.asarray(vectors, dtype=np.float32) @ np.asarray(topic_vec, dtype=np.float32)
+    cos = np.asarray(vectors[: len(passages)], dtype=np.float32) @ np.asarray(topic_vec, dtype=np.float32)
     weights = term_weights(topic)
-    cover = max(lexical_score(p, weights) for p in passages)
+    total = sum(weights.values())
+    if terms is None:
+        cover = max(lexical_score(p, weights) for p in passages)
+    else:
+        cover = max((sum(w for t, w in weights.items() if t in ts) / total if total else 0.0)
+                    for ts in terms[: len(passages)])
     return TopicScore(article_id, float(cos.max()), float(cover))
 
 
@@ -54,7 +63,7 @@ def topic_scores(engine: Engine, topic: str, article_ids: Sequence[str]) -> list
     topic_vec = engine.embedder.encode([topic])[0]
     out = []
     for aid in article_ids:
-        passages = engine.store.passages_for(aid)
+        passages = engine.store.passages_for(aid)[:LEAD_PASSAGES]  # in article order
         if not passages:
             continue
         ids, vecs = engine.store.passage_vectors([p.id for p in passages])

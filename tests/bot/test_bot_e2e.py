@@ -43,7 +43,10 @@ async def test_identifies_syncs_guild_commands_and_answers_ask(fake: FakeDiscord
         assert fake.identifies == 1
         assert fake.intents is not None and fake.intents & (1 << 15)  # message content
         names = sorted(c["name"] for c in fake.commands[str(GUILD_ID)])
-        assert names == ["article", "ask", "help", "ingest", "quotes", "search", "stats"]
+        assert names == ["article", "ask", "feeds", "follow", "following", "help", "ingest",
+                         "quotes", "search", "stats", "unfollow"]
+        feeds = fake.command_definition("feeds")
+        assert int(feeds["default_member_permissions"]) == 1 << 5  # Manage Server
         ingest = fake.command_definition("ingest")
         assert int(ingest["default_member_permissions"]) == 1 << 5  # Manage Server
         rec = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?"))
@@ -221,7 +224,8 @@ async def test_ingest_admin_only_types_sizes_and_paths(fake: FakeDiscord, tmp_pa
         )
         assert "Manage Server" in dm.text() or "only works in a server" in dm.text()
     # Uploads only go to .uploads; bot-state.sqlite holds the answers behind buttons.
-    assert sorted(p.name for p in index_dir.iterdir()) == [".uploads", "bot-state.sqlite"]
+    assert sorted(p.name for p in index_dir.iterdir()) == [".uploads", "bot-state.sqlite",
+                                                           "feeds.sqlite"]
     assert list((index_dir / ".uploads").iterdir()) == []
 
 
