@@ -277,7 +277,8 @@ def test_stats_help_ingest() -> None:
     assert "and 15 more" in e.fields[-1].value  # type: ignore[operator]
     h = embeds.help_embed()
     names = [f.name for f in h.fields]
-    assert names == ["/ask", "/search", "/quotes", "/article", "/stats", "/ingest", "/help"]
+    assert names == ["/ask", "/search", "/quotes", "/article", "/stats", "/ingest", "/follow",
+                     "/feeds", "/help"]
     s = IngestSummary(added=1, skipped=tuple(Skipped(f"f{i}.txt", "empty file") for i in range(12)))
     i = embeds.ingest_embed(s, "up.txt")
     check_limits(i)
