@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from retrieval.engine import Engine
 
 LEAD_PASSAGES = 6  # an article is "about" what its opening passages are about
-TOPIC_COSINE = 0.55
-TOPIC_WEAK_COSINE = 0.45
-TOPIC_COVERAGE = 0.8
+TOPIC_COSINE = 0.725
+TOPIC_WEAK_COSINE = 0.6
+TOPIC_COVERAGE = 0.9
 
 
 @dataclass(frozen=True)

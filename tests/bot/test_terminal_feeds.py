@@ -40,18 +40,23 @@ async def test_terminal_feed_follow_alert(tmp_path: Path, seed_index: Path, site
         await session.handle(f"/feeds add {site.url('news/wang.xml')} source: World desk")
         assert "Added feed #1" in "".join(out)
         await session.handle("/follow speaker: Wang Wenbin")
+        await session.handle("/follow topic: harbour bridge reopened after repairs")
         await session.handle("/following")
         assert "quotes by Wang Wenbin" in "".join(out)
         out.clear()
-        site.state["wang"] = ["wenbin", "wangyi"]
+        site.state["wang"] = ["wenbin", "wangyi", "harbour"]
         await session.handle("/feeds check")
         text = "".join(out)
-        assert "2 added" in text, text
-        alerts = [line for line in text.split("\n[alert] ")[1:]]
-        assert len(alerts) == 1 and HIS_WORDS in alerts[0] and "Wang Yi" not in alerts[0]
+        assert "3 added" in text, text
+        alerts = text.split("\n[alert] ")[1:]
+        quoted = [a for a in alerts if "quoted in" in a]
+        assert len(quoted) == 1 and HIS_WORDS in quoted[0] and "Wang Yi" not in quoted[0]
+        topical = [a for a in alerts if a.startswith("📰")]
+        assert len(topical) == 1 and "Harbour bridge reopens after repairs" in topical[0]
+        assert len(alerts) == 2
         out.clear()
         await session.handle("/feeds")
-        assert "2 article(s) added" in "".join(out)
+        assert "3 article(s) added" in "".join(out)
         out.clear()
         await session.handle("/ask what did Wang Wenbin say about the sea lanes?")
         assert HIS_WORDS in "".join(out)
