@@ -27,8 +27,8 @@ import discord
 from bot import embeds
 from bot.core import Core, make_filters
 from bot.errors import log_unexpected, user_message
-from bot.terminal_text import strip_controls
 from bot.terminal_live import LiveCommands
+from bot.terminal_text import strip_controls
 from index.errors import BadQueryError
 from retrieval.models import Answer, Filters
 

@@ -24,7 +24,8 @@ import numpy as np
 
 from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
-from index.readers import FileResult, collect_files, read_file
+from index.ids import id_problem
+from index.readers import MAX_ARTICLE_CHARS, FileResult, collect_files, read_file
 from index.store import IndexStore, StoredArticle
 
 if TYPE_CHECKING:
@@ -126,7 +127,14 @@ class Indexer:
     def add_articles(self, articles: Iterable[Article], where: str = "feed") -> IngestSummary:
         """Index `Article`s built elsewhere (feeds): the same dedup, batching and
         replace-by-id as `add`; ``where`` names them in the summary."""
-        found = FileResult(articles=[(f"{where}:{a.id}", a) for a in articles])
+        found = FileResult()
+        for a in articles:  # the same id and size rules as files
+            problem = id_problem(a.id) or (f"article text is over {MAX_ARTICLE_CHARS:,} characters"
+                                           if len(a.text) > MAX_ARTICLE_CHARS else None)
+            if problem:
+                found.skipped.append(Skipped(f"{where}:{a.id[:80]}", problem))
+            else:
+                found.articles.append((f"{where}:{a.id}", a))
         started = time.monotonic()
         store = IndexStore.open(self.index_dir, create=True)
         try:
