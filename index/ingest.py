@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from index.ids import id_problem
 from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
-from index.ids import id_problem
 from index.readers import MAX_ARTICLE_CHARS, FileResult, collect_files, read_file
 from index.store import IndexStore, StoredArticle
 
