@@ -12,8 +12,8 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.embeds import escape
 from bot.follows import Alert, Follow
+from bot.markdown import code, escape, plain, safe_cut, safe_url
 from retrieval.models import Filters, QuoteHit
 
 if TYPE_CHECKING:
@@ -25,50 +25,47 @@ MESSAGE_LIMIT = 1900  # under Discord's 2,000 characters, with room for the cita
 QUOTES_PER_ALERT = 3
 
 
-def _url(url: str | None) -> str | None:
-    if url and url.startswith(("http://", "https://")) and not any(c in url for c in " <>\n"):
-        return url
-    return None
+def _meta(title: str | None, source: str | None, date: str | None, terminal: bool) -> str:
+    """Title (source, date): escaped for Discord, as written for the terminal."""
+    # Cut before escaping: an escaped text cut in the middle could end in a lone backslash.
+    title = title[:200] if title else None
+    parts = ", ".join(p for p in (source, date) if p)[:120]
+    if terminal:
+        return (title or "an article") + (f" ({parts})" if parts else "")
+    head = f"*{plain(title)}*" if title else "an article"
+    return head + (f" ({plain(parts)})" if parts else "")
 
 
-def _meta(title: str | None, source: str | None, date: str | None, plain: bool) -> str:
-    esc = (lambda s: s) if plain else escape
-    parts = [p for p in (source, date) if p]
-    head = f"*{esc(title)}*" if title and not plain else (title or "an article")
-    return head + (f" ({esc(', '.join(parts))})" if parts else "")
+def citation_line(article_id: str, url: str | None, terminal: bool) -> str:
+    link = safe_url(url) if url and len(url) <= 500 else None
+    if terminal:
+        return " · ".join(p for p in (link, f"/article {article_id}") if p)
+    return " · ".join(p for p in (f"<{link}>" if link else None, code(article_id)) if p)
 
 
-def citation_line(article_id: str, url: str | None, plain: bool) -> str:
-    link = _url(url)
-    shown = (link if plain else f"<{link}>") if link else None
-    cmd = f"/article {article_id}" if plain else f"`/article {article_id}`"
-    return " · ".join(p for p in (shown, cmd) if p)
-
-
-def speaker_message(speaker: str, quotes: Sequence[QuoteHit], plain: bool) -> str:
+def speaker_message(speaker: str, quotes: Sequence[QuoteHit], terminal: bool) -> str:
     q0 = quotes[0]
-    esc = (lambda s: s) if plain else escape
-    name = speaker if plain else f"**{escape(speaker)}**"
-    lines = [f"🗣️ {name} quoted in {_meta(q0.title, q0.source, q0.date, plain)}:"]
-    budget = MESSAGE_LIMIT - len(lines[0]) - 200
+    name = speaker[:100] if terminal else f"**{plain(speaker[:100])}**"
+    lines = [f"🗣️ {name} quoted in {_meta(q0.title, q0.source, q0.date, terminal)}:"]
+    cite = citation_line(q0.article_id, q0.url, terminal)
+    budget = MESSAGE_LIMIT - len(lines[0]) - len(cite) - 10
     for q in quotes[:QUOTES_PER_ALERT]:
-        text = esc(q.text)
+        text = " ".join(q.text.split()) if terminal else escape(" ".join(q.text.split()))
         if len(text) > budget:
-            text = text[: max(0, budget - 1)].rstrip() + "…"
+            text = text[: safe_cut(text, max(0, budget - 1))].rstrip() + "…"
         lines.append(f"> {text}")
         budget -= len(text) + 3
         if budget <= 0:
             break
-    lines.append(citation_line(q0.article_id, q0.url, plain))
-    return "\n".join(lines)[:MESSAGE_LIMIT]
+    lines.append(cite)
+    return "\n".join(lines)
 
 
 def topic_message(topic: str, title: str | None, source: str | None, date: str | None,
-                  article_id: str, url: str | None, plain: bool) -> str:
-    shown = topic if plain else f"**{escape(topic)}**"
-    text = f"📰 New on {shown}: {_meta(title, source, date, plain)}\n" + citation_line(
-        article_id, url, plain)
-    return text[:MESSAGE_LIMIT]
+                  article_id: str, url: str | None, terminal: bool) -> str:
+    shown = topic[:100] if terminal else f"**{plain(topic[:100])}**"
+    return f"📰 New on {shown}: {_meta(title, source, date, terminal)}\n" + citation_line(
+        article_id, url, terminal)
 
 
 async def match_alerts(core: Core, follows: Sequence[Follow],
@@ -79,19 +76,19 @@ async def match_alerts(core: Core, follows: Sequence[Follow],
         ids = tuple(a for a, owner in owners if follow.sees(owner))
         if not ids:
             continue
-        plain = follow.target == "terminal"
+        terminal = follow.target == "terminal"
         try:
             if follow.kind == "speaker":
-                alerts += await _speaker_alerts(core, follow, ids, plain)
+                alerts += await _speaker_alerts(core, follow, ids, terminal)
             else:
-                alerts += await _topic_alerts(core, follow, ids, plain)
+                alerts += await _topic_alerts(core, follow, ids, terminal)
         except Exception:  # one follow's failure must not stop the others
             log.exception("matching follow #%d failed", follow.id)
     return alerts
 
 
 async def _speaker_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
-                          plain: bool) -> list[Alert]:
+                          terminal: bool) -> list[Alert]:
     # Straight to the engine: alert matching is not a question (metrics, limiter).
     lookup = await core.run_blocking(core.engine.quotes, follow.value, None,
                                      Filters(article_ids=ids))
@@ -100,13 +97,13 @@ async def _speaker_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
     by_article: dict[str, list[QuoteHit]] = {}
     for q in lookup.quotes:
         by_article.setdefault(q.article_id, []).append(q)
-    return [Alert(follow.id, aid, follow.target, speaker_message(lookup.speaker, qs, plain),
+    return [Alert(follow.id, aid, follow.target, speaker_message(lookup.speaker, qs, terminal),
                   f'what did {lookup.speaker} say')
             for aid, qs in by_article.items()]
 
 
 async def _topic_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
-                        plain: bool) -> list[Alert]:
+                        terminal: bool) -> list[Alert]:
     scores = await core.topic_scores(follow.value, ids)
     alerts = []
     for s in scores:
@@ -115,5 +112,5 @@ async def _topic_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
         art = await core.article(s.article_id)
         alerts.append(Alert(follow.id, art.id, follow.target,
                             topic_message(follow.value, art.title, art.source, art.date, art.id,
-                                          art.url, plain), follow.value))
+                                          art.url, terminal), follow.value))
     return alerts

@@ -97,3 +97,21 @@ def test_server_articles_alert_only_that_server() -> None:
                           value="harbour")
     assert follow.target == "user:2"
     assert follow.sees("operator") and follow.sees("9") and not follow.sees("8")
+
+
+def test_alert_messages_are_escaped_and_fit_discord() -> None:
+    from bot.alerts import speaker_message, topic_message
+    from retrieval.models import QuoteHit
+
+    hostile = "**@everyone** [click](http://evil.example) `x` " * 60
+    quote = QuoteHit(article_id="site-a-1", speaker="Wang *Wenbin*", text=hostile, start=0,
+                     end=len(hostile), cue="said", direct=True, paragraph=1, title=hostile,
+                     date="2024-11-21", source="__src__", url="javascript:alert(1)")
+    message = speaker_message("Wang *Wenbin*", [quote] * 3, terminal=False)
+    assert len(message) <= 2000
+    assert "[click](http" not in message and "javascript:" not in message
+    assert "\\*\\*\\@everyone" in message and "\\_\\_src\\_\\_" in message
+    assert message.endswith("`site-a-1`")
+    topic = topic_message("harbour *bridge*", hostile, None, None, "site-a-1",
+                          "https://example.org/a", terminal=False)
+    assert len(topic) <= 2000 and "<https://example.org/a>" in topic and "harbour \\*bridge\\*" in topic
