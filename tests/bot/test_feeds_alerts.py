@@ -77,8 +77,10 @@ async def test_speaker_alert_once_and_never_again(fake: FakeDiscord, site: FeedS
         posted = alert_messages(fake)
         assert len(posted) == 1, posted
         content = posted[0]["content"]
+        posted_id = next(a for a in (service.last_report.article_ids if service.last_report else ())
+                         if "wenbin" in a)
         assert HIS_WORDS in content.replace("\\", "") and OTHER_WORDS not in content
-        assert "/article" in content
+        assert f"`{posted_id}`" in content  # the citation: the article id
         sent = [o.payload for o in fake.outgoing if o.kind == "message"]
         assert len(sent) == 1 and allowed_mentions_ok(sent[0])
         report = service.last_report
