@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,10 +31,15 @@ from retrieval.generate import GeneratorConfig, rephrase
 from retrieval.grouping import ArticleGroup, collapse_duplicates
 from retrieval.hybrid import HybridRanker, Mode
 from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
+from retrieval.periods import Period
 from retrieval.plan import QueryPlan, make_plan
 from retrieval.routing import route_quotes
 from retrieval.terms import content_terms
 from retrieval.topics import TopicScore
+from retrieval.trend_models import ChartData, CompareKind
+
+if TYPE_CHECKING:
+    from retrieval.trends import Corpus  # trends reads engine's thresholds: imported late
 
 log = logging.getLogger(__name__)
 
@@ -286,6 +292,34 @@ class Engine:
         from retrieval.quotes import list_speakers
 
         return list_speakers(self.store.conn(), prefix, limit)
+
+    # ----- charts (retrieval/trends.py) ----------------------------------------------
+
+    def trend(self, query: str, filters: Filters | None = None,
+              by: Period | None = None) -> ChartData:
+        """Articles matching ``query`` per period, by source (the answers' relevance test)."""
+        from retrieval.trends import trend_chart
+
+        return trend_chart(self._corpus(), query, filters, by)
+
+    def timeline(self, speaker: str, filters: Filters | None = None,
+                 by: Period | None = None) -> ChartData:
+        from retrieval.trends import timeline_chart
+
+        return timeline_chart(self._corpus(), speaker, filters, by)
+
+    def compare(self, names: Sequence[str], kind: CompareKind = "auto",
+                filters: Filters | None = None, by: Period | None = None) -> ChartData:
+        from retrieval.trends import compare_chart
+
+        return compare_chart(self._corpus(), names, kind, filters, by)
+
+    def _corpus(self) -> Corpus:
+        from retrieval.trends import Corpus
+
+        snap = self._snapshot()
+        return Corpus(self.store, snap.catalog, snap.ranker.vectors, self._encode_query,
+                      self.quotes)
 
     # ----- articles ------------------------------------------------------------------
 
