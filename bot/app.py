@@ -33,6 +33,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.mentions",
     "bot.cogs.feeds",
     "bot.cogs.follows",
+    "bot.cogs.charts",
 )
 
 DISCORD_API_BASE = "https://discord.com/api/v10"

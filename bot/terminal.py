@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import discord
 
 from bot import embeds
+from bot.chart_terminal import chart_commands
 from bot.core import Core, make_filters
 from bot.errors import log_unexpected, user_message
 from bot.terminal_live import LiveCommands
@@ -35,7 +36,7 @@ from retrieval.models import Answer, Filters
 log = logging.getLogger(__name__)
 
 OPTION_KEYS = ("question", "query", "speaker", "about", "from", "to", "source", "k", "id", "page",
-               "topic", "every")
+               "topic", "every", "by", "of", "png")
 _OPTION = re.compile(rf"(?:^|\s)({'|'.join(OPTION_KEYS)}):", re.I)
 ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
 
@@ -46,6 +47,9 @@ TERMINAL_HELP = """Commands (type a question to /ask it):
   /article <id> [page: 2]
   /feeds [list] | /feeds add <url> [source: NAME] [every: 15m] | /feeds remove <n> | /feeds check
   /follow speaker: <name>  |  /follow topic: <words>    /following    /unfollow <n>
+  /trend <topic> [from: ...] [to: ...] [by: day|week|month|year] [png: FILE]
+  /timeline <speaker> [from: ...] [to: ...] [by: ...] [png: FILE]
+  /compare <name or topic>, <another>[, ...] [of: topics|speakers] [by: ...] [png: FILE]
   /stats   /help   /quit
 About the last reply: /sources  /context [n]  /next  /prev  /vote up|down  <number> (pick a speaker)
 """
@@ -102,6 +106,7 @@ class TerminalSession:
         }
         self.live = LiveCommands(self)
         self.commands.update(self.live.commands())
+        self.commands.update(chart_commands(core, write))  # /trend, /timeline, /compare
 
     def show(self, embed: discord.Embed) -> None:
         self.write(embeds.embed_to_text(embed, bold=self.bold))

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.index_cmds",  # newsdesk index add|remove|stats
     "bot.cli.query_cmds",  # newsdesk search, newsdesk ask
     "bot.cli.quotes_cmds",  # newsdesk quotes
+    "bot.cli.chart_cmds",  # newsdesk trend, timeline, compare
     "bot.cli.eval_cmds",  # newsdesk eval quotes|retrieval
     "bot.cli.serve_cmds",  # newsdesk serve
     "bot.cli.privacy_cmds",  # newsdesk privacy forget

@@ -92,6 +92,19 @@ class Outgoing:
         return None
 
 
+ATTACHMENT_LIMIT = 25 * 1024 * 1024  # attachment_size_limit sent with every interaction
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One ``files[n]`` part of a multipart request."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class InteractionRecord:
     id: int
@@ -694,12 +707,57 @@ class FakeDiscord:
         if ctype.startswith("multipart/"):
             reader = await request.multipart()
             payload: dict[str, Any] = {}
+            uploads: list[Upload] = []
             async for part in reader:
-                if getattr(part, "name", None) == "payload_json":
+                name = getattr(part, "name", None) or ""
+                if name == "payload_json":
                     payload = json.loads(await part.text())  # type: ignore[union-attr]
+                elif name.startswith("files["):
+                    data = await part.read()  # type: ignore[union-attr]
+                    uploads.append(Upload(name, getattr(part, "filename", None) or "",
+                                          part.headers.get("Content-Type", ""), bytes(data)))
+            request["uploads"] = self._check_uploads(payload, uploads)
             return payload
         raw = await request.read()
         return json.loads(raw) if raw else {}
+
+    def _check_uploads(self, payload: dict[str, Any], uploads: list[Upload]) -> list[Upload]:
+        """What Discord checks on a multipart upload: files[n] parts named in order, each
+        with a filename, declared in payload_json's ``attachments`` by id n with the same
+        filename, at most 10 files within the size limit. A violation is a 400 (50035)."""
+        declared = {str(a.get("id")): a for a in payload.get("attachments") or []}
+        problems = []
+        if len(uploads) > 10:
+            problems.append("more than 10 files")
+        for n, up in enumerate(uploads):
+            entry = declared.get(str(n))
+            if up.field != f"files[{n}]":
+                problems.append(f"part {up.field!r} out of order (expected files[{n}])")
+            if not up.filename:
+                problems.append(f"{up.field} has no filename")
+            if entry is None or entry.get("filename") != up.filename:
+                problems.append(f"{up.field} is not declared in payload_json attachments")
+            if len(up.data) > ATTACHMENT_LIMIT:
+                problems.append(f"{up.field} is over {ATTACHMENT_LIMIT} bytes")
+        if problems:
+            raise web.HTTPBadRequest(
+                text=json.dumps({"message": "Invalid Form Body", "code": 50035,
+                                 "errors": problems}),
+                content_type="application/json")
+        return uploads
+
+    def _attachment_objects(self, uploads: list[Upload], payload: dict[str, Any]) -> list[dict[str, Any]]:
+        declared = {str(a.get("id")): a for a in payload.get("attachments") or []}
+        out = []
+        for n, up in enumerate(uploads):
+            att_id = self.snowflake()
+            self.attachments[att_id] = up.data
+            out.append({"id": str(att_id), "filename": up.filename, "size": len(up.data),
+                        "content_type": up.content_type,
+                        "description": declared.get(str(n), {}).get("description"),
+                        "url": f"{self.base_url}/attachments/{att_id}/{up.filename}",
+                        "proxy_url": f"{self.base_url}/attachments/{att_id}/{up.filename}"})
+        return out
 
     def _message(
         self,
@@ -812,6 +870,7 @@ class FakeDiscord:
                 msg = self._message(
                     record.payload.get("channel_id", CHANNEL_ID), body, interaction=record
                 )
+                msg["attachments"] = self._attachment_objects(request.get("uploads", []), body)
                 record.followups.append(msg)
                 record.answered_at = record.answered_at or now
                 self.outgoing.append(Outgoing("followup", path, body, now, record.id))
