@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 BOT_ID = 900000000000000001
 APP_ID = 900000000000000002
@@ -103,6 +103,9 @@ class Upload:
     filename: str
     content_type: str
     data: bytes
+
+
+UPLOADS = web.RequestKey("uploads", list["Upload"])  # a request's checked files[n] parts
 
 
 @dataclass
@@ -712,11 +715,11 @@ class FakeDiscord:
                 name = getattr(part, "name", None) or ""
                 if name == "payload_json":
                     payload = json.loads(await part.text())  # type: ignore[union-attr]
-                elif name.startswith("files["):
-                    data = await part.read()  # type: ignore[union-attr]
-                    uploads.append(Upload(name, getattr(part, "filename", None) or "",
-                                          part.headers.get("Content-Type", ""), bytes(data)))
-            request["uploads"] = self._check_uploads(payload, uploads)
+                elif name.startswith("files[") and isinstance(part, BodyPartReader):
+                    uploads.append(Upload(name, part.filename or "",
+                                          part.headers.get("Content-Type", ""),
+                                          bytes(await part.read())))
+            request[UPLOADS] = self._check_uploads(payload, uploads)
             return payload
         raw = await request.read()
         return json.loads(raw) if raw else {}
@@ -870,7 +873,7 @@ class FakeDiscord:
                 msg = self._message(
                     record.payload.get("channel_id", CHANNEL_ID), body, interaction=record
                 )
-                msg["attachments"] = self._attachment_objects(request.get("uploads", []), body)
+                msg["attachments"] = self._attachment_objects(request.get(UPLOADS, []), body)
                 record.followups.append(msg)
                 record.answered_at = record.answered_at or now
                 self.outgoing.append(Outgoing("followup", path, body, now, record.id))

@@ -9,6 +9,7 @@ import itertools
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
@@ -65,7 +66,8 @@ def drawn_counts(fig: Figure) -> dict[str, list[int]]:
         assert isinstance(bars, PolyCollection)
         counts = [0] * n
         for path in bars.get_paths():
-            xs, ys = path.vertices[:, 0], path.vertices[:, 1]
+            corners = np.asarray(path.vertices, dtype=float)
+            xs, ys = corners[:, 0], corners[:, 1]
             counts[round(float(xs.mean()))] += round(float(ys.max() - ys.min()))
         out[str(bars.get_label())] = counts
     return out
