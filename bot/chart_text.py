@@ -10,6 +10,7 @@ from retrieval.trend_models import ChartData
 
 ALT_TEXT_LIMIT = 1024  # Discord's attachment description limit
 TABLE_ROWS = 60
+SPARSE_AFTER = 12  # periods; beyond, the table lists only those with counts
 
 
 def chart_text(chart: ChartData) -> str:
@@ -24,7 +25,11 @@ def chart_text(chart: ChartData) -> str:
         lines.append(f"{chart.by:<{width}}  {header}" + ("  " + f"{'total':>6}"
                                                         if len(names) > 1 else ""))
         peaks = set(chart.peaks)
+        # A long range lists only the periods with something in them.
+        sparse = len(chart.periods) > SPARSE_AFTER
         for i, p in enumerate(chart.periods[:TABLE_ROWS]):
+            if sparse and not chart.totals[i]:
+                continue
             label = period_label(date.fromisoformat(p), chart.by)
             cells = "  ".join(f"{s.counts[i]:>14}" for s in chart.series)
             row = f"{label:<{width}}  {cells}"
@@ -33,6 +38,8 @@ def chart_text(chart: ChartData) -> str:
             lines.append(row + ("  <- peak" if i in peaks else ""))
         if len(chart.periods) > TABLE_ROWS:
             lines.append(f"... {len(chart.periods) - TABLE_ROWS} more periods (see --json)")
+        if sparse:
+            lines.append(f"({chart.by}s with none are left out)")
     if chart.items:
         lines += ["", chart.items_title + ":"]
         for c in chart.items:
