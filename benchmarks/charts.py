@@ -50,6 +50,7 @@ async def run(index: Path, rounds: int) -> dict[str, Any]:
     opened = time.perf_counter()
     engine = Engine.open(index)
     open_s = time.perf_counter() - opened
+    stats = engine.stats()
     core = Core(engine, Settings(_env_file=None, index_dir=index,  # type: ignore[call-arg]
                                  engine_timeout=120.0))
     speakers = engine.speakers("", SPEAKERS)
@@ -81,6 +82,7 @@ async def run(index: Path, rounds: int) -> dict[str, Any]:
             samples["compare"].append(await _timed(chart_reply.compare(core, pair)))
     core.close()
     return {"open_s": open_s, "cold_first_chart_s": cold_s, "speakers": speakers,
+            "articles": stats.articles, "passages": stats.passages, "quotes": stats.quotes,
             "periods": periods,
             "latency_ms": {k: percentiles(v) if v else {"n": 0} for k, v in samples.items()}}
 
@@ -101,7 +103,9 @@ def report(result: dict[str, Any], index: Path, rounds: int, machine: dict[str, 
     lines = [
         f"## Chart latency — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"Index: {index} ({rounds} rounds over {len(TOPICS)} topics and {SPEAKERS} speakers). "
+        f"Index: {index}: {result['articles']:,} articles, {result['passages']:,} passages, "
+        f"{result['quotes']:,} quotes ({rounds} rounds over {len(TOPICS)} topics and "
+        f"{len(result['speakers'])} speakers). "
         f"Machine: {machine['cpu_model']}, {machine['logical_cores']} logical cores, load "
         f"average {machine['load_avg_1m']} at start, {load_end:.2f} at end (shared machine: "
         "compare against the baseline, not across runs).",

@@ -146,11 +146,10 @@ def trend_chart(corpus: Corpus, query: str, filters: Filters | None = None,
                    undated=sum(1 for m in matches if m.day is None))
     if not chart.peaks:
         return chart
-    peak = chart.periods[chart.peaks[0]]
+    peak = frame.starts[chart.peaks[0]]
     in_peak = [m for m in matches if m.day and frame.index(m.day) == chart.peaks[0]]
-    items = _citations(corpus, text, in_peak[:PEAK_ITEMS])
-    return replace(chart, items=items,
-                   items_title=f"Top articles of the peak ({period_label(_day(peak) or date.min, frame.by)})")
+    return replace(chart, items=_citations(corpus, text, in_peak[:PEAK_ITEMS]),
+                   items_title=f"Top articles of the peak ({period_label(peak, frame.by)})")
 
 
 def timeline_chart(corpus: Corpus, speaker: str, filters: Filters | None = None,

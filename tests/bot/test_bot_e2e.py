@@ -43,8 +43,8 @@ async def test_identifies_syncs_guild_commands_and_answers_ask(fake: FakeDiscord
         assert fake.identifies == 1
         assert fake.intents is not None and fake.intents & (1 << 15)  # message content
         names = sorted(c["name"] for c in fake.commands[str(GUILD_ID)])
-        assert names == ["article", "ask", "feeds", "follow", "following", "help", "ingest",
-                         "quotes", "search", "stats", "unfollow"]
+        assert names == ["article", "ask", "compare", "feeds", "follow", "following", "help",
+                         "ingest", "quotes", "search", "stats", "timeline", "trend", "unfollow"]
         feeds = fake.command_definition("feeds")
         assert int(feeds["default_member_permissions"]) == 1 << 5  # Manage Server
         ingest = fake.command_definition("ingest")
