@@ -1,10 +1,12 @@
-"""A chart in words: the terminal's and the CLI's text, and the alt text Discord shows
-screen readers for the PNG. Same ``ChartData`` as the picture, so the same numbers."""
+"""A chart in words: the terminal's and the CLI's text (control characters stripped),
+and the alt text Discord shows screen readers for the PNG. Same ``ChartData`` as the
+picture, so the same numbers."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from bot.terminal_text import strip_controls
 from retrieval.periods import period_label
 from retrieval.trend_models import ChartData
 
@@ -52,7 +54,8 @@ def chart_text(chart: ChartData) -> str:
                 f"“{c.text}”" if quote.direct else f"(reported) {c.text}")
             lines.append(f"    {words}")
     lines += ["", f"({chart.caption})"]
-    return "\n".join(lines) + "\n"
+    # Titles, names and quotes come from articles: no terminal escapes get through.
+    return strip_controls("\n".join(lines)) + "\n"
 
 
 def alt_text(chart: ChartData) -> str:

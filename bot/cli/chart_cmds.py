@@ -4,13 +4,13 @@ counts per period as text or ``--json``, and the chart as a PNG with ``--png FIL
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from bot.chart_text import chart_text
 from bot.charts import render_png
 from bot.cli.options import add_index_option
+from bot.terminal_text import dumps_json
 from index.errors import BadQueryError
 from retrieval.dates import parse_iso
 from retrieval.models import Filters
@@ -81,7 +81,7 @@ def run_chart(args: argparse.Namespace) -> int:
     if args.json:
         record = chart_json(chart)
         record["png"] = written
-        print(json.dumps(record, ensure_ascii=False, indent=1))
+        print(dumps_json(record, indent=1))
     else:
         sys.stdout.write(chart_text(chart))
         if written:
