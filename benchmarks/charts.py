@@ -4,8 +4,9 @@
 
 Warm figures: the engine is open, matplotlib imported and one chart of each kind drawn
 before timing. Every sample goes through the bot's own path (``bot.chart_reply``: input
-checks, the core's thread pool, compute, render), round-robin with ``Engine.search`` of
-the same topic as the baseline in the same run; compute and render are also timed apart.
+checks, the core's thread pool, compute, render), round-robin with two baselines in the
+same run: ``Engine.search`` of the same topic, and a bare matplotlib bar chart of the same
+size (the floor any matplotlib PNG costs); compute and render are also timed apart.
 Target: p95 command to PNG <= 300 ms.
 """
 
@@ -31,6 +32,23 @@ TOPICS = (
     "crypto crash", "Taiwan China tensions",
 )
 SPEAKERS = 10  # the most quoted people in the index
+
+
+def bare_bar_chart_png() -> bytes:
+    """Baseline: the least a matplotlib PNG of the same size costs (one axes, 12 bars,
+    default styling), so a loaded machine's cost floor is visible next to ours."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from bot.charts import DPI, HEIGHT_IN, WIDTH_IN
+
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    fig.add_axes((0.1, 0.1, 0.8, 0.8)).bar(range(12), range(12))
+    buf = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(buf)
+    return buf.getvalue()
 
 
 async def _timed(call: Awaitable[Any]) -> float:
@@ -61,7 +79,7 @@ async def run(index: Path, rounds: int) -> dict[str, Any]:
         await chart_reply.timeline(core, speakers[0])
     await chart_reply.compare(core, TOPICS[:2])
     samples: dict[str, list[float]] = {k: [] for k in (
-        "search", "trend", "trend_compute", "trend_render", "timeline", "compare")}
+        "search", "bare_png", "trend", "trend_compute", "trend_render", "timeline", "compare")}
     periods: list[int] = []
     for _ in range(rounds):
         for i, topic in enumerate(TOPICS):
@@ -73,6 +91,9 @@ async def run(index: Path, rounds: int) -> dict[str, Any]:
             start = time.perf_counter()
             render_png(chart)
             samples["trend_render"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            bare_bar_chart_png()
+            samples["bare_png"].append(time.perf_counter() - start)
             periods.append(len(chart.periods))
             if speakers:
                 name = speakers[i % len(speakers)]
@@ -92,6 +113,7 @@ def report(result: dict[str, Any], index: Path, rounds: int, machine: dict[str, 
     lat = result["latency_ms"]
     rows = [
         ("`Engine.search` (baseline, /search's engine call)", "search"),
+        ("bare matplotlib bar chart, same size, to PNG (baseline: the floor)", "bare_png"),
         ("/trend: command to PNG bytes", "trend"),
         ("  of which compute (`Engine.trend`)", "trend_compute"),
         ("  of which render (`render_png`)", "trend_render"),

@@ -1,5 +1,5 @@
 """Charts computed from the archive: coverage of a topic over time, a speaker's timeline,
-and a comparison of two to four topics or speakers (see docs/RETRIEVAL.md).
+and a comparison of two to four topics or speakers (README: Charts).
 
 An article *matches* a topic by the same relevance test as answers (engine.py): one of
 its passages has a cosine of at least NO_ANSWER_COSINE with the query, or at least
