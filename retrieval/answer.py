@@ -68,10 +68,12 @@ def citation_for(marker: int, hit: Hit, excerpt: Excerpt, spans: Sequence[Span])
 
 
 def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters) -> Answer:
-    """Sentences in the order of their source (best source first), one marker per passage."""
+    """Sentences in the order given (the answering one first), one marker per passage.
+
+    Sentences of one passage stay together, behind the best of them.
+    """
     if not chosen:
         return no_answer(question, filters)
-    # Group by passage so sentences of one excerpt share a marker and read in order.
     order: list[int] = []
     by_passage: dict[int, list[Candidate]] = {}
     for cand in chosen:
@@ -83,10 +85,12 @@ def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters) -
     parts: list[str] = []
     citations: list[Citation] = []
     for marker, pid in enumerate(order, start=1):
-        group = sorted(by_passage[pid], key=lambda c: c.span)
+        group = by_passage[pid]
         parts.extend(f"{c.text} [{marker}]" for c in group)
-        first = group[0]
-        citations.append(citation_for(marker, first.hit, first.excerpt, [c.span for c in group]))
+        # An antecedent may widen a passage's excerpt: cite the widest one.
+        widest = min(group, key=lambda c: c.excerpt.start)
+        citations.append(citation_for(marker, widest.hit, widest.excerpt,
+                                      [c.span for c in group]))
     return Answer(question=question, text=" ".join(parts), citations=tuple(citations),
                   kind="answer", filters=filters)
 

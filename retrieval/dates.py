@@ -32,6 +32,7 @@ class DateRange:
     start: date | None
     end: date | None
     phrase: str  # the words matched in the question
+    relative: bool = False  # counted back from a reference day ("this week", "3 days ago")
 
     def iso(self) -> tuple[str | None, str | None]:
         return (self.start.isoformat() if self.start else None,
@@ -145,6 +146,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
                 r"(?P<rel>today|yesterday|(?:this|last|past)\s+(?:week|month|year))\b", re.I),
      _relative),
 ]
+_RELATIVE = (_relative, _last_n, _ago)
 _OPEN = re.compile(r"\b(?P<op>since|after|before|until|till)\s+$", re.I)
 
 
@@ -176,7 +178,7 @@ def parse_dates(question: str, ref: date) -> tuple[DateRange | None, str]:
         phrase = question[lo : m.end()]
         rest = re.sub(r"\s{2,}", " ", question[:lo] + question[m.end():])
         rest = re.sub(r"\s+([?.!,])", r"\1", rest).strip(" ,")
-        return DateRange(start, end, phrase.strip()), rest
+        return DateRange(start, end, phrase.strip(), resolve in _RELATIVE), rest
     return None, question
 
 
@@ -188,3 +190,22 @@ def parse_iso(value: str | None, what: str) -> str | None:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError as err:
         raise BadQueryError(f"{what} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from err
+
+
+def describe_window(found: DateRange, ref: date) -> str:
+    """The days a relative phrase stood for, in words: "the week before 2024-06-28"."""
+    lo, hi = found.start, found.end
+    if lo is not None and hi is not None:
+        days = (hi - lo).days
+        if hi == ref and days in (6, 7):
+            return f"the week before {ref.isoformat()}"
+        if hi == ref and 28 <= days <= 31:
+            return f"the month before {ref.isoformat()}"
+        if hi == ref and 364 <= days <= 366:
+            return f"the year before {ref.isoformat()}"
+        if hi == lo:
+            return lo.isoformat()
+        return f"{lo.isoformat()} to {hi.isoformat()}"
+    if lo is not None:
+        return f"{lo.isoformat()} on"
+    return f"before {hi.isoformat()}" if hi is not None else found.phrase

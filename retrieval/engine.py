@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from index.models import Article, IndexStats, IngestSummary
 from index.sentences import paragraph_spans, sentence_spans
 from index.store import IndexStore
 from retrieval.answer import Candidate, build_answer, choose_sentences, no_answer, quotes_answer
+from retrieval.answer_select import answer_candidates, with_antecedents
 from retrieval.catalog import Catalog
 from retrieval.excerpts import lexical_score, make_excerpt, term_weights
 from retrieval.generate import GeneratorConfig, rephrase
@@ -32,7 +33,7 @@ from retrieval.grouping import ArticleGroup, collapse_duplicates
 from retrieval.hybrid import HybridRanker, Mode
 from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
 from retrieval.periods import Period
-from retrieval.plan import QueryPlan, make_plan
+from retrieval.plan import QueryPlan, fallback_note, make_plan
 from retrieval.routing import route_quotes
 from retrieval.terms import content_terms
 from retrieval.topics import TopicScore
@@ -62,8 +63,7 @@ DIGEST_ARTICLES = 5  # lead sentences shown for "what happened in March 2022?"
 GENERIC_TERMS = frozenset(content_terms(
     "happen happened happening news latest new stories story headlines events event "
     "going report reported top biggest main anything"))
-SENTENCE_MIN = 0.25  # answer sentences need this blended score
-SENTENCES_EMBEDDED = 8  # candidate sentences encoded per answer (latency bound)
+SENTENCE_MIN = 0.25  # answer sentences need this blended score (answer_select.py)
 
 
 @dataclass(frozen=True)
@@ -201,8 +201,20 @@ class Engine:
 
     def answer(self, question: str, filters: Filters | None = None, *,
                as_of: str | date | None = None) -> Answer:
-        """An extractive, cited answer; "what did X say" questions go to the quotes."""
+        """An extractive, cited answer; "what did X say" questions go to the quotes.
+
+        A relative date ("this week") whose window holds no answer falls back to the
+        whole archive, and the answer says so.
+        """
         plan = self._plan(question, filters, as_of)
+        answer = self._answer_plan(question, plan)
+        if answer.kind == "no_answer" and plan.relative_window is not None:
+            wider = self._answer_plan(question, plan.without_question_dates())
+            if wider.kind != "no_answer":
+                return replace(wider, text=f"{fallback_note(plan)}\n{wider.text}")
+        return answer
+
+    def _answer_plan(self, question: str, plan: QueryPlan) -> Answer:
         if plan.empty:
             return no_answer(question, plan.filters)
         route = route_quotes(plan.text)
@@ -217,7 +229,10 @@ class Engine:
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
         if not res.hits or best_cos < WEAK_COSINE:
             return no_answer(question, plan.filters)
-        candidates = self._candidates(plan.text, res.qvec, res.hits[:ANSWER_HITS], res.articles)
+        texts = {aid: art.text for aid, art in res.articles.items()}
+        passage_scores = {pid: score for g in res.groups for pid, score in g.passages}
+        candidates = answer_candidates(question, plan.text, res.hits[:ANSWER_HITS], texts,
+                                       passage_scores)
         if best_cos < NO_ANSWER_COSINE:
             weights = term_weights(plan.text)
             sentence_cover = max((lexical_score(c.text, weights) for c in candidates), default=0.0)
@@ -226,7 +241,7 @@ class Engine:
                                 default=0.0)
             if sentence_cover < WEAK_LEXICAL and passage_cover < WEAK_PASSAGE_LEXICAL:
                 return no_answer(question, plan.filters)
-        chosen = choose_sentences(candidates, SENTENCE_MIN)
+        chosen = with_antecedents(choose_sentences(candidates, SENTENCE_MIN), question, texts)
         answer = build_answer(question, chosen, plan.filters)
         return rephrase(answer, self.generator)
 
@@ -251,31 +266,6 @@ class Engine:
             chosen.append(Candidate(hit=hit, excerpt=excerpt, span=(s0, e0),
                                     text=art.text[s0:e0], score=1.0))
         return build_answer(question, chosen, plan.filters)
-
-    def _candidates(self, text: str, qvec: np.ndarray, hits: Sequence[Hit],
-                    articles: dict[str, Article]) -> list[Candidate]:
-        """Sentences of the hits' excerpts, scored by cosine and term coverage.
-
-        Encoding is the cost of an answer, so only the sentences sharing most terms
-        with the question (plus each excerpt's best-highlighted ones) are embedded.
-        """
-        weights = term_weights(text)
-        items: list[tuple[float, Hit, Excerpt, tuple[int, int], str]] = []
-        for hit in hits:
-            art_text = articles[hit.article_id].text
-            for ex in hit.excerpts:
-                for s, e in sentence_spans(art_text, ex.start, ex.end):
-                    lex = lexical_score(art_text[s:e], weights)
-                    bonus = 1.0 if (s, e) in ex.highlights else 0.0
-                    items.append((lex + bonus, hit, ex, (s, e), art_text[s:e]))
-        items.sort(key=lambda it: -it[0])
-        items = items[:SENTENCES_EMBEDDED]
-        if not items:
-            return []
-        cosines = self.embedder.encode([it[4] for it in items]) @ qvec
-        return [Candidate(hit=h, excerpt=ex, span=span, text=t,
-                          score=0.6 * float(c) + 0.4 * lexical_score(t, weights))
-                for (_, h, ex, span, t), c in zip(items, cosines, strict=True)]
 
     # ----- quotes --------------------------------------------------------------------
 

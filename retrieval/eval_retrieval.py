@@ -29,6 +29,7 @@ from index.ingest import Indexer
 from index.store import DB_FILE
 from retrieval.engine import Engine
 from retrieval.eval_metrics import Scores, find_twins, first_rank, percentile
+from retrieval.eval_offtopic import OFF_TOPIC_QUESTIONS
 
 log = logging.getLogger(__name__)
 
@@ -120,15 +121,25 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().strip(" \"'“”‘’.").split())
 
 
+def _contains_gold(text: str, q: dict[str, Any]) -> bool:
+    gold = [_norm(a) for a in q.get("answer", []) if _norm(a)]
+    return any(g in _norm(text) for g in gold)
+
+
 def measure_answers(engine: Engine, questions: Iterable[dict[str, Any]],
+                    off_topic: Iterable[str] = OFF_TOPIC_QUESTIONS,
                     ) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Warm latency of Engine.search (k=5) and Engine.answer in ms, and answer quality:
-    the share of answers (and of non-"no answer" answers) containing the gold answer."""
+    """Warm latency of Engine.search (k=5) and Engine.answer in ms, and answer quality.
+
+    Quality: the share of questions answered, and of questions whose answer text holds
+    the gold answer string, asked with the question's date (``as_of``) and without it;
+    and the share of off-topic questions answered "no answer".
+    """
     qs = list(questions)
     engine.search(qs[0]["question"])  # warm-up: snapshot, FAISS, first encode
     search_ms: list[float] = []
     ask_ms: list[float] = []
-    answered = contains = 0
+    answered = contains = answered_undated = contains_undated = 0
     for q in qs:
         engine.clear_query_cache()  # time the whole query, encoding included
         t0 = time.perf_counter()
@@ -140,12 +151,20 @@ def measure_answers(engine: Engine, questions: Iterable[dict[str, Any]],
         ask_ms.append((time.perf_counter() - t0) * 1000)
         if ans.kind != "no_answer":
             answered += 1
-            gold = [_norm(a) for a in q.get("answer", []) if _norm(a)]
-            contains += any(g in _norm(ans.text) for g in gold)
+            contains += _contains_gold(ans.text, q)
+        undated = engine.answer(q["question"])
+        if undated.kind != "no_answer":
+            answered_undated += 1
+            contains_undated += _contains_gold(undated.text, q)
+    rejected = [engine.answer(text).kind == "no_answer" for text in off_topic]
     latency = {name: {"p50": percentile(v, 50), "p95": percentile(v, 95), "n": float(len(v))}
                for name, v in (("search", search_ms), ("ask", ask_ms))}
-    quality = {"answered": answered / max(len(qs), 1),
-               "contains_gold": contains / max(len(qs), 1)}
+    n = max(len(qs), 1)
+    quality = {"answered": answered / n, "contains_gold": contains / n,
+               "answered_no_date": answered_undated / n,
+               "contains_gold_no_date": contains_undated / n,
+               "off_topic_rejected": sum(rejected) / max(len(rejected), 1),
+               "off_topic_questions": float(len(rejected))}
     return latency, quality
 
 
@@ -200,8 +219,15 @@ def format_report(r: Report) -> str:
         lines += [f"{name:8} p50 {v['p50']:6.1f}  p95 {v['p95']:6.1f}  (n={int(v['n'])})"
                   for name, v in r.latency_ms.items()]
     if r.answers:
-        lines += ["", f"Answers: {r.answers['answered']:.0%} answered; "
-                      f"{r.answers['contains_gold']:.0%} of all contain the gold answer text"]
+        a = r.answers
+        lines += ["", "Answers (Engine.answer)       answered  gold in answer text",
+                  f"{'with the question date':28} {a['answered']:8.3f}  {a['contains_gold']:8.3f}"]
+        if "contains_gold_no_date" in a:
+            lines.append(f"{'without it':28} {a['answered_no_date']:8.3f}  "
+                         f"{a['contains_gold_no_date']:8.3f}")
+        if "off_topic_rejected" in a:
+            lines.append(f"Off-topic questions answered \"no answer\": "
+                         f"{a['off_topic_rejected']:.3f} of {int(a['off_topic_questions'])}")
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from index.errors import BadQueryError
-from retrieval.dates import DateRange, parse_dates
+from retrieval.dates import DateRange, describe_window, parse_dates
 from retrieval.models import Filters
 from retrieval.query import clean_query
 
@@ -18,6 +18,17 @@ class QueryPlan:
     filters: Filters  # explicit filters, plus the question's date range if it had one
     as_of: date | None  # explicit reference day: enables the recency prior
     date_phrase: str | None = None
+    # A relative date phrase ("this week") and the day it counted back from; the
+    # filters the caller gave, before the phrase narrowed them (the fallback's filters).
+    relative_window: DateRange | None = None
+    reference_day: date | None = None
+    given_filters: Filters | None = None
+
+    def without_question_dates(self) -> QueryPlan:
+        """The same question over the whole archive: the phrase's date range dropped
+        (dates the caller gave explicitly are kept)."""
+        return replace(self, filters=self.given_filters or Filters(), date_phrase=None,
+                       relative_window=None)
 
     @property
     def empty(self) -> bool:
@@ -54,9 +65,23 @@ def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
     as_of_day = _to_date(as_of)
     ref = as_of_day or _to_date(corpus_latest) or date.today()
     found, rest = parse_dates(text, ref) if read_dates else (None, text)
+    given = filters
     if found is not None:
         filters = _merge(filters, found)
         # Keep the original wording when the date phrase was the whole query.
         text = rest if any(ch.isalnum() for ch in rest) else text
     return QueryPlan(original=query, text=text, filters=filters, as_of=as_of_day,
-                     date_phrase=found.phrase if found else None)
+                     date_phrase=found.phrase if found else None,
+                     relative_window=found if found and found.relative else None,
+                     reference_day=ref, given_filters=given)
+
+
+def fallback_note(plan: QueryPlan) -> str:
+    """What an answer says when a relative date's window held nothing good."""
+    window, ref = plan.relative_window, plan.reference_day
+    if window is None or ref is None:
+        return "Best matches from any date:"
+    whose = "the question's date" if plan.as_of else "the newest article"
+    span = describe_window(window, ref)
+    span = f"{span}, {whose}" if ref.isoformat() in span else span
+    return f"Nothing from {span}; best matches from any date:"

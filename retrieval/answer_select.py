@@ -1,0 +1,111 @@
+"""Which sentences of the top hits answer a question, scored without the encoder.
+
+A sentence scores on three things the search already knows or can tell in
+microseconds: how much of the question's wording it covers, how well its passage
+ranked, and whether it holds a mention of the kind the question asks for (a person
+for "who", a place for "which country"...) that the question does not already hold.
+A sentence that restates the question (a quiz repeating it, a headline echoing it)
+answers nothing and is dropped. Encoding candidate sentences used to cost more than
+the search itself (issue 13); these scores matched or beat it on the dev questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from index.sentences import paragraph_spans, sentence_spans
+from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
+from retrieval.antecedent import needs_antecedent, previous_sentence
+from retrieval.answer_type import Expected, expected_type
+from retrieval.entities import new_mentions
+from retrieval.excerpts import lexical_score, term_weights
+from retrieval.models import Excerpt, Hit
+from retrieval.terms import content_terms
+
+# Blend weights (sum 1): question wording covered, a new mention of the asked-for kind,
+# the passage's own rank score relative to the best passage, and the hit's rank.
+W_LEXICAL, W_TYPED, W_PASSAGE, W_RANK = 0.45, 0.3, 0.15, 0.1
+HIT_RANK_PRIOR = (1.0, 0.8, 0.6, 0.5, 0.4)
+RESTATE_LEXICAL = 0.6  # this much of the question's wording ...
+RESTATE_NEW_TERMS = 3  # ... and fewer new content words than this: a restatement
+
+
+@dataclass(frozen=True)
+class SentenceFeatures:
+    lexical: float
+    typed: bool  # holds a mention of the expected kind that the question lacks
+    restates: bool
+
+
+def features(sentence: str, question: str, weights: Mapping[str, float],
+             expected: Expected) -> SentenceFeatures:
+    lex = lexical_score(sentence, weights)
+    typed = bool(new_mentions(sentence, question, expected.kind))
+    new_terms = set(content_terms(sentence)) - set(content_terms(question))
+    restates = sentence.rstrip(" ”’\"'").endswith("?") or (
+        lex >= RESTATE_LEXICAL and len(new_terms) < RESTATE_NEW_TERMS and not typed)
+    return SentenceFeatures(lex, typed, restates)
+
+
+def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
+                      articles_text: Mapping[str, str],
+                      passage_scores: Mapping[int, float]) -> list[Candidate]:
+    """Every sentence of the hits' excerpts that does not restate the question, scored.
+
+    ``question`` is what the user asked (it says what kind of answer is wanted);
+    ``search_text`` is the cleaned text with any date phrase removed (its terms are
+    what a sentence should cover); ``passage_scores`` the ranking's per-passage scores.
+    """
+    expected = expected_type(question)
+    weights = term_weights(search_text)
+    best_passage = max((passage_scores.get(ex.passage_id, 0.0)
+                        for hit in hits for ex in hit.excerpts), default=0.0)
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        text = articles_text[hit.article_id]
+        prior = HIT_RANK_PRIOR[min(rank, len(HIT_RANK_PRIOR) - 1)]
+        for ex in hit.excerpts:
+            share = passage_scores.get(ex.passage_id, 0.0) / best_passage if best_passage > 0 \
+                else 0.0
+            for s, e in sentence_spans(text, ex.start, ex.end):
+                f = features(text[s:e], question, weights, expected)
+                if f.restates:
+                    continue
+                score = (W_LEXICAL * f.lexical + W_TYPED * f.typed
+                         + W_PASSAGE * max(share, 0.0) + W_RANK * prior)
+                out.append(Candidate(hit=hit, excerpt=ex, span=(s, e), text=text[s:e],
+                                     score=score))
+    return out
+
+
+def with_antecedents(chosen: Sequence[Candidate], question: str,
+                     articles_text: Mapping[str, str]) -> list[Candidate]:
+    """Each chosen sentence that points back ("The show ...", "He ...") preceded by the
+    sentence it points to; that sentence joins the same citation, whose excerpt widens
+    to hold it. Sentences are never cut or joined: both are shown whole."""
+    expected = expected_type(question)
+    taken = {(c.hit.article_id, c.span) for c in chosen}
+    out: list[Candidate] = []
+    for cand in chosen:
+        if needs_antecedent(cand.text, expected):
+            text = articles_text[cand.hit.article_id]
+            prev = previous_sentence(text, cand.span)
+            if prev is not None and (cand.hit.article_id, prev) not in taken \
+                    and prev[1] - prev[0] <= MAX_SENTENCE_CHARS:
+                taken.add((cand.hit.article_id, prev))
+                excerpt = _widened(cand.excerpt, text, prev[0])
+                out.append(replace(cand, excerpt=excerpt, span=prev,
+                                   text=text[prev[0]:prev[1]]))
+                cand = replace(cand, excerpt=excerpt)
+        out.append(cand)
+    return out
+
+
+def _widened(excerpt: Excerpt, text: str, start: int) -> Excerpt:
+    """The excerpt grown back to ``start`` (the paragraph number follows)."""
+    if start >= excerpt.start:
+        return excerpt
+    paragraph = next((i for i, (s, e) in enumerate(paragraph_spans(text), start=1)
+                      if s <= start < e), excerpt.paragraph)
+    return replace(excerpt, start=start, text=text[start:excerpt.end], paragraph=paragraph)

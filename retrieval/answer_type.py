@@ -1,0 +1,132 @@
+"""What kind of thing a question asks for, read from its wh-word and head noun.
+
+"Who ...?" wants a person, "which country ...?" a place, "how many ...?" a quantity,
+"when ...?" a date, "which show / film / company ...?" a name. Rules, not a model: a
+question is typed in microseconds, and a wrong guess only costs a ranking bonus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["person", "place", "quantity", "date", "name", "other"]
+
+PERSON_NOUNS = frozenset("""
+    person people man woman men women star singer actor actress player athlete president
+    leader politician minister mp senator governor mayor official member individual
+    ceo founder billionaire rapper musician artist director author writer judge
+    candidate lawmaker celebrity comedian host chef coach quarterback pitcher driver
+    king queen prince princess monarch pope chancellor premier figure icon legend
+    slugger golfer boxer footballer cricketer astronaut scientist head
+    """.split())
+PLACE_NOUNS = frozenset("""
+    country countries nation nations state states city cities continent region area
+    town towns island islands county province territory location place places capital
+    destination village neighborhood neighbourhood district park stadium venue airport
+    ocean sea river lake mountain
+    """.split())
+NAME_NOUNS = frozenset("""
+    show shows film films movie movies series company companies firm team teams airline
+    brand platform app network song album book chain restaurant retailer store hurricane
+    storm variant subvariant product service party group organization organisation
+    broadcaster newspaper magazine channel website site bank university school club
+    league event festival award awards game character role bill law deal agreement
+    tournament competition car automaker manufacturer maker startup currency holiday
+    virus disease drug vaccine
+    """.split())
+QUANTITY_HEADS = frozenset("""
+    percentage percent proportion share number amount price cost magnitude age rate
+    total figure sum score temperature
+    """.split())
+DATE_HEADS = frozenset("year month day date time decade season".split())
+
+_WH = re.compile(
+    r"\b(?P<wh>how\s+(?:many|much|long|old|far|big|high|large|tall|often|soon)|"
+    r"what|which|who|whom|whose|where|when)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_NAME_ASK = re.compile(r"\bwhat\s+(?:is|was|are|were)\s+(?:it|they|its|the\s+\w+'?s?)?\s*"
+                       r"(?:called|named|name)\b|\bwhat\s+is\s+(?:her|his|their)\s+name\b|"
+                       r"\bwhat\s+(?:is|was)\s+the\s+name\s+of\b", re.I)
+# Possessives of plural groups say nothing about the answer ("which women's sport").
+_GROUP_POSSESSIVES = frozenset("women men people children kids girls boys".split())
+HEAD_WINDOW = 6  # words after "which"/"what" searched for the head noun
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The answer type a question asks for, and the noun that said so ("show")."""
+
+    kind: Kind
+    head: str | None = None
+
+
+def _question_clause(question: str) -> str:
+    """The last sentence that asks something: quiz questions open with a statement."""
+    parts = [p for p in re.split(r"(?<=[.?!])\s+", question.strip()) if p]
+    asking = [p for p in parts if _WH.search(p)]
+    return asking[-1] if asking else (parts[-1] if parts else question)
+
+
+def _kind_of_noun(noun: str) -> Kind | None:
+    n = noun.lower()
+    n = n[:-2] if n.endswith(("’s", "'s")) else n
+    if n in QUANTITY_HEADS:
+        return "quantity"
+    if n in DATE_HEADS:
+        return "date"
+    if n in PERSON_NOUNS:
+        return "person"
+    if n in PLACE_NOUNS:
+        return "place"
+    if n in NAME_NOUNS:
+        return "name"
+    return None
+
+
+def _head_after(text: str) -> tuple[Kind | None, str | None]:
+    """The first typed noun among the next few words ("which wildly popular show").
+
+    A possessive head types the possessor: "which state's governor" asks for a state.
+    """
+    phrase = re.split(r"[,;:?!.—–()]", text, maxsplit=1)[0]  # the noun phrase, not beyond
+    for word in _WORD.findall(phrase)[:HEAD_WINDOW]:
+        low = word.lower()
+        if low.endswith(("’s", "'s")) and low[:-2] in _GROUP_POSSESSIVES:
+            continue
+        kind = _kind_of_noun(low)
+        if kind is not None:
+            return kind, low
+    return None, None
+
+
+def expected_type(question: str) -> Expected:
+    """The answer type of ``question``; kind "other" when the rules cannot tell."""
+    clause = _question_clause(question)
+    if _NAME_ASK.search(clause):
+        return Expected("person" if re.search(r"\b(?:her|his)\s+name\b", clause, re.I)
+                        else "name")
+    found = list(_WH.finditer(clause))
+    if not found:
+        return Expected("other")
+    for w in found:  # "which/what + typed noun" anywhere in the clause is the surest sign
+        if w["wh"].lower() in ("which", "what"):
+            kind, head = _head_after(clause[w.end():])
+            if kind is not None:
+                return Expected(kind, head)
+    # A wh-word right after a comma opens a relative clause ("Kanye West, who ...").
+    asking = [w for w in found if not re.search(r",\s*$", clause[:w.start()])]
+    m = (asking or found)[0]
+    wh = " ".join(m["wh"].lower().split())
+    if wh.startswith("how "):
+        if wh == "how soon":
+            return Expected("date")
+        return Expected("quantity") if wh != "how often" else Expected("other")
+    if wh in ("who", "whom", "whose"):
+        return Expected("person")
+    if wh == "where":
+        return Expected("place")
+    if wh == "when":
+        return Expected("date")
+    return Expected("other")

@@ -1,0 +1,53 @@
+"""The missing antecedent: a sentence that says "The show" or "He" without the name.
+
+When an answer sentence opens with a reference ("He", "The company", "The
+37-year-old") or describes the very thing asked about ("... the wildly popular South
+Korean show ..." for "which show?"), the name is usually in the sentence before. That
+sentence is shown too, whole and verbatim, never spliced into the other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.sentences import sentence_spans
+from retrieval.answer_type import Expected
+
+Span = tuple[int, int]
+
+# Pronouns and determiners that point back, and "The" + a lower-case noun phrase
+# ("The show", "The 37-year-old", "The company's shares"): a definite description.
+_REFERENCE_OPENER = re.compile(
+    r"^[“\"‘']?(?:(?:He|She|It|They|His|Her|Its|Their|This|These|Those|That)\b|"
+    r"The\s+(?=[a-z0-9]))")
+
+
+def opens_with_reference(sentence: str) -> bool:
+    return bool(_REFERENCE_OPENER.match(sentence))
+
+
+def describes_head(sentence: str, expected: Expected) -> bool:
+    """True when the sentence calls the asked-about thing "the ... <head noun>"."""
+    if not expected.head:
+        return False
+    head = re.escape(expected.head.removesuffix("’s").removesuffix("'s"))
+    return bool(re.search(rf"\b[Tt]he\s+(?:[\w’'-]+\s+){{0,4}}?{head}s?\b(?!\s+[“\"A-Z])",
+                          sentence))
+
+
+def needs_antecedent(sentence: str, expected: Expected) -> bool:
+    """A sentence that points back to something named before it."""
+    return opens_with_reference(sentence) or describes_head(sentence, expected)
+
+
+def previous_sentence(text: str, span: Span) -> Span | None:
+    """The sentence just before ``span`` in the article (across a paragraph break)."""
+    start = span[0]
+    window_start = max(0, start - 1500)
+    spans = [s for s in sentence_spans(text, window_start, start) if s[1] <= start]
+    if not spans:
+        return None
+    s, e = spans[-1]
+    if s == window_start and window_start > 0:  # cut mid-sentence by the window
+        return None
+    return (s, e)

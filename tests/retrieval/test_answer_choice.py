@@ -1,0 +1,128 @@
+"""Question-aware answers on a small corpus written for these tests: the answer names
+what was asked (not only describes it), a quiz sentence restating the question is not
+an answer, and a relative date whose window is empty falls back to the whole archive."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from index.embedder import Embedder
+from index.ingest import Indexer
+from retrieval.engine import Engine
+from retrieval.models import Answer
+
+SHOW = (
+    "Seoul (Newswire) —\n\n“Squid Game” is officially returning.\n\n"
+    "The streaming service confirmed on Sunday that the wildly popular South Korean show "
+    "has been green lit for a new season.\n\n"
+    "Its creator wrote in a note to viewers that familiar faces and new players will appear."
+)
+QUIZ = (
+    "Think you kept up with the headlines? Try our weekly news quiz.\n\n"
+    "Which company is being accused of turning off the AC in its stores to save money as "
+    "its sales plummet? Which city hosted the marathon? Which team won the cup?"
+)
+RETAIL = (
+    "Shoppers have noticed warmer aisles this summer.\n\n"
+    "Bed Bath & Beyond is reportedly dealing with cooled sales and heated customers. "
+    "A report from bank analysts claims the company has cut air conditioning in its stores "
+    "to lower expenses as sales slump.\n\n"
+    "A spokesperson said no stores had been told to adjust their thermostats."
+)
+LEAK = (
+    "A database holding the personal records of up to one billion people was left open "
+    "online for more than a year, until a user of a hacker forum offered to sell it.\n\n"
+    "The leak could be one of the biggest ever recorded, security experts say, especially "
+    "in a country where authorities have broad access to such data.\n\n"
+    "“We are talking about most of the population, given the breadth of the impact in "
+    "China,” said one researcher."
+)
+FERRY = (
+    "The harbour board voted to keep the island ferry running through the winter storms. "
+    "The ferry will sail twice a day until March, the board said."
+)
+ARTICLES = [
+    {"id": "show", "title": "Streaming hit returns", "date": "2022-06-12", "text": SHOW},
+    {"id": "quiz", "title": "Weekly news quiz", "date": "2022-06-30", "text": QUIZ},
+    {"id": "retail", "title": "Retailer under pressure", "date": "2022-06-28", "text": RETAIL},
+    {"id": "leak", "title": "Huge database exposed", "date": "2022-07-05", "text": LEAK},
+    {"id": "ferry", "title": "Ferry keeps sailing", "date": "2021-11-02", "text": FERRY},
+    {"id": "newest", "title": "Garden show opens", "date": "2024-06-28",
+     "text": "The spring garden show opened with roses, tulips and a hedge maze."},
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Engine:
+    root = tmp_path_factory.mktemp("answers")
+    corpus = root / "answers.jsonl"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    summary = Indexer(root / "index", embedder, quotes=False).add([corpus])
+    assert summary.added == len(ARTICLES), summary
+    return Engine.open(Path(root / "index"), embedder)
+
+
+def _verbatim(engine: Engine, answer: Answer) -> None:
+    """Every shown sentence is a highlighted span of a cited excerpt, offsets exact."""
+    cited = {c.marker: c for c in answer.citations}
+    body = answer.text.split("\n")[-1]
+    for sentence, marker in re.findall(r"(.+?) \[(\d+)\]\s*", body):
+        c = cited[int(marker)]
+        assert engine.article(c.article_id).text[c.start:c.end] == c.text
+        assert any(c.text[s - c.start:e - c.start] == sentence.strip() for s, e in c.highlights)
+
+
+def test_the_show_is_named_not_only_described(engine: Engine) -> None:
+    answer = engine.answer("Which wildly popular show was recently green lit for a new season?")
+    assert answer.kind == "answer"
+    assert "Squid Game" in answer.text
+    # The describing sentence comes with the one before it, whole, in reading order.
+    assert answer.text.index("Squid Game") < answer.text.index("green lit")
+    _verbatim(engine, answer)
+
+
+def test_a_sentence_restating_the_question_is_not_the_answer(engine: Engine) -> None:
+    question = ("Which company is being accused of turning off the AC in its stores to save "
+                "money as its sales plummet?")
+    answer = engine.answer(question)
+    assert answer.kind == "answer"
+    assert question not in answer.text
+    assert "Bed Bath & Beyond" in answer.text
+    _verbatim(engine, answer)
+
+
+def test_where_asks_for_a_place_the_question_does_not_name(engine: Engine) -> None:
+    answer = engine.answer(
+        "Approximately 1 billion people had their personal data leaked in what could be one "
+        "of the biggest breaches ever recorded. Where did the massive data leak occur?")
+    assert answer.kind == "answer"
+    assert "China" in answer.text
+    _verbatim(engine, answer)
+
+
+def test_an_empty_relative_window_falls_back_to_the_whole_archive(engine: Engine) -> None:
+    # "this week" counts back from the newest article (2024-06-28): no ferry news then.
+    answer = engine.answer("Will the island ferry keep running through the winter this week?")
+    assert answer.kind == "answer"
+    first, _, rest = answer.text.partition("\n")
+    assert first == ("Nothing from the week before 2024-06-28, the newest article; "
+                     "best matches from any date:")
+    assert answer.citations[0].article_id == "ferry"
+    assert "ferry" in rest
+    _verbatim(engine, answer)
+
+
+def test_a_window_holding_an_answer_does_not_fall_back(engine: Engine) -> None:
+    answer = engine.answer("Which garden show opened with roses this week?")
+    assert answer.kind == "answer" and not answer.text.startswith("Nothing from")
+    assert answer.citations[0].article_id == "newest"
+
+
+def test_off_topic_questions_still_get_no_answer(engine: Engine) -> None:
+    for question in ("How long should sourdough bread proof before baking?",
+                     "What is the derivative of x squared this week?"):
+        assert engine.answer(question).kind == "no_answer"

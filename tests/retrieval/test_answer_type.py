@@ -1,0 +1,79 @@
+"""The expected answer type of a question, and typed mentions in sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer_select import features
+from retrieval.answer_type import expected_type
+from retrieval.antecedent import needs_antecedent, previous_sentence
+from retrieval.entities import mentions, new_mentions
+from retrieval.excerpts import term_weights
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "head"),
+    [
+        ("Which wildly popular show was recently green lit for a new season?", "name", "show"),
+        ("Who became the new prime minister of the United Kingdom this week?", "person", None),
+        ("What country announced a crackdown on toys?", "place", "country"),
+        ("A leak hit a billion people. Where did the massive data leak occur?", "place", None),
+        ("How many hot dogs did the champion eat?", "quantity", None),
+        ("How much was the company fined?", "quantity", None),
+        ("What percentage of adults disapprove?", "quantity", "percentage"),
+        ("When will the vaccine be available?", "date", None),
+        ("Which state’s governor commuted the sentences?", "place", "state’s"),
+        ("Kanye West, who changed his name, is buying which social media platform?",
+         "name", "platform"),
+        ("The IRS announced it will do what this week?", "other", None),
+        ("What is it called?", "name", None),
+        ("Why were the cars recalled?", "other", None),
+    ],
+)
+def test_expected_type(question: str, kind: str, head: str | None) -> None:
+    expected = expected_type(question)
+    assert (expected.kind, expected.head) == (kind, head)
+
+
+def _kinds(sentence: str) -> dict[str, set[str]]:
+    return {m.text: set(m.kinds) for m in mentions(sentence)}
+
+
+def test_mentions_are_typed() -> None:
+    found = _kinds("UK Prime Minister Boris Johnson met officials in San Francisco, California "
+                   "on Thursday, July 7, and pledged $5.02 million to 1,600 schools.")
+    assert "person" in found["UK Prime Minister Boris Johnson"]
+    assert "place" in found["San Francisco"] and "place" in found["California"]
+    assert found["July 7"] == {"date"} and found["Thursday"] == {"date"}
+    assert found["$5.02 million"] == {"quantity"} and found["1,600"] == {"quantity"}
+    assert "name" in _kinds("“Squid Game” is coming back.")["Squid Game"]
+
+
+def test_new_mentions_skip_what_the_question_already_names() -> None:
+    question = "Which country did Nancy Pelosi visit?"
+    assert [m.text for m in new_mentions("Pelosi landed in Taiwan.", question, "place")] == [
+        "Taiwan"]
+    assert new_mentions("Nancy Pelosi landed late.", question, "person") == []
+
+
+def test_a_restating_sentence_is_flagged_and_an_answer_is_not() -> None:
+    q = "Which company is accused of turning off the AC in its stores?"
+    expected, weights = expected_type(q), term_weights(q)
+    assert features(q, q, weights, expected).restates
+    assert features("Which company is accused of turning off the AC in its stores", q,
+                    weights, expected).restates  # no question mark, nothing new
+    answer = "Analysts say Bed Bath & Beyond turned off the AC in its stores."
+    f = features(answer, q, weights, expected)
+    assert f.typed and not f.restates
+
+
+def test_references_need_their_antecedent() -> None:
+    show = expected_type("Which show was renewed?")
+    assert needs_antecedent("He said the talks would go on.", show)
+    assert needs_antecedent("The 37-year-old was arrested.", show)
+    assert needs_antecedent("Netflix said the hit Korean show was renewed.", show)
+    assert not needs_antecedent("Netflix renewed the show “Squid Game” on Sunday.", show)
+    assert not needs_antecedent("The White House said nothing.", show)
+    text = "“Squid Game” is back.\n\nNetflix said the show returns."
+    assert previous_sentence(text, (text.index("Netflix"), len(text))) == (0, 21)
+    assert previous_sentence(text, (0, 21)) is None
