@@ -5,10 +5,16 @@ per question (the order rotates) so that drift on the shared machine hits each a
 Baselines: the query encoding alone (the model's floor), bm25s alone, exact FAISS
 (encode + IndexFlatIP) and sentence-transformers ``util.semantic_search`` (encode + torch
 top-k) over the very embeddings stored in the index.
+
+Questions are held out: the dev questions answers were tuned on
+(questions_with_gold_doc.dev.jsonl) are left out. The engine's query-vector cache is
+cleared before every Engine call, so each search and answer pays its own encode, and
+the ratios to "query encode only" (issue 13's goals) compare like with like.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +39,21 @@ K = 5
 ONE_THREAD = "query encode only, torch 1 thread (diagnostic)"
 TARGET_SEARCH_P95 = 50.0
 TARGET_ANSWER_P95 = 150.0
+ENCODE = "query encode only"
+# Issue 13: latency as a multiple of the query encode (the physical floor), same run.
+RATIO_TARGETS = (("Engine.search", "p50", 1.3), ("Engine.search", "p95", 1.5),
+                 ("Engine.answer", "p50", 2.0))
+DEV_QUESTIONS = "questions_with_gold_doc.dev.jsonl"
+
+
+def held_out(qs: list[str], data: Path) -> list[str]:
+    """The questions minus the dev questions that answer selection was tuned on."""
+    path = data / "realtimeqa" / DEV_QUESTIONS
+    if not path.is_file():
+        return qs
+    dev = {str(json.loads(line).get("question", "")).strip()
+           for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    return [q for q in qs if q not in dev]
 
 
 def baselines(passages: PassageData, embedder: Any) -> dict[str, Callable[[str], object]]:
@@ -72,7 +93,7 @@ def baselines(passages: PassageData, embedder: Any) -> dict[str, Callable[[str],
             torch.set_num_threads(prev)
 
     return {
-        "query encode only": encode,
+        ENCODE: encode,
         ONE_THREAD: encode_one_thread,
         "bm25s alone": bm25_search,
         "exact FAISS (encode + FlatIP)": faiss_search,
@@ -100,7 +121,9 @@ def _time_round_robin(
 def run(
     cfg: Config, index_dir: Path, origin: str, passages: PassageData, qs: list[str], embedder: Any
 ) -> Section:
-    sec = Section("queries", f"Warm query latency ({len(qs)} realtimeqa questions, k={K})")
+    qs = held_out(qs, cfg.data)
+    sec = Section("queries", f"Warm query latency ({len(qs)} held-out realtimeqa questions, "
+                             f"k={K})")
     systems: dict[str, Callable[[str], object]] = {}
     engine_note = None
     try:
@@ -109,8 +132,17 @@ def run(
         engine_note = f"retrieval.engine.Engine is not importable ({err}): Engine rows skipped"
     else:
         engine = Engine.open(index_dir, embedder=embedder)
-        systems["Engine.search"] = lambda q: engine.search(q, k=K)
-        systems["Engine.answer"] = engine.answer
+
+        def search(q: str) -> object:
+            engine.clear_query_cache()  # pay the encode, as the baselines do
+            return engine.search(q, k=K)
+
+        def answer(q: str) -> object:
+            engine.clear_query_cache()
+            return engine.answer(q)
+
+        systems["Engine.search"] = search
+        systems["Engine.answer"] = answer
     t0 = time.perf_counter()
     systems.update(baselines(passages, embedder))
     build_s = time.perf_counter() - t0
@@ -146,8 +178,23 @@ def run(
     )
     targets: dict[str, Any] = {}
     if "Engine.search" in stats:
+        ratio_rows = []
+        for name, pct, goal in RATIO_TARGETS:
+            value = stats[name][pct]["median"] / stats[ENCODE][pct]["median"]
+            key = f"{name.split('.')[1]}_{pct}_over_encode"
+            targets[key] = {"value": value, "target": goal, "met": value <= goal}
+            ratio_rows.append([name, pct, fmt(stats[name][pct]["median"]),
+                               fmt(stats[ENCODE][pct]["median"]), f"{value:.2f}x",
+                               f"≤ {goal:g}x {verdict(value <= goal)}"])
+        ratio_rows.append(["Engine.answer", "p95", fmt(stats["Engine.answer"]["p95"]["median"]),
+                           fmt(stats[ENCODE]["p95"]["median"]),
+                           ratio(stats["Engine.answer"]["p95"]["median"],
+                                 stats[ENCODE]["p95"]["median"]), ""])
+        sec.tables.append(Table(
+            "Side by side with the query encode (issue 13): median over passes, ms",
+            ["system", "percentile", "system ms", "encode ms", "ratio", "goal"], ratio_rows))
         s95, a95 = stats["Engine.search"]["p95"]["median"], stats["Engine.answer"]["p95"]["median"]
-        targets = {
+        targets |= {
             "search_p95_ms": {
                 "value": s95,
                 "target": TARGET_SEARCH_P95,

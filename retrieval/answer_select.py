@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from index.sentences import paragraph_spans, sentence_spans
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
-from retrieval.antecedent import needs_antecedent, previous_sentence
 from retrieval.answer_type import Expected, expected_type
+from retrieval.antecedent import needs_antecedent, previous_sentence
 from retrieval.entities import new_mentions
 from retrieval.excerpts import lexical_score, term_weights
 from retrieval.models import Excerpt, Hit
@@ -31,17 +31,37 @@ RESTATE_LEXICAL = 0.6  # this much of the question's wording ...
 RESTATE_NEW_TERMS = 3  # ... and fewer new content words than this: a restatement
 
 
+NEAR_WORDS = 4  # a mention this close to a word of the question is about what was asked
+
+
 @dataclass(frozen=True)
 class SentenceFeatures:
     lexical: float
-    typed: bool  # holds a mention of the expected kind that the question lacks
+    # 1 for a mention of the expected kind that the question lacks, next to one of the
+    # question's words ("will cost about $38 million" for "how much will it cost?");
+    # 0.5 for such a mention elsewhere in the sentence; 0 for none.
+    typed: float
     restates: bool
+
+
+def _typed(sentence: str, question: str, expected: Expected) -> float:
+    found = new_mentions(sentence, question, expected.kind,
+                         amounts_only=expected.head == "much")
+    if not found:
+        return 0.0
+    asked = set(content_terms(question))
+    for m in found:
+        before = content_terms(" ".join(sentence[:m.start].split()[-NEAR_WORDS:]))
+        after = content_terms(" ".join(sentence[m.end:].split()[:NEAR_WORDS]))
+        if asked.intersection(before) or asked.intersection(after):
+            return 1.0
+    return 0.5
 
 
 def features(sentence: str, question: str, weights: Mapping[str, float],
              expected: Expected) -> SentenceFeatures:
     lex = lexical_score(sentence, weights)
-    typed = bool(new_mentions(sentence, question, expected.kind))
+    typed = _typed(sentence, question, expected)
     new_terms = set(content_terms(sentence)) - set(content_terms(question))
     restates = sentence.rstrip(" ”’\"'").endswith("?") or (
         lex >= RESTATE_LEXICAL and len(new_terms) < RESTATE_NEW_TERMS and not typed)
@@ -92,7 +112,8 @@ def with_antecedents(chosen: Sequence[Candidate], question: str,
             text = articles_text[cand.hit.article_id]
             prev = previous_sentence(text, cand.span)
             if prev is not None and (cand.hit.article_id, prev) not in taken \
-                    and prev[1] - prev[0] <= MAX_SENTENCE_CHARS:
+                    and prev[1] - prev[0] <= MAX_SENTENCE_CHARS \
+                    and new_mentions(text[prev[0]:prev[1]], question, "name"):
                 taken.add((cand.hit.article_id, prev))
                 excerpt = _widened(cand.excerpt, text, prev[0])
                 out.append(replace(cand, excerpt=excerpt, span=prev,

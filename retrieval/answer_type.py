@@ -11,23 +11,25 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from index.quotes.names import wordset
+
 Kind = Literal["person", "place", "quantity", "date", "name", "other"]
 
-PERSON_NOUNS = frozenset("""
+PERSON_NOUNS = wordset("""
     person people man woman men women star singer actor actress player athlete president
     leader politician minister mp senator governor mayor official member individual
     ceo founder billionaire rapper musician artist director author writer judge
     candidate lawmaker celebrity comedian host chef coach quarterback pitcher driver
     king queen prince princess monarch pope chancellor premier figure icon legend
     slugger golfer boxer footballer cricketer astronaut scientist head
-    """.split())
-PLACE_NOUNS = frozenset("""
+    """)
+PLACE_NOUNS = wordset("""
     country countries nation nations state states city cities continent region area
     town towns island islands county province territory location place places capital
     destination village neighborhood neighbourhood district park stadium venue airport
     ocean sea river lake mountain
-    """.split())
-NAME_NOUNS = frozenset("""
+    """)
+NAME_NOUNS = wordset("""
     show shows film films movie movies series company companies firm team teams airline
     brand platform app network song album book chain restaurant retailer store hurricane
     storm variant subvariant product service party group organization organisation
@@ -35,12 +37,12 @@ NAME_NOUNS = frozenset("""
     league event festival award awards game character role bill law deal agreement
     tournament competition car automaker manufacturer maker startup currency holiday
     virus disease drug vaccine
-    """.split())
-QUANTITY_HEADS = frozenset("""
+    """)
+QUANTITY_HEADS = wordset("""
     percentage percent proportion share number amount price cost magnitude age rate
     total figure sum score temperature
-    """.split())
-DATE_HEADS = frozenset("year month day date time decade season".split())
+    """)
+DATE_HEADS = wordset("year month day date time decade season")
 
 _WH = re.compile(
     r"\b(?P<wh>how\s+(?:many|much|long|old|far|big|high|large|tall|often|soon)|"
@@ -50,7 +52,7 @@ _NAME_ASK = re.compile(r"\bwhat\s+(?:is|was|are|were)\s+(?:it|they|its|the\s+\w+
                        r"(?:called|named|name)\b|\bwhat\s+is\s+(?:her|his|their)\s+name\b|"
                        r"\bwhat\s+(?:is|was)\s+the\s+name\s+of\b", re.I)
 # Possessives of plural groups say nothing about the answer ("which women's sport").
-_GROUP_POSSESSIVES = frozenset("women men people children kids girls boys".split())
+_GROUP_POSSESSIVES = wordset("women men people children kids girls boys")
 HEAD_WINDOW = 6  # words after "which"/"what" searched for the head noun
 
 
@@ -122,7 +124,8 @@ def expected_type(question: str) -> Expected:
     if wh.startswith("how "):
         if wh == "how soon":
             return Expected("date")
-        return Expected("quantity") if wh != "how often" else Expected("other")
+        # "how much" asks for an amount ($5, 60%), not a count: the head says which.
+        return Expected("quantity", wh.split()[1]) if wh != "how often" else Expected("other")
     if wh in ("who", "whom", "whose"):
         return Expected("person")
     if wh == "where":

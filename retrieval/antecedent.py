@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 
 from index.sentences import sentence_spans
-from retrieval.answer_type import Expected
+from retrieval.answer_type import NAME_NOUNS, PERSON_NOUNS, PLACE_NOUNS, Expected
 
 Span = tuple[int, int]
 
-# Pronouns and determiners that point back, and "The" + a lower-case noun phrase
-# ("The show", "The 37-year-old", "The company's shares"): a definite description.
+# Nouns that stand in for a name ("The show", "The company", "The singer"), and ages.
+_STAND_INS = sorted(PERSON_NOUNS | PLACE_NOUNS | NAME_NOUNS, key=len, reverse=True)
+# Personal pronouns, or "The" + up to two words + a stand-in noun or "37-year-old".
 _REFERENCE_OPENER = re.compile(
-    r"^[“\"‘']?(?:(?:He|She|It|They|His|Her|Its|Their|This|These|Those|That)\b|"
-    r"The\s+(?=[a-z0-9]))")
+    r"^[“\"‘']?(?:(?:He|She|They|His|Her|Their)\b|"
+    r"The\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + "|".join(_STAND_INS) + r"|\d+-year-old)"
+    r"(?:[’']s)?\b)")
 
 
 def opens_with_reference(sentence: str) -> bool:

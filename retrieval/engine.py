@@ -64,6 +64,9 @@ GENERIC_TERMS = frozenset(content_terms(
     "happen happened happening news latest new stories story headlines events event "
     "going report reported top biggest main anything"))
 SENTENCE_MIN = 0.25  # answer sentences need this blended score (answer_select.py)
+# A relative date's window ("this week") answers unless the whole archive's best passage
+# is this much closer to the question: then the answer comes from any date, and says so.
+WINDOW_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -207,28 +210,32 @@ class Engine:
         whole archive, and the answer says so.
         """
         plan = self._plan(question, filters, as_of)
-        answer = self._answer_plan(question, plan)
-        if answer.kind == "no_answer" and plan.relative_window is not None:
-            wider = self._answer_plan(question, plan.without_question_dates())
-            if wider.kind != "no_answer":
-                return replace(wider, text=f"{fallback_note(plan)}\n{wider.text}")
+        answer, best = self._answer_plan(question, plan)
+        if plan.relative_window is None:
+            return answer
+        # The window's best match is "good" when it is about as strong as the archive's.
+        wide, wide_best = self._answer_plan(question, plan.without_question_dates())
+        if wide.kind != "no_answer" and (answer.kind == "no_answer"
+                                         or best < wide_best - WINDOW_MARGIN):
+            return replace(wide, text=f"{fallback_note(plan)}\n{wide.text}")
         return answer
 
-    def _answer_plan(self, question: str, plan: QueryPlan) -> Answer:
+    def _answer_plan(self, question: str, plan: QueryPlan) -> tuple[Answer, float]:
+        """The answer for one plan, and the best passage cosine it stood on."""
         if plan.empty:
-            return no_answer(question, plan.filters)
+            return no_answer(question, plan.filters), -1.0
         route = route_quotes(plan.text)
         if route is not None:
             lookup = self.quotes(route.speaker, route.about, plan.filters)
             if lookup.quotes or lookup.candidates:
-                return quotes_answer(question, lookup, plan.filters)
+                return quotes_answer(question, lookup, plan.filters), 1.0
             # Nobody of that name in the quote index: ordinary search may still help.
         if plan.date_phrase and set(content_terms(plan.text)) <= GENERIC_TERMS:
-            return self._digest(question, plan)
+            return self._digest(question, plan), 1.0
         res = self._hits(plan, 5)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
         if not res.hits or best_cos < WEAK_COSINE:
-            return no_answer(question, plan.filters)
+            return no_answer(question, plan.filters), best_cos
         texts = {aid: art.text for aid, art in res.articles.items()}
         passage_scores = {pid: score for g in res.groups for pid, score in g.passages}
         candidates = answer_candidates(question, plan.text, res.hits[:ANSWER_HITS], texts,
@@ -240,10 +247,9 @@ class Engine:
                                  for hit in res.hits[:ANSWER_HITS] for ex in hit.excerpts),
                                 default=0.0)
             if sentence_cover < WEAK_LEXICAL and passage_cover < WEAK_PASSAGE_LEXICAL:
-                return no_answer(question, plan.filters)
+                return no_answer(question, plan.filters), best_cos
         chosen = with_antecedents(choose_sentences(candidates, SENTENCE_MIN), question, texts)
-        answer = build_answer(question, chosen, plan.filters)
-        return rephrase(answer, self.generator)
+        return rephrase(build_answer(question, chosen, plan.filters), self.generator), best_cos
 
     def _digest(self, question: str, plan: QueryPlan) -> Answer:
         """A date with no topic: the opening sentence of the period's newest articles."""

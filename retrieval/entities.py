@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.quotes.names import FEMALE_NAMES, MALE_NAMES, NON_NAME_CAPS, ORG_WORDS, TITLE_WORDS
+from index.quotes.names import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    NON_NAME_CAPS,
+    ORG_WORDS,
+    TITLE_WORDS,
+    wordset,
+)
 from retrieval.answer_type import Kind
 from retrieval.places import PLACES
 from retrieval.terms import STOPWORDS, stem, tokens
@@ -36,9 +43,8 @@ _YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 # Words of a name: capitalised or all-caps, with inner dots, hyphens, ampersands.
 _CAP_WORD = re.compile(r"(?:[A-Z][\w’'.&-]*|&)")
 _WORD = re.compile(r"[\w’'.&$%-]+")
-_CONNECTORS = frozenset("of the de del la du von van and & for on al bin".split())
+_CONNECTORS = wordset("of the de del la du von van and & for on al bin")
 _QUOTED = re.compile(r"[“\"‘]([^“”\"‘’]{2,80}?)[”\"“’]")
-ALL_KINDS: frozenset[Kind] = frozenset({"person", "place", "quantity", "date", "name"})
 
 
 @dataclass(frozen=True)
@@ -141,14 +147,22 @@ def _key_words(text: str) -> set[str]:
     return {stem(t) for t in tokens(text) if t not in STOPWORDS}
 
 
-def new_mentions(sentence: str, question: str, kind: Kind) -> list[Mention]:
-    """Mentions of ``kind`` in ``sentence`` whose words the question does not already hold."""
+_AMOUNT = re.compile(r"\d|[$£€%]|percent|million|billion|trillion", re.I)
+
+
+def new_mentions(sentence: str, question: str, kind: Kind,
+                 amounts_only: bool = False) -> list[Mention]:
+    """Mentions of ``kind`` in ``sentence`` whose words the question does not already hold.
+
+    ``amounts_only`` keeps quantities written with digits, currency or percent
+    ("how much?" is not answered by "two boats").
+    """
     if kind == "other":
         return []
     asked = _key_words(question)
     out = []
     for m in mentions(sentence):
-        if kind not in m.kinds:
+        if kind not in m.kinds or (amounts_only and not _AMOUNT.search(m.text)):
             continue
         words = _key_words(m.text)
         if words and not words <= asked:
