@@ -67,10 +67,13 @@ def citation_for(marker: int, hit: Hit, excerpt: Excerpt, spans: Sequence[Span])
     )
 
 
-def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters) -> Answer:
+def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters,
+                 with_title: bool = False) -> Answer:
     """Sentences in the order given (the answering one first), one marker per passage.
 
-    Sentences of one passage stay together, behind the best of them.
+    Sentences of one passage stay together, behind the best of them. ``with_title``
+    opens the answer with the first source's title (verbatim, with its marker), for a
+    first sentence that names what it is about only there.
     """
     if not chosen:
         return no_answer(question, filters)
@@ -91,7 +94,10 @@ def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters) -
         widest = min(group, key=lambda c: c.excerpt.start)
         citations.append(citation_for(marker, widest.hit, widest.excerpt,
                                       [c.span for c in group]))
-    return Answer(question=question, text=" ".join(parts), citations=tuple(citations),
+    text = " ".join(parts)
+    if with_title and citations[0].title:
+        text = f"{citations[0].title} [1]\n{text}"
+    return Answer(question=question, text=text, citations=tuple(citations),
                   kind="answer", filters=filters)
 
 

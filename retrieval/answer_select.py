@@ -113,7 +113,7 @@ def with_antecedents(chosen: Sequence[Candidate], question: str,
             prev = previous_sentence(text, cand.span)
             if prev is not None and (cand.hit.article_id, prev) not in taken \
                     and prev[1] - prev[0] <= MAX_SENTENCE_CHARS \
-                    and new_mentions(text[prev[0]:prev[1]], question, "name"):
+                    and _names_something(text[prev[0]:prev[1]], question):
                 taken.add((cand.hit.article_id, prev))
                 excerpt = _widened(cand.excerpt, text, prev[0])
                 out.append(replace(cand, excerpt=excerpt, span=prev,
@@ -123,6 +123,12 @@ def with_antecedents(chosen: Sequence[Candidate], question: str,
     return out
 
 
+def _names_something(sentence: str, question: str) -> bool:
+    """A name the question lacks, or a few new words ("the shelves of mustard")."""
+    new_words = set(content_terms(sentence)) - set(content_terms(question))
+    return bool(new_mentions(sentence, question, "name")) or len(new_words) >= 3
+
+
 def _widened(excerpt: Excerpt, text: str, start: int) -> Excerpt:
     """The excerpt grown back to ``start`` (the paragraph number follows)."""
     if start >= excerpt.start:
@@ -130,3 +136,27 @@ def _widened(excerpt: Excerpt, text: str, start: int) -> Excerpt:
     paragraph = next((i for i, (s, e) in enumerate(paragraph_spans(text), start=1)
                       if s <= start < e), excerpt.paragraph)
     return replace(excerpt, start=start, text=text[start:excerpt.end], paragraph=paragraph)
+
+
+TITLED_KINDS = ("name", "person", "place")
+
+
+def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
+    """Whether to show the first source's title with the answer: the first sentence
+    (and its antecedent) hold no new mention of the asked-for kind, or still point
+    back to something, and the title holds one."""
+    if not chosen or not chosen[0].hit.title:
+        return False
+    expected = expected_type(question)
+    if expected.kind not in TITLED_KINDS:
+        return False
+    first = chosen[0]
+    lead = [c for c in chosen[:2] if c.hit.article_id == first.hit.article_id]
+    named = any(new_mentions(c.text, question, expected.kind) for c in lead)
+    pointing = len(lead) == 1 and needs_antecedent(first.text, expected)
+    if named and not pointing:
+        return False
+    # A title's first word is capitalised whatever it is: alone, it names nothing
+    # unless it is a known place ("China data leak: ...").
+    return any(m.start > 0 or " " in m.text or "place" in m.kinds
+               for m in new_mentions(first.hit.title or "", question, expected.kind))

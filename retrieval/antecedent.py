@@ -17,11 +17,13 @@ Span = tuple[int, int]
 
 # Nouns that stand in for a name ("The show", "The company", "The singer"), and ages.
 _STAND_INS = sorted(PERSON_NOUNS | PLACE_NOUNS | NAME_NOUNS, key=len, reverse=True)
-# Personal pronouns, or "The" + up to two words + a stand-in noun or "37-year-old".
+# Personal pronouns; "The" + up to two words + a stand-in noun or "37-year-old";
+# "those/these ..." pointing back ("But those shelves are now empty").
 _REFERENCE_OPENER = re.compile(
-    r"^[“\"‘']?(?:(?:He|She|They|His|Her|Their)\b|"
-    r"The\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + "|".join(_STAND_INS) + r"|\d+-year-old)"
-    r"(?:[’']s)?\b)")
+    r"^[“\"‘']?(?:(?:But|And|Yet|Still|Now|So),?\s+)?(?:(?:He|She|They|His|Her|Their|"
+    r"he|she|they|his|her|their)\b|"
+    r"(?:The|the)\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + "|".join(_STAND_INS) + r"|\d+-year-old)"
+    r"(?:[’']s)?\b|(?:Those|These|those|these)\s+[a-z])")
 
 
 def opens_with_reference(sentence: str) -> bool:

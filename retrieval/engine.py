@@ -25,7 +25,7 @@ from index.models import Article, IndexStats, IngestSummary
 from index.sentences import paragraph_spans, sentence_spans
 from index.store import IndexStore
 from retrieval.answer import Candidate, build_answer, choose_sentences, no_answer, quotes_answer
-from retrieval.answer_select import answer_candidates, with_antecedents
+from retrieval.answer_select import answer_candidates, title_names_answer, with_antecedents
 from retrieval.catalog import Catalog
 from retrieval.excerpts import lexical_score, make_excerpt, term_weights
 from retrieval.generate import GeneratorConfig, rephrase
@@ -48,6 +48,7 @@ MAX_K = 50
 QUERY_CACHE = 512  # query vectors kept (1.5 KB each)
 EXCERPTS_PER_HIT = 2
 ANSWER_HITS = 3  # hits whose excerpts feed the extractive answer
+ANSWER_PASSAGES = 3  # best-ranked passages per answer hit whose sentences are candidates
 # Calibrated on RealTime QA dev questions vs 40 off-topic questions (cooking, maths, pets):
 # the best passage cosine was >= 0.47 for 99% of dev questions and < 0.47 for 97.5% of
 # off-topic ones (0.45: 99% / 85%). A passage a bit under the bar still answers when its
@@ -64,8 +65,9 @@ GENERIC_TERMS = frozenset(content_terms(
     "happen happened happening news latest new stories story headlines events event "
     "going report reported top biggest main anything"))
 SENTENCE_MIN = 0.25  # answer sentences need this blended score (answer_select.py)
-# A relative date's window ("this week") answers unless the whole archive's best passage
-# is this much closer to the question: then the answer comes from any date, and says so.
+# A relative date's window ("this week") counted from the newest article answers unless
+# the whole archive's best passage is this much closer to the question: then the answer
+# comes from any date, and says so.
 WINDOW_MARGIN = 0.1
 
 
@@ -213,7 +215,10 @@ class Engine:
         answer, best = self._answer_plan(question, plan)
         if plan.relative_window is None:
             return answer
-        # The window's best match is "good" when it is about as strong as the archive's.
+        if answer.kind != "no_answer" and plan.as_of is not None:
+            return answer  # the asker said when "this week" was: its window stands
+        # Counted back from the newest article, the window is a guess: it stands only
+        # when its best match is about as close as the whole archive's.
         wide, wide_best = self._answer_plan(question, plan.without_question_dates())
         if wide.kind != "no_answer" and (answer.kind == "no_answer"
                                          or best < wide_best - WINDOW_MARGIN):
@@ -238,18 +243,39 @@ class Engine:
             return no_answer(question, plan.filters), best_cos
         texts = {aid: art.text for aid, art in res.articles.items()}
         passage_scores = {pid: score for g in res.groups for pid, score in g.passages}
-        candidates = answer_candidates(question, plan.text, res.hits[:ANSWER_HITS], texts,
-                                       passage_scores)
+        hits = self._answer_hits(res, plan.text)
+        candidates = answer_candidates(question, plan.text, hits, texts, passage_scores)
         if best_cos < NO_ANSWER_COSINE:
             weights = term_weights(plan.text)
             sentence_cover = max((lexical_score(c.text, weights) for c in candidates), default=0.0)
             passage_cover = max((lexical_score(ex.text, weights)
-                                 for hit in res.hits[:ANSWER_HITS] for ex in hit.excerpts),
+                                 for hit in hits for ex in hit.excerpts),
                                 default=0.0)
             if sentence_cover < WEAK_LEXICAL and passage_cover < WEAK_PASSAGE_LEXICAL:
                 return no_answer(question, plan.filters), best_cos
         chosen = with_antecedents(choose_sentences(candidates, SENTENCE_MIN), question, texts)
-        return rephrase(build_answer(question, chosen, plan.filters), self.generator), best_cos
+        answer = build_answer(question, chosen, plan.filters,
+                              with_title=title_names_answer(chosen, question))
+        return rephrase(answer, self.generator), best_cos
+
+    def _answer_hits(self, res: _Results, text: str) -> list[Hit]:
+        """The top hits, each with up to ANSWER_PASSAGES of its best-ranked passages
+        (not only the one or two shown as excerpts): the answer often sits one
+        paragraph away from the passage that matched the question best."""
+        hits = res.hits[:ANSWER_HITS]
+        groups = {g.article_id: g for g in res.groups}
+        shown = {ex.passage_id for hit in hits for ex in hit.excerpts}
+        more = [pid for hit in hits if hit.article_id in groups
+                for pid, _ in groups[hit.article_id].passages[:ANSWER_PASSAGES]
+                if pid not in shown]
+        if not more:
+            return hits
+        weights = term_weights(text)
+        passages = self.store.get_passages(more)
+        return [replace(hit, excerpts=hit.excerpts + tuple(
+                    make_excerpt(res.articles[hit.article_id].text, p, weights)
+                    for p in passages if p.article_id == hit.article_id))
+                for hit in hits]
 
     def _digest(self, question: str, plan: QueryPlan) -> Answer:
         """A date with no topic: the opening sentence of the period's newest articles."""

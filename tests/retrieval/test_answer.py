@@ -101,3 +101,11 @@ def test_ambiguous_lead_line_names_the_most_quoted_few() -> None:
         "“Smith” matches 12 people in the archive: "
         + ", ".join(names[:8]) + " and 4 more."
     )
+
+
+def test_the_answering_sentence_leads_and_a_title_can_open_the_answer() -> None:
+    hit, ex1, ex2 = _hit("a")
+    chosen = [_cand(hit, ex2, DELTA, DELTA + 13, 0.9), _cand(hit, ex1, 0, 19, 0.5)]
+    ans = build_answer("q?", chosen, Filters(), with_title=True)
+    assert ans.text == "T [1]\nDelta is new. [1] Alpha rose sharply. [2]"
+    assert ans.citations[0].title == "T" and ans.citations[0].start == ex2.start

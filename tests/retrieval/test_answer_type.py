@@ -77,3 +77,21 @@ def test_references_need_their_antecedent() -> None:
     text = "“Squid Game” is back.\n\nNetflix said the show returns."
     assert previous_sentence(text, (text.index("Netflix"), len(text))) == (0, 21)
     assert previous_sentence(text, (0, 21)) is None
+
+
+def test_the_title_names_the_answer_when_the_sentence_only_points_to_it() -> None:
+    from retrieval.answer import Candidate
+    from retrieval.answer_select import title_names_answer
+    from retrieval.models import Excerpt, Hit
+
+    text = "The company has cut air conditioning in its stores."
+    ex = Excerpt("a", 1, text, 0, len(text), 1)
+
+    def cand(title: str) -> list[Candidate]:
+        hit = Hit("a", title, "2022-06-28", None, None, 1.0, (ex,))
+        return [Candidate(hit, ex, (0, len(text)), text, 1.0)]
+
+    q = "Which company turned off the AC in its stores?"
+    assert title_names_answer(cand("Analysts accuse Bed Bath & Beyond of cutting AC"), q)
+    assert not title_names_answer(cand("Retailer cuts air conditioning"), q)
+    assert not title_names_answer(cand("Analysts accuse Bed Bath & Beyond"), "Why is it hot?")

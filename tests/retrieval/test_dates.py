@@ -58,3 +58,17 @@ def test_parse_iso() -> None:
     assert parse_iso(None, "--from") is None
     with pytest.raises(BadQueryError, match="--to"):
         parse_iso("March", "--to")
+
+
+def test_relative_phrases_are_marked_and_described() -> None:
+    from retrieval.dates import describe_window
+
+    week, _ = parse_dates("ferry news this week", REF)
+    assert week is not None and week.relative
+    assert describe_window(week, REF) == "the week before 2022-10-15"
+    month, _ = parse_dates("floods in the past 30 days", REF)
+    assert month is not None and describe_window(month, REF) == "the month before 2022-10-15"
+    day, _ = parse_dates("what did Biden say yesterday", REF)
+    assert day is not None and describe_window(day, REF) == "2022-10-14"
+    absolute, _ = parse_dates("floods in March 2022", REF)
+    assert absolute is not None and not absolute.relative
