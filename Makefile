@@ -26,7 +26,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy index retrieval bot benchmarks
+	$(BIN)/mypy index retrieval bot benchmarks tests
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks run $(BENCH_ARGS)

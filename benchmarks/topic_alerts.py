@@ -22,7 +22,7 @@ import numpy as np
 from index.embedder import load_embedder
 from index.models import Article
 from index.passages import split_passages
-from retrieval.terms import content_terms
+from index.text.stems import content_terms
 from retrieval.topics import (
     LEAD_PASSAGES,
     TOPIC_COSINE,

@@ -23,12 +23,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Slash commands come from the command registry (bot/commands/); mentions have their cog.
 COGS: tuple[str, ...] = (
-    "bot.cogs.ask",
-    "bot.cogs.search",
-    "bot.cogs.quotes",
-    "bot.cogs.articles",
-    "bot.cogs.info",
+    "bot.cogs.slash",
     "bot.cogs.admin",
     "bot.cogs.mentions",
     "bot.cogs.feeds",
@@ -152,8 +149,8 @@ class Newsdesk(commands.Bot):
 
 
 async def begin(interaction: discord.Interaction, *, ephemeral: bool = False) -> Core:
-    """Start a command: per-user cooldown first (an over-limit user is told when to retry,
-    by the error handler), then defer at once so Discord's 3 s deadline can't pass."""
+    """Start a cog's command (the registry's commands do this in bot/cogs/slash.py):
+    per-user cooldown first, then defer at once so Discord's 3 s deadline can't pass."""
     client = interaction.client
     assert isinstance(client, Newsdesk)
     client.core.check_cooldown(interaction.user.id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +27,7 @@ from bot.state import AnswerMemory
 from index.errors import ArticleNotFoundError, BadQueryError
 from index.ids import id_problem, normalise_id
 from index.models import Article, IndexStats, IngestSummary
+from index.text.dates import parse_date_range
 from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
 from retrieval.topics import TopicScore
 
@@ -36,8 +36,6 @@ T = TypeVar("T")
 
 FEEDBACK_PRUNE_EVERY_S = 86400.0
 LIVE_RECHECK_SECONDS = 30.0  # how often Core looks whether the archive has feeds
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 class EngineLike(Protocol):
@@ -65,11 +63,11 @@ class EngineLike(Protocol):
     def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]: ...
 
 
-def open_engine(index_dir: Path) -> EngineLike:
+def open_engine(settings: Settings) -> EngineLike:
     """Open the real engine (imported lazily: it loads torch and the model)."""
     from retrieval.engine import Engine
 
-    engine: EngineLike = Engine.open(index_dir)
+    engine: EngineLike = Engine.open(settings.index_dir, settings=settings)
     return engine
 
 
@@ -113,35 +111,10 @@ def clean_text(value: str | None, what: str, *, required: bool = True) -> str | 
     return text
 
 
-def parse_date(value: str | None, *, end: bool, what: str) -> str | None:
-    """``2022``, ``2022-03`` or ``2022-03-31`` -> an inclusive ISO day (first or last)."""
-    if value is None or not value.strip():
-        return None
-    m = _DATE_RE.match(value.strip())
-    if not m:
-        raise BadQueryError(f"{what} must be a date like 2022-03-31 (or 2022-03, or 2022).")
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if month is None:
-            return date(year, 12 if end else 1, 31 if end else 1).isoformat()
-        mon = int(month)
-        if day is None:
-            if end:
-                nxt = date(year + (mon == 12), mon % 12 + 1, 1)
-                return date.fromordinal(nxt.toordinal() - 1).isoformat()
-            return date(year, mon, 1).isoformat()
-        return date(year, mon, int(day)).isoformat()
-    except ValueError:
-        raise BadQueryError(f"{what}: {value.strip()!r} is not a real date.") from None
-
-
 def make_filters(
     date_from: str | None = None, date_to: str | None = None, source: str | None = None
 ) -> Filters | None:
-    start = parse_date(date_from, end=False, what="from")
-    stop = parse_date(date_to, end=True, what="to")
-    if start and stop and start > stop:
-        raise BadQueryError(f"from ({start}) is after to ({stop}).")
+    start, stop = parse_date_range(date_from, date_to)
     src = clean_text(source, "source", required=False)
     if not (start or stop or src):
         return None
@@ -206,10 +179,10 @@ class Core:
 
     @classmethod
     async def open(
-        cls, settings: Settings, opener: Callable[[Path], EngineLike] | None = None
+        cls, settings: Settings, opener: Callable[[Settings], EngineLike] | None = None
     ) -> Core:
         """Open the engine off the event loop (loading the model takes seconds)."""
-        engine = await asyncio.to_thread(opener or open_engine, settings.index_dir)
+        engine = await asyncio.to_thread(opener or open_engine, settings)
         core = cls(engine, settings)
         core._feedback_pruned_at = time.monotonic()
         await asyncio.to_thread(prune_feedback, settings)  # retention applies from the start
@@ -240,6 +213,11 @@ class Core:
                 )
             except TimeoutError:
                 raise RetryLater("That took too long.", 5.0) from None
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run any engine call like the built-in ones: in the pool, limited, with a timeout.
+        New commands use this instead of calling the engine on the event loop."""
+        return await self._run(fn, *args, **kwargs)
 
     # -- queries ---------------------------------------------------------------
 

@@ -370,41 +370,8 @@ def stats_embed(stats: IndexStats) -> discord.Embed:
     return fit_embed(embed)
 
 
-HELP_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("/ask", "A cited answer to a question.", "/ask question: what did Wang Wenbin say?"),
-    (
-        "/search",
-        "Ranked articles with their best excerpts; filter by date and source.",
-        "/search query: Lavrov visit to China from: 2022-03 k: 5",
-    ),
-    (
-        "/quotes",
-        "Who said what; pick a name from the suggestions.",
-        "/quotes speaker: Wang Yi about: Russia",
-    ),
-    (
-        "/article",
-        "Read an article, page by page (ids are shown under each source).",
-        "/article id: lavrov_china_2022-03-31",
-    ),
-    ("/stats", "What the archive holds.", "/stats"),
-    (
-        "/ingest",
-        "Add a .txt or .jsonl file to the archive (Manage Server only).",
-        "/ingest file: articles.jsonl",
-    ),
-    (
-        "/follow",
-        "Alerts here (or in your DMs) when a person is quoted or a topic moves; "
-        "/following, /unfollow.",
-        "/follow speaker: Wang Wenbin",
-    ),
-    ("/feeds", "This server's news feeds (Manage Server only).", "/feeds add url: https://…"),
-    ("/help", "This message.", "/help"),
-)
-
-
-def help_embed(bot_name: str = "Newsdesk") -> discord.Embed:
+def help_embed(bot_name: str, commands: Sequence[tuple[str, str, str]]) -> discord.Embed:
+    """``commands``: (name, what it does, example) for each command (bot/commands/)."""
     embed = discord.Embed(
         title=f"How to use {bot_name}",
         description=(
@@ -414,7 +381,7 @@ def help_embed(bot_name: str = "Newsdesk") -> discord.Embed:
         ),
         colour=INFO_COLOUR,
     )
-    for name, what, example in HELP_COMMANDS:
+    for name, what, example in commands:
         embed.add_field(name=name, value=f"{what}\n`{example}`", inline=False)
     embed.set_footer(
         text="Buttons under answers: More context, Sources, and 👍/👎 to tell us how it did."

@@ -1,4 +1,5 @@
-"""Every setting of the bot, in one place: environment variables and an optional ``.env``.
+"""The bot's settings: every field of :class:`index.settings.NewsdeskSettings` (index,
+model, retrieval) plus the Discord-only ones, from the environment and ``.env``.
 
 ``DISCORD_TOKEN`` is a :class:`~pydantic.SecretStr` so it never shows up in a repr,
 a log line or an exception message.
@@ -11,29 +12,21 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 
-from index.config import INDEX_ENV, MAX_FILE_BYTES, default_index_dir
+from index.config import MAX_FILE_BYTES
 from index.feeds.models import FeedConfig
+from index.settings import NewsdeskSettings
 
 #: Discord's own limit for a single slash command string option.
 MAX_QUERY_CHARS = 1000
 
 
-class Settings(BaseSettings):
+class Settings(NewsdeskSettings):
     """Configuration read from the environment (and ``.env`` in the working directory)."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        populate_by_name=True,
-    )
-
-    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    index_dir: Path = Field(
-        default_factory=default_index_dir,
-        validation_alias=AliasChoices(INDEX_ENV, "index_dir"),
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token")
     )
     guild_id: int | None = Field(
         default=None, validation_alias=AliasChoices("NEWSDESK_GUILD_ID", "guild_id")
@@ -185,14 +178,9 @@ class Settings(BaseSettings):
                           allow_hosts=self.feeds_allow_hosts, default_every=self.feeds_every,
                           max_feed_bytes=self.feeds_max_bytes, max_page_bytes=self.feeds_max_bytes)
 
-    @field_validator("guild_id", mode="before")
+    @field_validator("guild_id", "discord_token", mode="before")
     @classmethod
-    def _empty_guild(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("discord_token", mode="before")
-    @classmethod
-    def _empty_token(cls, value: object) -> object:
+    def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("api_base_url", "gateway_url", mode="before")

@@ -1,58 +1,68 @@
 """A terminal session: the bot without Discord (``newsdesk serve`` with no DISCORD_TOKEN).
 
-Typed text goes through the same core and embed builders as ``/ask``; slash commands
-can be typed with Discord's ``option: value`` syntax::
+Every command of the registry (bot/commands/) can be typed with Discord's
+``option: value`` syntax; the first required option may be typed without its name,
+and text without a leading slash is an /ask::
 
     what did Wang Wenbin say?
     /search Lavrov visit from: 2022-03 k: 3
     /quotes Wang about: Russia
-    /article lavrov_china_2022-03-31
+    /article lavrov_china_2022-03-31 page: 2
+    /ingest path/to/articles.jsonl
     /stats    /help    /quit
 
-and, about the last reply: ``/sources``, ``/context [n]``, ``/next``, ``/prev``,
-``/vote up|down``, or a number to pick a speaker when a name is ambiguous.
+and, about the last reply (what Discord's buttons do): ``/sources``, ``/context [n]``,
+``/next``, ``/prev``, ``/vote up|down``, or a number to pick one of the offered choices.
+The terminal is the operator's console: admin commands (/ingest) are allowed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import discord
 
 from bot import embeds
 from bot.chart_terminal import chart_commands
-from bot.core import Core, make_filters
+from bot.commands import find, registry
+from bot.commands.quotes import quotes_card
+from bot.commands.spec import AnswerReply, Command, CommandContext, Option, Reply, Upload
+from bot.core import Core
 from bot.errors import log_unexpected, user_message
 from bot.terminal_live import LiveCommands
 from bot.terminal_text import strip_controls
 from index.errors import BadQueryError
-from retrieval.models import Answer, Filters
+from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
 
-OPTION_KEYS = ("question", "query", "speaker", "about", "from", "to", "source", "k", "id", "page",
-               "topic", "every", "by", "of", "png")
-_OPTION = re.compile(rf"(?:^|\s)({'|'.join(OPTION_KEYS)}):", re.I)
 ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
-
-TERMINAL_HELP = """Commands (type a question to /ask it):
-  /ask <question>
-  /search <words> [from: 2022-03-01] [to: 2022-03-31] [source: CNN] [k: 5]
-  /quotes <speaker> [about: <topic>] [from: ...] [to: ...]
-  /article <id> [page: 2]
+SESSION_HELP = """Feeds and alerts (bot/terminal_live.py):
   /feeds [list] | /feeds add <url> [source: NAME] [every: 15m] | /feeds remove <n> | /feeds check
   /follow speaker: <name>  |  /follow topic: <words>    /following    /unfollow <n>
+Charts (bot/chart_terminal.py):
   /trend <topic> [from: ...] [to: ...] [by: day|week|month|year] [png: FILE]
   /timeline <speaker> [from: ...] [to: ...] [by: ...] [png: FILE]
   /compare <name or topic>, <another>[, ...] [of: topics|speakers] [by: ...] [png: FILE]
-  /stats   /help   /quit
-About the last reply: /sources  /context [n]  /next  /prev  /vote up|down  <number> (pick a speaker)
-"""
+About the last reply: /sources  /context [n]  /next  /prev  /vote up|down  <number> (pick a choice)
+/quit ends the session"""
+# Options of the session's own commands (feeds, follows), beside the registry's.
+SESSION_OPTION_KEYS = ("topic", "every", "source", "speaker", "by", "of", "png")
+
+
+@functools.cache
+def _option_pattern() -> re.Pattern[str]:
+    names = {o.name for c in registry() for o in c.options} | set(SESSION_OPTION_KEYS)
+    keys = sorted(names, key=len, reverse=True)
+    return re.compile(rf"(?:^|\s)({'|'.join(map(re.escape, keys))}):", re.I)
 
 
 def parse_command(line: str) -> tuple[str, str, dict[str, str]]:
@@ -64,12 +74,69 @@ def parse_command(line: str) -> tuple[str, str, dict[str, str]]:
     if not text.startswith("/"):
         return "ask", text, {}
     name, _, rest = text[1:].partition(" ")
-    parts = _OPTION.split(" " + rest)
+    parts = _option_pattern().split(" " + rest)
     free = parts[0].strip()
     options: dict[str, str] = {}
     for key, value in zip(parts[1::2], parts[2::2], strict=True):
         options[key.lower()] = value.strip().strip('"')
     return name.lower(), free, options
+
+
+def usage(command: Command) -> str:
+    """``/search <query> [from: ...] [to: ...]`` for the terminal's help."""
+    parts = [f"/{command.name}"]
+    for option in command.options:
+        if option is command.free_option:
+            parts.append(f"<{option.name}>")
+        else:
+            parts.append(f"[{option.name}: ...]" if not option.required else f"{option.name}: ...")
+    return " ".join(parts)
+
+
+async def _local_file(path_text: str) -> Upload:
+    path = Path(path_text).expanduser()
+    if not path.is_file():
+        raise BadQueryError(f"No file at {path}.")
+
+    async def read() -> bytes:
+        return await asyncio.to_thread(path.read_bytes)
+
+    return Upload(path.name, path.stat().st_size, read)
+
+
+async def convert(command: Command, free: str, options: Mapping[str, str]) -> dict[str, Any]:
+    """Typed values for the command's options, from what was typed."""
+    known = {o.name for o in command.options}
+    unknown = [k for k in options if k not in known]
+    if unknown:
+        raise BadQueryError(
+            f"/{command.name} has no option {unknown[0]}:.", hint=f"Usage: {usage(command)}"
+        )
+    args: dict[str, Any] = {}
+    for option in command.options:
+        raw = options.get(option.name)
+        if raw is None and option is command.free_option:
+            raw = free
+        args[option.name] = await _typed(command, option, raw)
+    return args
+
+
+async def _typed(command: Command, option: Option, raw: str | None) -> Any:
+    if raw is None or (not raw.strip() and option.type != "text"):
+        if option.required and option.type == "file":
+            raise BadQueryError(f"Please give a {option.name}.", hint=f"Usage: {usage(command)}")
+        return option.default
+    if option.type == "file":
+        return await _local_file(raw.strip())
+    if option.type in ("integer", "number"):
+        try:
+            return int(raw) if option.type == "integer" else float(raw)
+        except ValueError:
+            bounds = f" from {option.min} to {option.max}" if option.max is not None else ""
+            raise BadQueryError(f"{option.name} must be a number{bounds}.") from None
+    if option.type == "boolean":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return raw
 
 
 @dataclass
@@ -84,20 +151,14 @@ class TerminalSession:
 
     def __init__(self, core: Core, write: Callable[[str], None], *, colour: bool = False) -> None:
         self.core = core
+        self.ctx = CommandContext(core=core, user_id="terminal")
         self.write = write
         self.bold = ANSI_BOLD if colour else ("", "")
         self.last_answer: Answer | None = None
         self.paged: _Paged | None = None
         self.choices: tuple[str, ...] = ()
-        self.choice_about: str | None = None
-        self.choice_filters: Filters | None = None
-        self.commands: dict[str, Callable[[str, dict[str, str]], Awaitable[None]]] = {
-            "ask": self.ask,
-            "search": self.search,
-            "quotes": self.quotes,
-            "article": self.article,
-            "stats": self.stats,
-            "help": self.help,
+        self.choose: Callable[[CommandContext, str], Awaitable[Reply]] | None = None
+        self.session_commands: dict[str, Callable[[str, dict[str, str]], Awaitable[None]]] = {
             "sources": self.sources,
             "context": self.context,
             "next": self.next_page,
@@ -105,8 +166,8 @@ class TerminalSession:
             "vote": self.vote,
         }
         self.live = LiveCommands(self)
-        self.commands.update(self.live.commands())
-        self.commands.update(chart_commands(core, write))  # /trend, /timeline, /compare
+        self.session_commands.update(self.live.commands())
+        self.session_commands.update(chart_commands(core, write))  # /trend, /timeline, /compare
 
     def show(self, embed: discord.Embed) -> None:
         self.write(embeds.embed_to_text(embed, bold=self.bold))
@@ -118,15 +179,22 @@ class TerminalSession:
             return True
         if text.lower() in ("/quit", "/exit", "quit", "exit"):
             return False
-        if text.isdigit() and self.choices:
-            await self._choose(int(text))
-            return True
-        name, free, options = parse_command(text)
-        handler = self.commands.get(name)
         try:
-            if handler is None:
+            if text.isdigit() and self.choices:
+                await self._choose(int(text))
+                return True
+            name, free, options = parse_command(text)
+            session_command = self.session_commands.get(name)
+            if session_command is not None:
+                await session_command(free, options)
+                return True
+            command = find(name)
+            if command is None:
                 raise BadQueryError(f"Unknown command /{name}.", hint="Type /help for the list.")
-            await handler(free, options)
+            reply = await command.run(self.ctx, await convert(command, free, options))
+            self.present(reply)
+            if command.name == "help":
+                self.write("\n".join(usage(c) for c in registry()) + "\n" + SESSION_HELP + "\n")
         except Exception as error:
             message, unexpected = user_message(error)
             if unexpected:
@@ -149,70 +217,50 @@ class TerminalSession:
             if not await self.handle(line):
                 return
 
-    # -- commands --------------------------------------------------------------
+    # -- replies -----------------------------------------------------------------
 
-    async def ask(self, free: str, options: dict[str, str]) -> None:
-        answer = await self.core.answer(options.get("question") or free)
+    def present(self, reply: Reply) -> None:
+        """A command's reply model as text: pages, choices, files."""
+        if isinstance(reply, AnswerReply):
+            self._answer(reply.answer)
+            return
+        if reply.choices and reply.choose is not None:
+            self.paged = None
+            self.show(reply.render(reply.page))
+            self._offer(reply.choices, reply.choose)
+        else:
+            self._page(reply.render, reply.pages, reply.page)
+        for file in reply.files:
+            self._save(file.name, file.data)
+
+    def _answer(self, answer: Answer) -> None:
         self.last_answer = answer
         self.paged = None
         self.show(embeds.answer_embed(answer))
         if answer.kind == "ambiguous" and answer.candidates:
-            self._offer(answer.candidates, None, answer.filters)
+
+            async def choose(ctx: CommandContext, name: str) -> Reply:
+                return await quotes_card(ctx, name, None, answer.filters)
+
+            self._offer(answer.candidates, choose)
         if answer.citations:
             self.write(
                 "(/sources for all sources, /context <n> for the paragraph around [n], /vote up|down)\n"
             )
 
-    async def search(self, free: str, options: dict[str, str]) -> None:
-        query = options.get("query") or free
-        try:
-            k = int(options.get("k", "5"))
-        except ValueError:
-            raise BadQueryError("k must be a number from 1 to 10.") from None
-        filters = make_filters(options.get("from"), options.get("to"), options.get("source"))
-        hits = await self.core.search(query, k=k, filters=filters)
-        self._page(lambda p: embeds.search_embed(query, hits, p), embeds.search_pages(hits))
+    def _save(self, name: str, data: bytes) -> None:
+        path = Path.cwd() / Path(name).name
+        path.write_bytes(data)
+        self.write(f"(file saved: {path})\n")
 
-    async def quotes(self, free: str, options: dict[str, str]) -> None:
-        speaker = options.get("speaker") or free
-        about = options.get("about") or None
-        filters = make_filters(options.get("from"), options.get("to"))
-        await self._quotes(speaker, about, filters)
+    # -- about the last reply ---------------------------------------------------------
 
-    async def _quotes(self, speaker: str, about: str | None, filters: Filters | None) -> None:
-        lookup = await self.core.quotes(speaker, about, filters)
-        if lookup.ambiguous:
-            self.show(embeds.quotes_embed(lookup, about))
-            self._offer(lookup.candidates, about, filters)
-            return
-        per = embeds.QUOTES_PER_EMBED
-        self._page(
-            lambda p: embeds.quotes_embed(lookup, about, offset=p * per),
-            max(1, -(-len(lookup.quotes) // per)),
-        )
-
-    async def article(self, free: str, options: dict[str, str]) -> None:
-        article_id, _, page_text = (options.get("id") or free).partition(" ")
-        page_text = options.get("page") or page_text
-        article = await self.core.article(article_id)
-        page = int(page_text) - 1 if page_text.strip().isdigit() else 0
-        self._page(
-            lambda p: embeds.article_embed(article, p), len(embeds.article_pages(article)), page
-        )
-
-    async def stats(self, free: str, options: dict[str, str]) -> None:
-        self.show(embeds.stats_embed(await self.core.stats()))
-
-    async def help(self, free: str, options: dict[str, str]) -> None:
-        self.show(embeds.help_embed())
-        self.write(TERMINAL_HELP)
-
-    async def sources(self, free: str, options: dict[str, str]) -> None:
+    async def sources(self, free: str, options: dict[str, str] | None = None) -> None:
         if self.last_answer is None:
             raise BadQueryError("Ask a question first.")
         self.show(embeds.sources_embed(self.last_answer))
 
-    async def context(self, free: str, options: dict[str, str]) -> None:
+    async def context(self, free: str, options: dict[str, str] | None = None) -> None:
         answer = self.last_answer
         if answer is None or not answer.citations:
             raise BadQueryError("Ask a question first.")
@@ -223,7 +271,7 @@ class TerminalSession:
         excerpt = await self.core.context(citation.article_id, citation.start, citation.end)
         self.show(embeds.context_embed(citation, excerpt))
 
-    async def vote(self, free: str, options: dict[str, str]) -> None:
+    async def vote(self, free: str, options: dict[str, str] | None = None) -> None:
         answer = self.last_answer
         if answer is None:
             raise BadQueryError("Ask a question first.")
@@ -240,10 +288,10 @@ class TerminalSession:
         )
         self.write("Thanks: feedback recorded.\n")
 
-    async def next_page(self, free: str, options: dict[str, str]) -> None:
+    async def next_page(self, free: str, options: dict[str, str] | None = None) -> None:
         await self._turn(+1)
 
-    async def prev_page(self, free: str, options: dict[str, str]) -> None:
+    async def prev_page(self, free: str, options: dict[str, str] | None = None) -> None:
         await self._turn(-1)
 
     # -- helpers ---------------------------------------------------------------
@@ -265,27 +313,20 @@ class TerminalSession:
         self.write(f"(page {target + 1}/{self.paged.pages})\n")
 
     def _offer(
-        self, candidates: tuple[str, ...], about: str | None, filters: Filters | None
+        self, choices: tuple[str, ...], choose: Callable[[CommandContext, str], Awaitable[Reply]]
     ) -> None:
-        self.choices = tuple(candidates[:25])
-        self.choice_about = about
-        self.choice_filters = filters
+        self.choices = tuple(choices[:25])
+        self.choose = choose
         lines = [f"  {i}. {strip_controls(name)}" for i, name in enumerate(self.choices, start=1)]
         self.write("Type a number to choose:\n" + "\n".join(lines) + "\n")
 
     async def _choose(self, number: int) -> None:
         if not 1 <= number <= len(self.choices):
-            self.write(f"error: choose a number from 1 to {len(self.choices)}\n")
-            return
-        speaker = self.choices[number - 1]
-        self.choices = ()
-        try:
-            await self._quotes(speaker, self.choice_about, self.choice_filters)
-        except Exception as error:
-            message, unexpected = user_message(error)
-            if unexpected:
-                message = f"{message} (ref {log_unexpected(error, 'terminal')})"
-            self.write(f"error: {strip_controls(message)}\n")
+            raise BadQueryError(f"Choose a number from 1 to {len(self.choices)}.")
+        value, choose = self.choices[number - 1], self.choose
+        self.choices, self.choose = (), None
+        assert choose is not None
+        self.present(await choose(self.ctx, value))
 
 
 async def run_terminal(core: Core) -> None:

@@ -4,7 +4,8 @@
   recorded in the index database through ``Engine.record_feedback``. These are
   :class:`AnswerButton` dynamic items: they survive restarts.
 * :class:`Pager`: previous/next pages for /search, /article and /quotes.
-* :class:`SpeakerSelectView`: a select menu when a name matches several speakers.
+* :class:`ChoiceView`: a select menu for a card's choices (a name several speakers share).
+* :func:`send_reply` / :func:`replace_reply`: a command's reply model as Discord messages.
 
 Callbacks go through :class:`~bot.core.Core` like the commands, and errors through
 the one handler in :mod:`bot.errors`.
@@ -13,6 +14,7 @@ the one handler in :mod:`bot.errors`.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import re
 from collections.abc import Callable
@@ -21,9 +23,10 @@ from typing import Any
 import discord
 
 from bot import embeds
+from bot.commands.spec import AnswerReply, Card, CommandContext, Reply
 from bot.core import Core
 from bot.errors import NONE, reply_error
-from retrieval.models import Answer, Filters
+from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
 
@@ -119,60 +122,92 @@ class Pager(BaseView):
         await self._show(interaction, self.page + 1)
 
 
-class SpeakerSelect(discord.ui.Select[Any]):
-    """The menu of people sharing a name; its view has ``chosen(interaction, name)``."""
+class ChoiceSelect(discord.ui.Select[Any]):
+    """A menu of choices (e.g. the people sharing a name); its view has ``chosen``."""
 
-    def __init__(self, candidates: tuple[str, ...]) -> None:
-        options = [
-            discord.SelectOption(label=name[:100], value=name[:100]) for name in candidates[:25]
-        ]
-        super().__init__(placeholder="Which speaker?", options=options, min_values=1, max_values=1)
+    def __init__(self, choices: tuple[str, ...], placeholder: str = "Which speaker?") -> None:
+        options = [discord.SelectOption(label=c[:100], value=c[:100]) for c in choices[:25]]
+        super().__init__(placeholder=placeholder, options=options, min_values=1, max_values=1)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        assert self.view is not None
+        assert isinstance(self.view, ChoiceView | AmbiguousAnswerView)
         await self.view.chosen(interaction, self.values[0])
 
 
-async def show_speaker(
-    core: Core,
-    interaction: discord.Interaction,
-    speaker: str,
-    about: str | None,
-    filters: Filters | None,
-) -> None:
-    """Replace the message with the chosen person's quotes (paged)."""
-    await interaction.response.defer()
-    lookup = await core.quotes(speaker, about, filters)
-    embed, view = quotes_reply(core, lookup, about, filters, interaction.user.id)
-    message = await interaction.edit_original_response(
-        embed=embed, view=view, allowed_mentions=NONE
+class ChoiceView(BaseView):
+    """A card offering a pick (``Card.choices``): the choice's reply replaces the message."""
+
+    def __init__(self, ctx: CommandContext, card: Card) -> None:
+        super().__init__(timeout=ctx.settings.view_timeout)
+        self.ctx = ctx
+        self.card = card
+        self.add_item(ChoiceSelect(card.choices, card.placeholder))
+
+    async def chosen(self, interaction: discord.Interaction, value: str) -> None:
+        assert self.card.choose is not None
+        await interaction.response.defer()
+        await replace_reply(interaction, self.ctx, await self.card.choose(self.ctx, value))
+        self.stop()
+
+
+def context_of(interaction: discord.Interaction) -> CommandContext:
+    """The command context of an interaction (user, server, channel)."""
+    client = interaction.client
+    return CommandContext(
+        core=client.core,  # type: ignore[attr-defined]
+        user_id=interaction.user.id,
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id,
+        bot_name=client.user.name if client.user else "Newsdesk",
+        feeds=getattr(client, "feed_service", None),
     )
+
+
+def _files(card: Card) -> list[discord.File]:
+    return [discord.File(io.BytesIO(f.data), filename=f.name, description=f.description or None)
+            for f in card.files]
+
+
+async def reply_parts(
+    ctx: CommandContext, reply: Reply
+) -> tuple[discord.Embed, BaseView | None, list[discord.File]]:
+    """What Discord shows for a reply: its embed, its buttons or menu, its files."""
+    if isinstance(reply, AnswerReply):
+        embed, answer_view = await answer_reply(ctx, reply.answer)
+        return embed, answer_view, []
+    view: BaseView | None = None
+    owner = ctx.user_id if isinstance(ctx.user_id, int) else None
+    if reply.choices and reply.choose is not None:
+        view = ChoiceView(ctx, reply)
+    elif reply.pages > 1:
+        view = Pager(reply.render, reply.pages, owner_id=owner,
+                     timeout=ctx.settings.view_timeout, page=reply.page)
+    return reply.render(reply.page), view, _files(reply)
+
+
+async def send_reply(
+    interaction: discord.Interaction, ctx: CommandContext, reply: Reply, *, ephemeral: bool = False
+) -> None:
+    """The follow-up to a deferred interaction; never pings anyone."""
+    embed, view, files = await reply_parts(ctx, reply)
+    kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral, "files": files}
+    if view is not None:
+        kwargs["view"] = view
+    message = await interaction.followup.send(allowed_mentions=NONE, wait=True, **kwargs)
     if view is not None:
         view.message = message
 
 
-class SpeakerSelectView(BaseView):
-    """A name matched several people: let the user pick instead of guessing."""
-
-    def __init__(
-        self,
-        core: Core,
-        candidates: tuple[str, ...],
-        *,
-        about: str | None = None,
-        filters: Filters | None = None,
-        owner_id: int | None = None,
-    ) -> None:
-        super().__init__(timeout=core.settings.view_timeout)
-        self.core = core
-        self.about = about
-        self.filters = filters
-        self.owner_id = owner_id
-        self.add_item(SpeakerSelect(candidates))
-
-    async def chosen(self, interaction: discord.Interaction, speaker: str) -> None:
-        await show_speaker(self.core, interaction, speaker, self.about, self.filters)
-        self.stop()
+async def replace_reply(
+    interaction: discord.Interaction, ctx: CommandContext, reply: Reply
+) -> None:
+    """Replace the (deferred) message of a component interaction with ``reply``."""
+    embed, view, files = await reply_parts(ctx, reply)
+    message = await interaction.edit_original_response(
+        embed=embed, view=view, attachments=files, allowed_mentions=NONE
+    )
+    if view is not None:
+        view.message = message
 
 
 # ---------------------------------------------------------------- answer buttons
@@ -287,55 +322,35 @@ class AmbiguousAnswerView(BaseView):
     keeps the answer buttons, plus a menu to pick one person. On timeout BaseView
     disables the menu only: the answer buttons are dynamic items, not Buttons."""
 
-    def __init__(self, core: Core, key: str, answer: Answer) -> None:
-        super().__init__(timeout=core.settings.view_timeout)
-        self.core = core
+    def __init__(self, ctx: CommandContext, key: str, answer: Answer) -> None:
+        super().__init__(timeout=ctx.settings.view_timeout)
+        self.ctx = ctx
         self.answer = answer
         add_answer_buttons(self, key, answer)
-        self.add_item(SpeakerSelect(answer.candidates))
+        self.add_item(ChoiceSelect(answer.candidates))
 
     async def chosen(self, interaction: discord.Interaction, speaker: str) -> None:
-        await show_speaker(self.core, interaction, speaker, None, self.answer.filters)
+        from bot.commands.quotes import quotes_card
+
+        await interaction.response.defer()
+        card = await quotes_card(self.ctx, speaker, None, self.answer.filters)
+        await replace_reply(interaction, self.ctx, card)
         self.stop()
 
 
-def quotes_reply(
-    core: Core,
-    lookup: Any,
-    about: str | None,
-    filters: Filters | None,
-    owner_id: int | None,
-) -> tuple[discord.Embed, BaseView | None]:
-    """The embed and view for a quote lookup: a select menu when ambiguous, pages when long."""
-    if lookup.ambiguous:
-        view: BaseView = SpeakerSelectView(
-            core, tuple(lookup.candidates), about=about, filters=filters, owner_id=owner_id
-        )
-        return embeds.quotes_embed(lookup, about), view
-    per = embeds.QUOTES_PER_EMBED
-    pages = max(1, -(-len(lookup.quotes) // per))
-    if pages == 1:
-        return embeds.quotes_embed(lookup, about), None
-    pager = Pager(
-        lambda p: embeds.quotes_embed(lookup, about, offset=p * per),
-        pages,
-        owner_id=owner_id,
-        timeout=core.settings.view_timeout,
-    )
-    return pager.first_embed(), pager
-
-
-async def answer_reply(
-    core: Core, answer: Answer, owner_id: int | None
-) -> tuple[discord.Embed, BaseView]:
+async def answer_reply(ctx: CommandContext, answer: Answer) -> tuple[discord.Embed, BaseView]:
     """The embed and view for an answer (with a speaker menu when the name is ambiguous).
     The answer is stored first, so its buttons keep working after a restart."""
     if answer.kind == "ambiguous" and answer.candidates and not answer.citations:
-        menu = SpeakerSelectView(
-            core, tuple(answer.candidates), filters=answer.filters, owner_id=owner_id
-        )
-        return embeds.answer_embed(answer), menu
-    key = await core.remember(answer, owner_id)
+        from bot.commands.quotes import quotes_card
+
+        async def choose(ctx: CommandContext, name: str) -> Reply:
+            return await quotes_card(ctx, name, None, answer.filters)
+
+        card = Card.of(embeds.answer_embed(answer), choices=tuple(answer.candidates[:25]),
+                       choose=choose, placeholder="Which speaker?")
+        return card.render(0), ChoiceView(ctx, card)
+    key = await ctx.core.remember(answer, ctx.user_id)
     if answer.kind == "ambiguous" and answer.candidates:
-        return embeds.answer_embed(answer), AmbiguousAnswerView(core, key, answer)
+        return embeds.answer_embed(answer), AmbiguousAnswerView(ctx, key, answer)
     return embeds.answer_embed(answer), AnswerView(key, answer)

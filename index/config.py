@@ -1,8 +1,7 @@
-"""Defaults shared by the CLI and the bot (the bot's settings module reads these)."""
+"""Constants shared by the CLI and the bot; settings themselves are in index/settings.py."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 INDEX_ENV = "NEWSDESK_INDEX"
@@ -12,9 +11,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def default_index_dir() -> Path:
-    """``$NEWSDESK_INDEX``, else ``$XDG_DATA_HOME/newsdesk/index`` (~/.local/share/...)."""
-    env = os.environ.get(INDEX_ENV)
-    if env:
-        return Path(env).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "newsdesk" / "index"
+    """``$NEWSDESK_INDEX``, else ``$XDG_DATA_HOME/newsdesk/index`` (read by the settings model)."""
+    from index.settings import NewsdeskSettings
+
+    return NewsdeskSettings().index_dir

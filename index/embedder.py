@@ -14,12 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from index.config import DEFAULT_MODEL_NAME, MODEL_ENV
+from index.config import DEFAULT_MODEL_NAME
 from index.errors import ModelLoadError
 
 log = logging.getLogger(__name__)
-
-THREADS_ENV = "NEWSDESK_TORCH_THREADS"
 
 
 def default_model_path() -> Path:
@@ -66,7 +64,6 @@ class Embedder:
         self.path = path
         _quiet_libraries()
         try:
-            _set_threads()
             from sentence_transformers import SentenceTransformer
 
             self._model: Any = SentenceTransformer(str(path), device="cpu", local_files_only=True)
@@ -104,15 +101,14 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def _set_threads() -> None:
-    """``$NEWSDESK_TORCH_THREADS`` caps torch's threads: on a busy shared machine one
-    thread per process beats several spinning against each other (measured 5.4 vs 4.0
-    passages/s at load 5 on 2 cores; on an idle machine the default is faster)."""
-    value = os.environ.get(THREADS_ENV, "")
-    if value.isdigit() and int(value) > 0:
+def set_torch_threads(threads: int | None) -> None:
+    """Cap torch's threads (settings.torch_threads; None keeps torch's default): on a busy
+    shared machine one thread per process beats several spinning against each other
+    (measured 5.4 vs 4.0 passages/s at load 5 on 2 cores; idle, the default is faster)."""
+    if threads:
         import torch
 
-        torch.set_num_threads(int(value))
+        torch.set_num_threads(threads)
 
 
 def _quiet_libraries() -> None:
@@ -133,18 +129,14 @@ _cache_lock = threading.Lock()
 
 def model_name(model_path: str | Path | None = None) -> str:
     """The name `load_embedder(model_path)` would report, without loading the model."""
-    if model_path is None:
-        model_path = os.environ.get(MODEL_ENV) or None
     return DEFAULT_MODEL_NAME if model_path is None else _model_name(Path(model_path).expanduser())
 
 
 def load_embedder(model_path: str | Path | None = None) -> Embedder:
     """One `Embedder` per model path per process (loading costs seconds).
 
-    With no path, ``$NEWSDESK_MODEL`` is used if set, else the packaged model.
+    With no path, the packaged model (callers pass ``settings.model``).
     """
-    if model_path is None:
-        model_path = os.environ.get(MODEL_ENV) or None
     key = str(Path(model_path).expanduser().resolve()) if model_path else ""
     with _cache_lock:
         if key not in _cache:

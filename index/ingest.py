@@ -26,6 +26,7 @@ from index.ids import id_problem
 from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
 from index.readers import MAX_ARTICLE_CHARS, FileResult, collect_files, read_file
+from index.settings import NewsdeskSettings
 from index.store import IndexStore, StoredArticle
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class Indexer:
 
     ``embedder`` defaults to `load_embedder(model_path)` (loaded on first `add`).
     ``quotes=False`` skips quote extraction (faster; the quotes table stays empty).
+    ``settings`` (optional) applies the model, thread and vector-index settings.
     """
 
     def __init__(
@@ -96,7 +98,15 @@ class Indexer:
         model_path: str | Path | None = None,
         progress: bool = False,
         quotes: bool = True,
+        settings: NewsdeskSettings | None = None,
     ) -> None:
+        if settings is not None:  # the CLI's run: thread counts and vector kind from settings
+            from index import vectors
+            from index.embedder import set_torch_threads
+
+            vectors.configure(settings.vector_index, settings.faiss_threads)
+            set_torch_threads(settings.torch_threads)
+            model_path = model_path or settings.model
         self.index_dir = Path(index_dir).expanduser()
         self._embedder = embedder
         self._model_path = model_path

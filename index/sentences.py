@@ -24,6 +24,7 @@ _NEWLINE = re.compile(r"\n\s*")
 
 # Terminal punctuation, optional closers, then whitespace (not consumed).
 _TERMINAL = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_MARKERS = re.compile(r"(?:\s*\[\d+\])+")
 
 
 
@@ -71,27 +72,38 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, *, markers: bool = False
+) -> list[tuple[int, int]]:
     """Sentences of ``text[start:end]`` as absolute ``(start, end)`` offsets into ``text``.
 
-    Paragraph breaks of the whole text always end a sentence.
+    Paragraph breaks of the whole text always end a sentence. With ``markers``, citation
+    markers right after a sentence end ("... limits. [1] [2] Next") stay with that sentence
+    (answers and generated text carry them).
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraph_spans(text):
         lo, hi = max(p_start, start), min(p_end, end)
         if lo < hi:
-            _split_paragraph(text, lo, hi, spans)
+            _split_paragraph(text, lo, hi, spans, markers)
     return spans
 
 
-def _split_paragraph(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+def _split_paragraph(
+    text: str, start: int, end: int, out: list[tuple[int, int]], markers: bool = False
+) -> None:
     pos = start
     for m in _TERMINAL.finditer(text, start, end):
         cut = m.end()
-        if _is_boundary(text, m.start(), cut, end):
-            _append_trimmed(text, pos, cut, out)
-            pos = cut
+        if cut <= pos or not _is_boundary(text, m.start(), cut, end):
+            continue
+        if markers:
+            trailing = _MARKERS.match(text, cut, end)
+            if trailing:
+                cut = trailing.end()
+        _append_trimmed(text, pos, cut, out)
+        pos = cut
     _append_trimmed(text, pos, end, out)
 
 

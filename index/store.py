@@ -11,7 +11,6 @@ import contextlib
 import fcntl
 import json
 import logging
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,6 +23,7 @@ import numpy as np
 
 from index.errors import IndexNotFoundError, ModelMismatchError, NewsdeskError
 from index.models import Article, IndexStats, Passage, Quote
+from index.text.fts import fts_query
 
 if TYPE_CHECKING:
     from index.vectors import VectorIndex
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "newsdesk.sqlite"
 SCHEMA_VERSION = "1"
-MAX_QUERY_TERMS = 32
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -74,15 +73,6 @@ _QUOTE_COLS = (
     "id, article_id, speaker, speaker_key, mention, cue, text, start, end, direct, paragraph"
 )
 _ARTICLE_COLS = "id, text, title, date, source, url, author"
-# Words too common to help a bm25 OR-query; dropped unless nothing else is left.
-_STOPWORD_TEXT = (
-    "a an and are as at be by for from has have he her his i in is it its of on or she "
-    "that the their they this to was were what when where which who why will with"
-)
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_TERM = re.compile(r"\w+", re.UNICODE)
-
-
 @dataclass(frozen=True)
 class StoredArticle:
     """An article to write with its derived rows (passages carry their ``text_hash``)."""
@@ -92,19 +82,6 @@ class StoredArticle:
     passages: Sequence[tuple[int, int, int, str, int, int, str]]
     # (ordinal, start, end, text, paragraph_start, paragraph_end, text_hash)
     quotes: Sequence[Quote] = ()
-
-
-def fts_query(query: str) -> str | None:
-    """A safe FTS5 MATCH expression: each word quoted, OR-ed. None if no words.
-
-    Quoting every term makes FTS syntax in user input (``"``, ``*``, ``NEAR(``,
-    ``OR``, ``-``) plain text, so no query can raise a syntax error.
-    """
-    terms = list(dict.fromkeys(t.lower() for t in _TERM.findall(query)))
-    content = [t for t in terms if t not in _STOPWORDS] or terms
-    if not content:
-        return None
-    return " OR ".join(f'"{t}"' for t in content[:MAX_QUERY_TERMS])
 
 
 def article_filter_sql(

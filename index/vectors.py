@@ -7,7 +7,7 @@ at build time for recall@10 >= ``TARGET_RECALL`` against exact search. IVF was c
 over HNSW by measurement (benchmarks/results/): at 100k vectors it built in 4.9 s vs
 10.6 s, answered in 0.70 vs 0.95 ms p95 at recall@10 0.993 vs 0.997, and it supports
 removal (HNSW does not); at 1M, IVF4000 gave 2.3 ms p95 at recall 1.000 against 65 ms
-exact. HNSW stays available through ``NEWSDESK_VECTOR_INDEX=flat|ivf|hnsw|auto``.
+exact. HNSW stays available through ``NEWSDESK_VECTOR_INDEX=flat|ivf|hnsw|auto`` (``configure``).
 
 The on-disk files are a cache derived from SQLite: ``save`` writes them atomically
 and ``load`` raises `VectorIndexError` on anything it cannot trust, so the caller
@@ -23,6 +23,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,6 @@ from index.errors import NewsdeskError
 
 _faiss: Any = faiss  # the stubs faiss ships lag its SWIG API (SearchParametersHNSW, DirectMap...)
 
-KIND_ENV = "NEWSDESK_VECTOR_INDEX"
-THREADS_ENV = "NEWSDESK_FAISS_THREADS"
 INDEX_FILE = "vectors.faiss"
 META_FILE = "vectors.json"
 MODES = ("auto", "flat", "ivf", "hnsw")
@@ -59,11 +58,28 @@ class VectorIndexError(NewsdeskError):
     """The vector files are missing, corrupt or inconsistent; rebuild from SQLite."""
 
 
+@dataclass
+class _Tuning:
+    """Process-wide choices from the settings (``configure``): FAISS's OpenMP pool is
+    per process anyway, and the kind applies to every index built here."""
+
+    kind: str = "auto"
+    threads: int | None = None
+
+
+_tuning = _Tuning()
+
+
+def configure(kind: str = "auto", threads: int | None = None) -> None:
+    """Apply settings.vector_index and settings.faiss_threads (entry points call this)."""
+    if kind.lower() not in MODES:
+        raise ValueError(f"unknown vector index kind {kind!r}; expected one of {', '.join(MODES)}")
+    _tuning.kind, _tuning.threads = kind.lower(), threads
+
+
 def build_threads() -> int:
     """OpenMP threads for bulk work (training, adding, tuning): at most 2 on a shared box."""
-    env = os.environ.get(THREADS_ENV)
-    n = int(env) if env and env.isdigit() else min(2, os.cpu_count() or 1)
-    return max(1, n)
+    return max(1, _tuning.threads or min(2, os.cpu_count() or 1))
 
 
 @contextlib.contextmanager
@@ -83,10 +99,10 @@ def omp_threads(n: int) -> Iterator[None]:
 
 
 def resolve_mode(kind: str = "auto") -> str:
-    """The effective mode: an explicit kind wins, ``auto`` defers to the env setting."""
+    """The effective mode: an explicit kind wins, ``auto`` defers to the configured one."""
     kind = kind.lower()
     if kind == "auto":
-        kind = os.environ.get(KIND_ENV, "auto").strip().lower() or "auto"
+        kind = _tuning.kind
     if kind not in MODES:
         raise ValueError(f"unknown vector index kind {kind!r}; expected one of {', '.join(MODES)}")
     return kind

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.text.stems import content_terms
 from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteHit, QuoteLookup
-from retrieval.terms import content_terms
 
 Span = tuple[int, int]
 

@@ -182,16 +182,6 @@ def parse_dates(question: str, ref: date) -> tuple[DateRange | None, str]:
     return None, question
 
 
-def parse_iso(value: str | None, what: str) -> str | None:
-    """Validate a user-supplied ISO date (CLI --from/--to); None passes through."""
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError as err:
-        raise BadQueryError(f"{what} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from err
-
-
 def describe_window(found: DateRange, ref: date) -> str:
     """The days a relative phrase stood for, in words: "the week before 2024-06-28"."""
     lo, hi = found.start, found.end

@@ -8,7 +8,6 @@ swapped atomically when another writer bumps the index generation.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -18,12 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.config import default_index_dir
-from index.embedder import Embedder, load_embedder
+from index.embedder import Embedder, load_embedder, model_name, set_torch_threads
 from index.errors import BadQueryError
 from index.models import Article, IndexStats, IngestSummary
 from index.sentences import paragraph_spans, sentence_spans
+from index.settings import NewsdeskSettings
 from index.store import IndexStore
+from index.text.stems import content_terms
 from retrieval.answer import Candidate, build_answer, choose_sentences, no_answer, quotes_answer
 from retrieval.answer_select import answer_candidates, title_names_answer, with_antecedents
 from retrieval.catalog import Catalog
@@ -35,7 +35,6 @@ from retrieval.models import Answer, Excerpt, Filters, Hit, QuoteLookup
 from retrieval.periods import Period
 from retrieval.plan import QueryPlan, fallback_note, make_plan
 from retrieval.routing import route_quotes
-from retrieval.terms import content_terms
 from retrieval.topics import TopicScore
 from retrieval.trend_models import ChartData, CompareKind
 
@@ -89,29 +88,56 @@ class _Snapshot:
 class Engine:
     """Search, answers, quotes and index access over one index directory."""
 
-    def __init__(self, store: IndexStore, embedder: Embedder,
-                 generator: GeneratorConfig | None = None) -> None:
+    def __init__(self, store: IndexStore, embedder: Embedder | None,
+                 generator: GeneratorConfig | None = None, *,
+                 model_path: Path | None = None) -> None:
         self.store = store
-        self.embedder = embedder
+        self._embedder = embedder  # None: loaded (model_path) on first use
+        self._model_path = model_path
+        self._model_lock = threading.Lock()
         self.generator = generator
         self._snap: _Snapshot | None = None
         self._refresh_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}  # insertion-ordered: oldest first
+        self.settings: NewsdeskSettings | None = None  # set by open()
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, embedder: Embedder | None = None,
-             *, generator: GeneratorConfig | None = None) -> Engine:
-        """Open an existing index (IndexNotFoundError otherwise) and check its model."""
-        store = IndexStore.open(Path(index_dir) if index_dir else default_index_dir())
-        _single_omp_thread()
-        embedder = embedder or load_embedder()
-        store.check_model(embedder.name, embedder.dim)
-        engine = cls(store, embedder, generator or GeneratorConfig.from_env())
+             *, generator: GeneratorConfig | None = None,
+             settings: NewsdeskSettings | None = None, lazy_model: bool = False) -> Engine:
+        """Open an existing index (IndexNotFoundError otherwise) and check its model.
+
+        ``settings`` (default: read from the environment once, here) gives the index
+        directory when ``index_dir`` is None, the model, thread counts and the rephraser.
+        ``lazy_model`` loads the embedding model on first use (a CLI quote lookup by name
+        never needs it).
+        """
+        settings = settings or NewsdeskSettings()
+        store = IndexStore.open(Path(index_dir) if index_dir else settings.index_dir)
+        _serving_threads(settings)
+        if embedder is None and lazy_model:
+            store.check_model(model_name(settings.model), None)
+        else:
+            embedder = embedder or load_embedder(settings.model)
+            store.check_model(embedder.name, embedder.dim)
+        engine = cls(store, embedder, generator or GeneratorConfig.from_settings(settings),
+                     model_path=settings.model)
+        engine.settings = settings
         engine._snapshot()
         _warn_if_quotes_stale(store)
         return engine
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            with self._model_lock:
+                if self._embedder is None:
+                    embedder = load_embedder(self._model_path)
+                    self.store.check_model(embedder.name, embedder.dim)
+                    self._embedder = embedder
+        return self._embedder
 
     # ----- snapshot ------------------------------------------------------------------
 
@@ -308,7 +334,8 @@ class Engine:
 
         f = filters or Filters()
         return lookup_quotes(self.store.conn(), speaker, about, f.date_from, f.date_to,
-                             self.embedder, article_ids=f.article_ids, source=f.source)
+                             self.embedder if about else None,  # only topics need the model
+                             article_ids=f.article_ids, source=f.source)
 
     def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
         from retrieval.quotes import list_speakers
@@ -390,7 +417,7 @@ class Engine:
         self.store.record_feedback(question, answer_kind, vote, user_id, article_ids)
 
 
-def _single_omp_thread() -> None:
+def _serving_threads(settings: NewsdeskSettings) -> None:
     """One OpenMP thread for query serving, unless NEWSDESK_FAISS_THREADS says otherwise.
 
     FAISS and torch share the OpenMP pool in this process; with two threads, a query
@@ -399,11 +426,12 @@ def _single_omp_thread() -> None:
     """
     import faiss
 
-    from index.vectors import THREADS_ENV
+    from index import vectors
 
-    if not os.environ.get(THREADS_ENV):
-        os.environ[THREADS_ENV] = "1"
+    vectors.configure(settings.vector_index, settings.faiss_threads or 1)
+    if not settings.faiss_threads:
         faiss.omp_set_num_threads(1)
+    set_torch_threads(settings.torch_threads)
 
 
 def _excerpt_passages(group: ArticleGroup) -> list[tuple[int, float]]:

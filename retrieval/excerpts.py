@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from index.models import Passage
 from index.sentences import sentence_spans
+from index.text.stems import content_terms
 from retrieval.models import Excerpt
-from retrieval.terms import content_terms
 
 Span = tuple[int, int]
 

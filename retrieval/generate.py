@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, replace
 
+from index.sentences import sentence_spans
+from index.settings import NewsdeskSettings
+from index.text.stems import content_terms
+from index.text.words import tokens
 from retrieval.models import Answer, Citation
-from retrieval.terms import content_terms, tokens
 
 log = logging.getLogger(__name__)
 
-URL_ENV, MODEL_ENV, KEY_ENV = "NEWSDESK_LLM_URL", "NEWSDESK_LLM_MODEL", "NEWSDESK_LLM_API_KEY"
 SUPPORT_MIN = 0.8  # share of a sentence's content words found in its cited excerpts
 _MARKER = re.compile(r"\[(\d+)\]")
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?:\s*\[\d+\])*)?")
 SYSTEM_PROMPT = (
     "You answer questions using only the numbered news excerpts given. Write at most three "
     "short sentences. End every sentence with the marker of the excerpt that supports it, "
@@ -43,11 +43,12 @@ class GeneratorConfig:
     timeout: float = 20.0
 
     @classmethod
-    def from_env(cls) -> GeneratorConfig | None:
-        url, model = os.environ.get(URL_ENV), os.environ.get(MODEL_ENV)
-        if not url or not model:
+    def from_settings(cls, settings: NewsdeskSettings) -> GeneratorConfig | None:
+        """NEWSDESK_LLM_URL and NEWSDESK_LLM_MODEL both set, else None (rephrasing off)."""
+        if not settings.llm_url or not settings.llm_model:
             return None
-        return cls(base_url=url.rstrip("/"), model=model, api_key=os.environ.get(KEY_ENV))
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        return cls(base_url=settings.llm_url.rstrip("/"), model=settings.llm_model, api_key=key)
 
 
 def _prompt(question: str, citations: tuple[Citation, ...]) -> str:
@@ -91,7 +92,8 @@ def _supported(sentence: str, citations: dict[int, Citation]) -> bool:
 def check_generated(text: str, citations: tuple[Citation, ...]) -> bool:
     """True when every sentence of ``text`` cites excerpts that support it."""
     by_marker = {c.marker: c for c in citations}
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip(" \n[]0123456789")]
+    sentences = [text[s:e] for s, e in sentence_spans(text, markers=True)]
+    sentences = [s for s in sentences if s.strip(" \n[]0123456789")]
     return bool(sentences) and all(_supported(s, by_marker) for s in sentences)
 
 

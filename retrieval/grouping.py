@@ -1,22 +1,16 @@
-"""Passages -> articles, and near-duplicate articles (one wire story, many outlets) -> one.
-
-Article score = best passage + a small share of the next ones: a long article
-with one strong passage beats neither a short one with an equally strong passage
-nor loses to many weak passages.
-"""
+"""Near-duplicate articles (one wire story, many outlets) -> one. ``ArticleGroup`` is an
+article's passages in a ranking; the hybrid ranker (retrieval/hybrid.py) builds them."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-SECOND_WEIGHT = 0.15  # share of the 2nd and 3rd best passage scores added to the best
+from index.text.words import tokens
+
 SHINGLE = 5  # words per shingle for near-duplicate detection
 SHINGLE_WORDS = 400  # compare the leading words only: wire copies diverge at the tail
 DUPLICATE_JACCARD = 0.6
-
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -30,20 +24,8 @@ class ArticleGroup:
     cosine: float = -1.0  # best dense cosine of its passages (the no-answer test uses it)
 
 
-def group_passages(scored: Iterable[tuple[int, str, float]], extra: int = 2) -> list[ArticleGroup]:
-    """(passage id, article id, score) -> articles ranked by aggregated score."""
-    groups: dict[str, ArticleGroup] = {}
-    for pid, aid, score in scored:
-        groups.setdefault(aid, ArticleGroup(aid, 0.0)).passages.append((pid, score))
-    for g in groups.values():
-        g.passages.sort(key=lambda p: -p[1])
-        top = [s for _, s in g.passages[: 1 + extra]]
-        g.score = top[0] + SECOND_WEIGHT * sum(max(s, 0.0) for s in top[1:])
-    return sorted(groups.values(), key=lambda g: (-g.score, g.article_id))
-
-
 def shingles(text: str) -> frozenset[int]:
-    words = [w.lower() for w in _WORD.findall(text)][:SHINGLE_WORDS]
+    words = tokens(text)[:SHINGLE_WORDS]
     if len(words) < SHINGLE:
         return frozenset([hash(" ".join(words))]) if words else frozenset()
     return frozenset(hash(" ".join(words[i:i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))

@@ -14,12 +14,12 @@ from typing import Literal
 import numpy as np
 
 from index.store import IndexStore
+from index.text.fts import fts_query
 from index.vectors import VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.fusion import DEFAULT_WEIGHTS, MISSING, Weights, fuse, recency_prior
 from retrieval.grouping import ArticleGroup
 from retrieval.models import Filters
-from retrieval.terms import fts_query
 
 Mode = Literal["hybrid", "dense", "bm25"]
 CANDIDATES = 200  # passages taken from each index per query

@@ -6,7 +6,6 @@ ARCHITECTURE.md (the index, or an in-memory copy built by the evaluation).
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -15,8 +14,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.errors import BadQueryError
-from index.quotes.names import PARTICLES, keys_compatible, speaker_key, wordset
+from index.quotes.names import PARTICLES, keys_compatible, speaker_key
 from index.store import article_filter_sql
+from index.text.stems import content_terms
 from retrieval.models import QuoteHit, QuoteLookup, SpeakerQuotes
 
 # A surname query resolves to one person when that person said this share of the
@@ -32,11 +32,6 @@ ARTICLE_MIN = 3
 QUOTE_FLOOR = 0.6
 MAX_QUERY_CHARS = 200
 _ABOUT_MIN_SIMILARITY = 0.35
-_STOPWORDS = wordset(
-    "a an the of to in on at for and or but is are was were be been it this that with "
-    "about what did does do say said says he she they we i you his her their from by as "
-    "has have had not no will would can could should"
-)
 
 
 class _Encoder(Protocol):
@@ -348,8 +343,7 @@ def _collapse(hits: list[QuoteHit]) -> list[QuoteHit]:
 
 
 def _terms(text: str) -> set[str]:
-    # Crude stemming (first 5 letters) so "sanction" meets "sanctions".
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS}
+    return set(content_terms(text))
 
 
 def _rank_about(hits: list[QuoteHit], about: str, embedder: _Encoder | None) -> list[QuoteHit]:

@@ -12,7 +12,7 @@ from bot.charts import render_png
 from bot.cli.options import add_index_option
 from bot.terminal_text import dumps_json
 from index.errors import BadQueryError
-from retrieval.dates import parse_iso
+from index.text.dates import parse_date_range
 from retrieval.models import Filters
 from retrieval.periods import PERIODS, parse_period
 from retrieval.trend_models import ChartData, chart_json
@@ -56,7 +56,7 @@ def register(subparsers: Any) -> None:
 def compute(args: argparse.Namespace) -> ChartData:
     from retrieval.engine import Engine  # loads the model: only once arguments are good
 
-    filters = Filters(parse_iso(args.date_from, "--from"), parse_iso(args.date_to, "--to"))
+    filters = Filters(*parse_date_range(args.date_from, args.date_to, names=("--from", "--to")))
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise BadQueryError(f"--from ({filters.date_from}) is after --to ({filters.date_to}).")
     by = parse_period(args.by)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from bot.cli.options import add_index_option
 from bot.terminal_text import strip_controls as clean
-from index.config import MODEL_ENV, default_index_dir
+from index.config import default_index_dir
 from index.models import IngestSummary
+from index.settings import NewsdeskSettings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,8 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--model",
         metavar="DIR",
-        default=os.environ.get(MODEL_ENV) or None,
-        help="local sentence-transformers model directory (default: the packaged all-MiniLM-L6-v2)",
+        default=None,
+        help="local sentence-transformers model directory "
+        "(default: $NEWSDESK_MODEL, else the packaged all-MiniLM-L6-v2)",
     )
     add.add_argument("--no-quotes", action="store_true", help="skip quote extraction")
     add.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -43,9 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _add(args: argparse.Namespace) -> int:
     from index.ingest import Indexer
 
-    index_dir = args.index or default_index_dir()
+    settings = NewsdeskSettings()
+    index_dir = args.index or settings.index_dir
     indexer = Indexer(
-        index_dir, model_path=args.model, progress=not args.no_progress, quotes=not args.no_quotes
+        index_dir,
+        model_path=args.model,
+        progress=not args.no_progress,
+        quotes=not args.no_quotes,
+        settings=settings,
     )
     summary = indexer.add(args.paths)
     print(format_summary(summary, index_dir))

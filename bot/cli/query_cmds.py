@@ -17,7 +17,7 @@ from bot.cli.options import add_index_option
 from bot.cli.query_render import Style, answer_json, answer_text, hits_json, hits_text
 from bot.terminal_text import dumps_json
 from index.errors import BadQueryError
-from retrieval.dates import parse_iso
+from index.text.dates import parse_date_bound
 from retrieval.models import Filters
 
 MAX_K = 50
@@ -71,8 +71,8 @@ def register(subparsers: Any) -> None:
 
 def _filters(args: argparse.Namespace) -> Filters:
     return Filters(
-        date_from=parse_iso(args.date_from, "--from"),
-        date_to=parse_iso(args.date_to, "--to"),
+        date_from=parse_date_bound(args.date_from, end=False, what="--from"),
+        date_to=parse_date_bound(args.date_to, end=True, what="--to"),
         source=(args.source or "").strip() or None,
     )
 
@@ -106,7 +106,7 @@ def _batch(run_one: Callable[[str], dict[str, Any]], key: str) -> int:
 def run_search(args: argparse.Namespace) -> int:
     filters = _filters(args)
     engine = _open_engine(args)
-    as_of = parse_iso(args.as_of, "--as-of")
+    as_of = parse_date_bound(args.as_of, end=True, what="--as-of")
 
     def one(query: str) -> dict[str, Any]:
         return hits_json(query, engine.search(query, k=args.k, filters=filters, as_of=as_of))
@@ -124,7 +124,7 @@ def run_search(args: argparse.Namespace) -> int:
 def run_ask(args: argparse.Namespace) -> int:
     filters = _filters(args)
     engine = _open_engine(args)
-    as_of = parse_iso(args.as_of, "--as-of")
+    as_of = parse_date_bound(args.as_of, end=True, what="--as-of")
 
     def one(question: str) -> dict[str, Any]:
         return answer_json(engine.answer(question, filters=filters, as_of=as_of))

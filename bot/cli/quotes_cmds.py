@@ -1,24 +1,22 @@
 """`newsdesk quotes SPEAKER`: what someone said, newest first, with offsets.
 
 SPEAKER ``-`` reads one speaker per line from stdin and writes one JSON object per
-line. Only SQLite is opened (no embedding model), so this is quick to start.
+line. It asks the Engine, like /quotes; the embedding model is loaded only for --about.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import Any
 
 from bot.cli.options import add_index_option
 from bot.cli.query_render import CYAN, DIM, Style
 from bot.terminal_text import clean_record, dumps_json
-from index.config import default_index_dir
 from index.errors import BadQueryError
-from index.store import IndexStore
-from retrieval.dates import parse_iso
-from retrieval.models import QuoteHit, QuoteLookup
-from retrieval.quotes import lookup_quotes
+from index.text.dates import parse_date_bound
+from retrieval.models import Filters, QuoteHit, QuoteLookup
 
 
 def register(subparsers: Any) -> None:
@@ -33,7 +31,7 @@ def register(subparsers: Any) -> None:
         "--from", dest="date_from", metavar="DATE", help="only articles on/after DATE"
     )
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on/before DATE")
-    parser.add_argument("--about", metavar="TOPIC", help="only quotes on this topic (word overlap)")
+    parser.add_argument("--about", metavar="TOPIC", help="only quotes on this topic (ranked like /quotes about:)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
     parser.set_defaults(func=run_quotes)
 
@@ -116,13 +114,20 @@ def quote_line(q: QuoteHit) -> str:
 
 
 def run_quotes(args: argparse.Namespace) -> int:
-    date_from = parse_iso(args.date_from, "--from")
-    date_to = parse_iso(args.date_to, "--to")
-    store = IndexStore.open(args.index or default_index_dir())
+    filters = Filters(
+        date_from=parse_date_bound(args.date_from, end=False, what="--from"),
+        date_to=parse_date_bound(args.date_to, end=True, what="--to"),
+    )
+    logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatters at INFO
+    from retrieval.engine import Engine  # imported late: it pulls in torch
+
+    # The same Engine.quotes as /quotes: --about ranks by embeddings there and here.
+    # The model loads only when a topic needs it.
+    engine = Engine.open(args.index, lazy_model=True)
     try:
 
         def one(name: str) -> QuoteLookup:
-            return lookup_quotes(store, name, args.about, date_from, date_to)
+            return engine.quotes(name, args.about, filters)
 
         if args.speaker == "-":
             for line in sys.stdin:
@@ -143,4 +148,4 @@ def run_quotes(args: argparse.Namespace) -> int:
             print(lookup_text(clean_record(lookup), Style(sys.stdout)))
         return 0
     finally:
-        store.close()
+        engine.store.close()

@@ -1,5 +1,10 @@
 """/ingest (Manage Server only): add a .txt or .jsonl attachment to the index.
 
+The one slash command not built from the registry: its spec (bot/commands/ingest.py,
+``slash=False``) serves the terminal and /help, while on Discord this cog adds what only
+Discord needs: progress edits of the deferred reply and a channel post when the job
+outlives the 15-minute interaction token.
+
 Uploads go through :class:`bot.uploads.FairIngest` (chunks, servers taking turns). A
 long job reports its progress in the deferred reply; when it ends after the
 interaction token has expired (Discord keeps it 15 minutes), the result is posted in
@@ -10,53 +15,33 @@ the cog loads.
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import embeds
+from bot import embeds, views
 from bot.app import Newsdesk, begin
-from bot.cogs import send_reply
+from bot.commands.ingest import UPLOAD_DIR, safe_upload_name, upload_path
+from bot.commands.spec import Card
 from bot.errors import NONE
 from bot.uploads import FairIngest, JobProgress, clean_leftovers, split_upload
 from index.errors import BadQueryError
 
 log = logging.getLogger(__name__)
 
-ALLOWED_SUFFIXES = (".txt", ".jsonl")
-UPLOAD_DIR = ".uploads"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Discord accepts follow-ups for 15 minutes after an interaction; keep a margin.
 REPLY_WINDOW_S = 14 * 60.0
 PROGRESS_EVERY_S = 5.0
 
 
-def safe_upload_name(filename: str) -> str:
-    """A plain file name for an upload: no directories, no leading dots, only
-    ``[A-Za-z0-9._-]``, and a .txt or .jsonl suffix (else :class:`BadQueryError`)."""
-    base = PurePosixPath((filename or "").replace("\\", "/")).name
-    suffix = PurePosixPath(base).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise BadQueryError(
-            f"I can only add .txt or .jsonl files, not {suffix or 'files without an extension'}.",
-            hint="Seed format .txt (first line `date YYYY-MM-DD`) or JSONL with id, title, date, source, text.",
-        )
-    stem = _UNSAFE.sub("_", base[: -len(suffix)]).strip("._-")[:100] or "upload"
-    return stem + suffix
-
-
-def upload_path(index_dir: Path, workdir: Path, name: str) -> Path:
-    """Where an upload is written: directly inside ``workdir`` (itself inside the index), or refuse."""
-    path = (workdir / name).resolve()
-    root = (index_dir / UPLOAD_DIR).resolve()
-    if path.parent != workdir.resolve() or root not in path.parents:
-        raise BadQueryError("That file name is not allowed.")
-    return path
+async def send_reply(interaction: discord.Interaction, embed: discord.Embed, *,
+                     ephemeral: bool = False) -> None:
+    await views.send_reply(interaction, views.context_of(interaction), Card.of(embed),
+                           ephemeral=ephemeral)
 
 
 class Admin(commands.Cog):

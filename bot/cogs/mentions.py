@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot import embeds
 from bot.app import Newsdesk
+from bot.commands.spec import CommandContext
 from bot.errors import NONE, log_unexpected, user_message
 from bot.views import answer_reply
 
@@ -107,7 +108,14 @@ class Mentions(commands.Cog):
         with contextlib.suppress(discord.HTTPException):  # best effort: no permission, no dots
             await message.channel.typing()
         answer = await core.answer(question)
-        embed, view = await answer_reply(core, answer, message.author.id)
+        ctx = CommandContext(
+            core=core,
+            user_id=message.author.id,
+            guild_id=message.guild.id if message.guild else None,
+            channel_id=message.channel.id,
+            bot_name=self.bot.user.name if self.bot.user else "Newsdesk",
+        )
+        embed, view = await answer_reply(ctx, answer)
         reply = await message.reply(
             embed=embed, view=view, allowed_mentions=NONE, mention_author=False
         )

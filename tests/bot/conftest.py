@@ -20,8 +20,12 @@ def restore_discord_endpoints() -> Iterator[None]:
 
 @pytest.fixture
 def fake() -> Iterator[FakeDiscord]:
+    """A fake Discord that refuses what Discord refuses; a test during which the bot sent
+    anything over Discord's limits fails (a test provoking it on purpose clears
+    ``fake.rejected`` after checking it)."""
     server = FakeDiscord(heartbeat_interval=0.25).start()
     try:
         yield server
     finally:
         server.stop()
+    assert server.rejected == [], f"Discord would refuse these requests: {server.rejected}"

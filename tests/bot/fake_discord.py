@@ -22,7 +22,11 @@ What it implements (only what a plain ``discord.Client`` uses):
   users would, and wait for the bot's replies to a given interaction or message.
 
 Every payload the bot sends is kept in ``outgoing`` (for checks such as
-``allowed_mentions``), every request line in ``requests``.
+``allowed_mentions``), every request line in ``requests``. A payload over Discord's limits
+(tests/bot/discord_limits.py: 2,000-character content, embeds of 256/4,096/25 fields of
+256/1,024/6,000 in total, 5 action rows, 25 select options or choices of 100 characters,
+command names/descriptions/options) gets HTTP 400 code 50035 "Invalid Form Body", as from
+Discord, and lands in ``rejected``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import BodyPartReader, WSMsgType, web
+
+from tests.bot import discord_limits as limits
 
 BOT_ID = 900000000000000001
 APP_ID = 900000000000000002
@@ -179,6 +185,7 @@ class FakeDiscord:
         self.typing: list[int] = []
         self.attachments: dict[int, bytes] = {}
         self.unknown_routes: list[str] = []
+        self.rejected: list[tuple[str, str, list[str]]] = []  # (method, path, Discord's errors)
         self.rest_fault: Callable[[web.Request], web.Response | None] | None = None
         self.bot_user = user_payload(BOT_ID, "Newsdesk", bot=True)
 
@@ -811,6 +818,10 @@ class FakeDiscord:
         parts = path.strip("/").split("/")
         body = await self._body(request) if method in ("POST", "PUT", "PATCH") else {}
         now = time.monotonic()
+        errors = self._form_errors(method, parts, body)
+        if errors:  # what Discord refuses: 400 Invalid Form Body, nothing stored
+            self.rejected.append((method, path, errors))
+            return json_response(limits.invalid_form_body(errors), 400)
 
         if method == "GET" and path == "/users/@me":
             if request.headers.get("Authorization") != f"Bot {self.token}":
@@ -971,6 +982,22 @@ class FakeDiscord:
                 return json_response(thread, 201)
         self.unknown_routes.append(f"{method} {path}")
         return json_response({"message": "404: Not Found", "code": 0}, 404)
+
+    @staticmethod
+    def _form_errors(method: str, parts: list[str], body: Any) -> list[str]:
+        """Discord's limits on what the bot sends (tests/bot/discord_limits.py)."""
+        if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
+            return [e for c in (body if isinstance(body, list) else []) for e in limits.command_errors(c)]
+        if not isinstance(body, dict):
+            return []
+        if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
+            return limits.callback_errors(body)
+        if parts[-1] == "threads":
+            return [f"name: Must be {limits.THREAD_NAME} or fewer in length."] if len(
+                body.get("name") or "") > limits.THREAD_NAME else []
+        if method in ("POST", "PATCH") and parts[0] in ("webhooks", "channels"):
+            return limits.message_errors(body)
+        return []
 
     def _original_id(self, record: InteractionRecord) -> int | None:
         if record.payload.get("message"):  # a component interaction: its message

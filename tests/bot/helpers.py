@@ -17,6 +17,7 @@ from bot.settings import Settings
 from index.errors import ArticleNotFoundError, BadQueryError
 from index.models import Article, IndexStats, IngestSummary
 from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteHit, QuoteLookup
+from retrieval.topics import TopicScore
 from tests.bot.fake_discord import GUILD_ID, FakeDiscord
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,7 +36,17 @@ def _span(text: str, needle: str) -> tuple[int, int]:
     return start, start + len(needle)
 
 
-class FakeEngine:
+class _LiveMethods:
+    """The feed side of the engine protocol, for fakes that never see a feed."""
+
+    def ingest_articles(self, articles: Sequence[Article], owner: str = "operator") -> IngestSummary:
+        raise NotImplementedError("this fake engine has no feeds")
+
+    def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
+        return []
+
+
+class FakeEngine(_LiveMethods):
     """Canned answers over the seed article, with the engine's API and typed results.
 
     ``delay`` seconds of (GIL-releasing) sleep per call mimic model inference.

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
 from bot.errors import RedactTokenFilter
+from retrieval.models import Answer, Filters, Hit
 from tests.bot.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.bot.helpers import (
     SEED_ID,
@@ -423,30 +424,36 @@ async def test_over_the_concurrency_bound_users_are_told_to_retry(fake: FakeDisc
         assert bot.core.limiter.rejected == 2
 
 
-async def test_rate_limited_follow_ups_are_retried_not_dropped(fake: FakeDiscord) -> None:
-    limited: list[str] = []
+class HugeEngine(FakeEngine):
+    """Everything as long as it gets: every reply must still fit Discord's limits."""
 
-    def fault(request: web.Request) -> web.Response | None:
-        if request.method == "POST" and "/webhooks/" in request.path and len(limited) < 3:
-            limited.append(request.path)
-            return web.Response(
-                body=b'{"message": "You are being rate limited.", "retry_after": 0.2, "global": false}',
-                status=429,
-                headers={
-                    "Content-Type": "application/json",
-                    "Via": "1.1 google",
-                    "Retry-After": "1",
-                },
-            )
-        return None
+    LONG = ("Officials said the storm forced thousands from their homes along the coast "
+            "and that shelters opened in three counties. ") * 60
 
-    async with running_bot(fake, FakeEngine(), make_settings(fake)):
-        fake.rest_fault = fault
-        records = await asyncio.gather(
-            *(
-                fake.slash("ask", question="what did Wang Wenbin say?", user_id=300 + i)
-                for i in range(3)
-            )
-        )
-        await asyncio.gather(*(fake.answered(r, 20) for r in records))
-        assert len(limited) == 3 and all("no limits" in r.text() for r in records)
+    def answer(self, question: str, filters: Filters | None = None) -> Answer:
+        base = super().answer("what did Wang Wenbin say?", filters)
+        cites = tuple(replace(base.citations[0], marker=i, title="T" * 400) for i in range(1, 31))
+        text = " ".join(f"{self.LONG[:300]} [{i}]." for i in range(1, 31))
+        return replace(base, text=text, citations=cites)
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        return [replace(h, title="T" * 500) for h in super().search(query, k, filters)]
+
+    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+        return [f"Speaker {i} " + "x" * 200 for i in range(limit)]
+
+
+async def test_every_reply_fits_discords_limits(fake: FakeDiscord) -> None:
+    """The fake refuses (400, 50035) anything over Discord's limits; the fixture fails on it."""
+    async with running_bot(fake, HugeEngine(), make_settings(fake)):
+        ask = await fake.answered(await fake.slash("ask", question="x"))
+        assert ask.followups and "Sorry" not in ask.text()
+        more = await fake.answered(await fake.click(ask.followups[0], "More context"))
+        assert more.followups
+        sources = await fake.answered(await fake.click(ask.followups[0], "Sources"))
+        assert sources.callbacks[0]["type"] == 4
+        search = await fake.answered(await fake.slash("search", query="storm", k=10))
+        assert "Page 1/" in search.text()
+        auto = await fake.answered(await fake.slash("quotes", speaker="S", autocomplete="speaker"))
+        assert len(auto.callbacks[0]["data"]["choices"]) == 25
+    assert fake.rejected == []

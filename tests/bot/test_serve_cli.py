@@ -10,6 +10,7 @@ import pytest
 
 import bot.core
 from bot.cli import main
+from bot.settings import Settings
 from index.errors import IndexNotFoundError
 from tests.bot.fake_discord import FakeDiscord
 from tests.bot.helpers import SENTINEL_TOKEN, FakeEngine
@@ -33,7 +34,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_terminal_session_without_token(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(bot.core, "open_engine", lambda index_dir: FakeEngine())
+    monkeypatch.setattr(bot.core, "open_engine", lambda settings: FakeEngine())
     monkeypatch.setattr(sys, "stdin", io.StringIO("what did Wang Wenbin say?\n/stats\n"))
     monkeypatch.setattr("builtins.input", lambda prompt="": _readline())
     assert main(["serve"]) == 0
@@ -55,9 +56,9 @@ def _readline() -> str:
 def test_missing_index_is_a_message_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    def missing(index_dir: Path) -> FakeEngine:
+    def missing(settings: Settings) -> FakeEngine:
         raise IndexNotFoundError(
-            f"No index at {index_dir}.", hint="Run: newsdesk index add sample_corpus"
+            f"No index at {settings.index_dir}.", hint="Run: newsdesk index add sample_corpus"
         )
 
     monkeypatch.setattr(bot.core, "open_engine", missing)
@@ -82,7 +83,7 @@ def test_rejected_token_is_a_clear_message(
 ) -> None:
     fake = FakeDiscord().start()
     try:
-        monkeypatch.setattr(bot.core, "open_engine", lambda index_dir: FakeEngine())
+        monkeypatch.setattr(bot.core, "open_engine", lambda settings: FakeEngine())
         monkeypatch.setenv("DISCORD_TOKEN", SENTINEL_TOKEN)  # not the fake's token: 401
         monkeypatch.setenv("DISCORD_API_BASE_URL", fake.api_base)
         monkeypatch.setenv("DISCORD_GATEWAY_URL", fake.gateway_url)

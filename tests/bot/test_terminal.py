@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.core import Core
@@ -66,6 +68,12 @@ async def test_commands(session: tuple[TerminalSession, list[str], FakeEngine]) 
     await term.handle(f"/article {SEED_ID}")
     assert "Beijing and Moscow" in "".join(out)
     out.clear()
+    await term.handle(f"/article {SEED_ID} page: 9")  # past the end: the last page
+    assert "Beijing and Moscow" in "".join(out) or "Page" in "".join(out)
+    out.clear()
+    await term.handle(f"/article {SEED_ID} page: two")
+    assert "error: page must be a number from 1 to 1000" in "".join(out)
+    out.clear()
     await term.handle("/stats")
     await term.handle("/help")
     assert "/quotes" in "".join(out)
@@ -104,3 +112,17 @@ async def test_run_until_quit_or_eof(
         raise EOFError
 
     await term.run(eof)
+
+
+async def test_admin_file_command_takes_a_local_path(
+    session: tuple[TerminalSession, list[str], FakeEngine], tmp_path: Path
+) -> None:
+    term, out, engine = session
+    term.core.settings.index_dir = tmp_path / "index"
+    article = tmp_path / "new.txt"
+    article.write_text("date 2022-03-31 Title\nSome text.\n")
+    await term.handle(f"/ingest {article}")
+    assert "Added 1" in "".join(out) and engine.ingested_bytes == [article.read_bytes()]
+    out.clear()
+    await term.handle(f"/ingest {tmp_path / 'missing.txt'}")
+    assert "error: No file at" in "".join(out)

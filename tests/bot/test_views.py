@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.commands.spec import CommandContext
 from bot.core import Core
 from bot.views import AmbiguousAnswerView
 from retrieval.models import Answer, Citation
@@ -23,7 +24,7 @@ async def test_timeout_disables_the_speaker_menu_but_not_the_answer_buttons() ->
     cite = Citation(1, "seed", None, "2022-03-31", None, None, "words", 0, 5, 1)
     answer = Answer("what did Wang say?", "• “words” [1]", (cite,), kind="ambiguous",
                     candidates=("Wang Wenbin", "Wang Yi"))
-    view = AmbiguousAnswerView(core, "0123456789abcdef", answer)
+    view = AmbiguousAnswerView(CommandContext(core, user_id=1), "0123456789abcdef", answer)
     message = _Message()
     view.message = message  # type: ignore[assignment]
     await view.on_timeout()

@@ -4,7 +4,7 @@ and nothing is indexed twice."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ def index_dir(tmp_path: Path, seed_index: Path) -> Path:
 def make_poller(index_dir: Path, embedder: Embedder, config: FeedConfig = CONFIG) -> Poller:
     store = FeedStore.for_index(index_dir)
 
-    def sink(articles: list[Article], owner: str) -> IngestSummary:
+    def sink(articles: Sequence[Article], owner: str) -> IngestSummary:
         return index_articles(index_dir, articles, owner, embedder)
 
     return Poller(store, config, sink)

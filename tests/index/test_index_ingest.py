@@ -250,7 +250,7 @@ def test_new_quote_rules_reextract_quotes_without_embedding(tmp_path: Path) -> N
     store = IndexStore.open(index_dir)
     assert first.quotes_refreshed == 0 and store.meta("quote_rules") == rules_version()
     def stored_quotes() -> dict[str, list[Quote]]:
-        return {a: [replace(q, id=None) for q in store.quotes_for(a)] for a in store.article_ids()}
+        return {a: [replace(q, id=0) for q in store.quotes_for(a)] for a in store.article_ids()}
 
     before = stored_quotes()
     assert sum(map(len, before.values())) > 10

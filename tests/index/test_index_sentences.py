@@ -73,3 +73,11 @@ def test_range_arguments_give_absolute_offsets() -> None:
 
 def test_empty_and_whitespace() -> None:
     assert sentence_spans("") == [] and paragraph_spans(" \n\n ") == []
+
+
+def test_markers_stay_with_their_sentence() -> None:
+    text = "Wang said ties have no limits. [1] [2] Lavrov agreed [3]. He left."
+    spans = sentence_spans(text, markers=True)
+    assert [text[s:e] for s, e in spans] == [
+        "Wang said ties have no limits. [1] [2]", "Lavrov agreed [3].", "He left."]
+    assert [text[s:e] for s, e in sentence_spans(text)][1].startswith("[1] [2] Lavrov")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +30,10 @@ def brute_force(q: np.ndarray, ids: np.ndarray, x: np.ndarray, k: int) -> np.nda
 
 
 @pytest.fixture(autouse=True)
-def no_env_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(vmod.KIND_ENV, raising=False)
+def default_tuning() -> Iterator[None]:
+    vmod.configure()
+    yield
+    vmod.configure()
 
 
 def test_flat_search_is_exact_and_sorted() -> None:
@@ -188,16 +191,15 @@ def test_auto_switches_to_ivf_with_lowered_threshold() -> None:
     assert vi.kind == "flat" and len(vi) == 800
 
 
-def test_env_setting_overrides_auto(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(vmod.KIND_ENV, "hnsw")
+def test_configured_kind_overrides_auto() -> None:
+    vmod.configure("hnsw")  # settings.vector_index, applied by Engine.open / Indexer
     vi = VectorIndex.build(np.arange(200), clustered(200))
     assert vi.kind == "hnsw32"
-    monkeypatch.setenv(vmod.KIND_ENV, "flat")
+    vmod.configure("flat")
     assert VectorIndex.build(np.arange(200), clustered(200), kind="auto").kind == "flat"
     assert VectorIndex.build(np.arange(200), clustered(200), kind="hnsw").kind == "hnsw32"
-    monkeypatch.setenv(vmod.KIND_ENV, "bogus")
     with pytest.raises(ValueError):
-        VectorIndex.create(DIM)
+        vmod.configure("bogus")
 
 
 def test_bad_shapes_rejected() -> None:

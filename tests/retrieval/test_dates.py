@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from index.errors import BadQueryError
-from retrieval.dates import parse_dates, parse_iso
+from retrieval.dates import parse_dates
 
 REF = date(2022, 10, 15)
 
@@ -51,13 +51,6 @@ def test_not_dates(question: str) -> None:
 def test_impossible_date_is_a_clear_error() -> None:
     with pytest.raises(BadQueryError, match="not a real date"):
         parse_dates("what happened on February 30, 2022", REF)
-
-
-def test_parse_iso() -> None:
-    assert parse_iso("2022-03-01", "--from") == "2022-03-01"
-    assert parse_iso(None, "--from") is None
-    with pytest.raises(BadQueryError, match="--to"):
-        parse_iso("March", "--to")
 
 
 def test_relative_phrases_are_marked_and_described() -> None:

@@ -163,7 +163,13 @@ def test_stats_speakers_feedback(seed_engine: Engine, mini_engine: Engine) -> No
     assert seed_engine.stats().articles == SAMPLE_ARTICLES
     assert "Wang Wenbin" in seed_engine.speakers("wang")
     # Writes go to this module's own index: the session seed index is shared read-only.
-    mini_engine.record_feedback("q", "answer", 1, user_id="u1", article_ids=("x",))
+    mini_engine.record_feedback("q", "answer", 1, user_id="u1", article_ids=("x", "y"))
+    mini_engine.record_feedback("q2", "none", -1)
+    rows = mini_engine.store.conn().execute(
+        "SELECT question, answer_kind, vote, user_id, article_ids FROM feedback ORDER BY id"
+    ).fetchall()
+    assert [tuple(r) for r in rows[-2:]] == [
+        ("q", "answer", 1, "u1", '["x", "y"]'), ("q2", "none", -1, None, "[]")]
 
 
 def test_ambiguous_speaker_lists_candidates(seed_engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,7 @@ def _tiny_polnear(root: Path) -> Path:
     text = 'The mayor spoke on Monday.\n\n"We will rebuild the pier," Jane Roe said.'
     start = text.index("We will")
     end = text.index('," Jane')
-    rows = {
+    rows: dict[str, list[dict[str, Any]]] = {
         "articles.jsonl": [{"id": "a1", "text": text}],
         "attributions.jsonl": [{
             "doc_id": "a1", "attribution_id": "E1", "primary_annotation": True,

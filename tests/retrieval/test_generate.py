@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from index.settings import NewsdeskSettings
 from retrieval.generate import GeneratorConfig, check_generated, rephrase
 from retrieval.models import Answer, Citation
 
@@ -78,7 +79,12 @@ def test_unreachable_endpoint_falls_back() -> None:
 
 def test_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSDESK_LLM_URL", raising=False)
-    assert GeneratorConfig.from_env() is None
+    assert GeneratorConfig.from_settings(NewsdeskSettings(_env_file=None)) is None  # type: ignore[call-arg]
+    monkeypatch.setenv("NEWSDESK_LLM_URL", "http://127.0.0.1:9/v1/")
+    monkeypatch.setenv("NEWSDESK_LLM_MODEL", "m")
+    monkeypatch.setenv("NEWSDESK_LLM_API_KEY", "k")
+    config = GeneratorConfig.from_settings(NewsdeskSettings(_env_file=None))  # type: ignore[call-arg]
+    assert config == GeneratorConfig("http://127.0.0.1:9/v1", "m", api_key="k")
     assert rephrase(EXTRACTIVE, None) is EXTRACTIVE
 
 

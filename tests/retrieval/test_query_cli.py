@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,3 +72,30 @@ def test_bad_input_is_a_message(seed_index: Path, capsys: pytest.CaptureFixture[
 def test_missing_index_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(["ask", "anything", "--index", str(tmp_path / "none")], capsys)
     assert code == 1 and "No index" in err
+
+
+def test_search_dates_accept_the_bot_forms(seed_index: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`--from 2022-03` means what `/search from: 2022-03` means (one date parser)."""
+    code, out, _ = _run(["search", "Lavrov", "--index", str(seed_index), "--json",
+                         "--from", "2022-03", "--to", "2022"], capsys)
+    dates = [h["date"] for h in json.loads(out)["hits"]]
+    assert code == 0 and "2022-03-31" in dates and all("2022-03-01" <= d <= "2022-12-31" for d in dates)
+    code, out, _ = _run(["search", "Lavrov", "--index", str(seed_index), "--json",
+                         "--from", "2022-04"], capsys)
+    assert code == 0
+    dates = [h["date"] for h in json.loads(out)["hits"]]
+    assert dates and all(d >= "2022-04-01" for d in dates)  # not the 2022-03-31 seed article
+    code, _, err = _run(["search", "Lavrov", "--index", str(seed_index), "--from", "2022-02-30"],
+                        capsys)
+    assert code == 1 and "not a real date" in err
+
+
+def test_quotes_about_ranks_like_the_bot(seed_index: Path, capsys: pytest.CaptureFixture[str],
+                                         seed_engine: Any) -> None:
+    """`newsdesk quotes --about` goes through Engine.quotes, as /quotes about: does."""
+    code, out, _ = _run(["quotes", "Wang Wenbin", "--about", "hegemony", "--index",
+                         str(seed_index), "--json"], capsys)
+    assert code == 0
+    cli = [q["text"] for q in json.loads(out)["quotes"]]
+    assert cli and cli == [q.text for q in seed_engine.quotes("Wang Wenbin", "hegemony").quotes]

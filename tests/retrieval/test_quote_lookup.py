@@ -106,7 +106,7 @@ def test_cli_quotes_text_and_jsonl(seed_index: Path, capsys: pytest.CaptureFixtu
 
 def test_cli_bad_date(seed_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quotes", "Lavrov", "--index", str(seed_index), "--from", "March"]) == 1
-    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert "--from must be a date like 2022-03-31" in capsys.readouterr().err
 
 
 # ----- synthetic stores: grouping, dominance, ordering, topics ------------------------

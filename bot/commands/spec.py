@@ -1,0 +1,157 @@
+"""What a command is, independent of where it is typed.
+
+A :class:`Command` names its typed :class:`Option`\\ s (with Discord's limits) and an
+async handler ``run(ctx, args) -> Reply``. Front ends (slash commands in
+``bot/cogs/slash.py``, the terminal in ``bot/terminal.py``, ``/help``) read these specs;
+a handler never sees an interaction, a view or a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import discord
+
+from bot.core import Core
+from bot.settings import Settings
+from retrieval.models import Answer
+
+OptionType = Literal["text", "integer", "number", "boolean", "file"]
+
+# Discord's own limits for application commands (documented API limits).
+NAME_LIMIT = 32
+DESCRIPTION_LIMIT = 100
+OPTIONS_LIMIT = 25
+TEXT_OPTION_MAX = 6000
+CHOICES_LIMIT = 25
+CHOICE_CHARS = 100
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file given to a command: a Discord attachment, or a path typed in the terminal."""
+
+    filename: str
+    size: int  # as declared by the sender; check what ``read`` returns too
+    read: Callable[[], Awaitable[bytes]]
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who runs a command, and where. ``guild_id`` is None in DMs and the terminal; it is
+    the scope per-server data will be kept under."""
+
+    core: Core
+    user_id: int | str
+    guild_id: int | None = None
+    channel_id: int | None = None
+    bot_name: str = "Newsdesk"
+    feeds: Any = None  # the running bot.feeds.FeedService, if any (feed health in /stats)
+
+    @property
+    def settings(self) -> Settings:
+        return self.core.settings
+
+
+@dataclass(frozen=True)
+class ReplyFile:
+    """A file sent with a reply (e.g. a chart); an embed shows it as ``attachment://name``."""
+
+    name: str
+    data: bytes
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One embed, or ``pages`` of them (◀ ▶ on Discord, /next /prev in the terminal).
+
+    ``choices`` offers a pick (a select menu on Discord, numbers in the terminal);
+    ``choose(ctx, value)`` gives the reply that replaces this one.
+    """
+
+    render: Callable[[int], discord.Embed]
+    pages: int = 1
+    page: int = 0
+    files: tuple[ReplyFile, ...] = ()
+    choices: tuple[str, ...] = ()
+    choose: Callable[[CommandContext, str], Awaitable[Reply]] | None = None
+    placeholder: str = "Choose one"
+
+    @classmethod
+    def of(cls, embed: discord.Embed, **kwargs: Any) -> Card:
+        return cls(lambda page: embed, **kwargs)
+
+
+@dataclass(frozen=True)
+class AnswerReply:
+    """A cited answer: on Discord it gets the persistent answer buttons (context, sources,
+    votes); in the terminal, /sources, /context and /vote act on it."""
+
+    answer: Answer
+
+
+Reply = Card | AnswerReply
+Handler = Callable[[CommandContext, Mapping[str, Any]], Awaitable[Reply]]
+Autocomplete = Callable[[CommandContext, str], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A typed option. ``min``/``max`` bound a number's value or a text's length (Discord
+    enforces them in its client; handlers still check what matters)."""
+
+    name: str
+    description: str
+    type: OptionType = "text"
+    required: bool = False
+    default: Any = None
+    min: int | float | None = None
+    max: int | float | None = None
+    choices: tuple[str, ...] = ()
+    autocomplete: Autocomplete | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.name) <= NAME_LIMIT or not 1 <= len(self.description) <= DESCRIPTION_LIMIT:
+            raise ValueError(f"option {self.name!r}: name 1-32 and description 1-100 characters")
+        if self.type == "text" and self.max is not None and self.max > TEXT_OPTION_MAX:
+            raise ValueError(f"option {self.name!r}: Discord allows at most {TEXT_OPTION_MAX} characters")
+        if len(self.choices) > CHOICES_LIMIT or any(len(c) > CHOICE_CHARS for c in self.choices):
+            raise ValueError(f"option {self.name!r}: at most 25 choices of 100 characters")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command every front end offers. ``admin``: Manage Server on Discord, server only.
+    ``ephemeral``: only the invoker sees the reply. ``defer=False`` answers at once (for
+    replies that need no engine call). ``example`` is shown by /help."""
+
+    name: str
+    description: str
+    run: Handler
+    options: tuple[Option, ...] = ()
+    example: str = ""
+    admin: bool = False
+    ephemeral: bool = False
+    defer: bool = True
+    cooldown: bool = True
+    slash: bool = True  # False: a cog provides the slash command (bot/cogs/admin.py)
+    help: str = ""  # a longer line for /help (default: the description)
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.name) <= NAME_LIMIT or self.name != self.name.lower():
+            raise ValueError(f"command {self.name!r}: a lower-case name of 1-32 characters")
+        if not 1 <= len(self.description) <= DESCRIPTION_LIMIT:
+            raise ValueError(f"command {self.name!r}: description of 1-100 characters")
+        if len(self.options) > OPTIONS_LIMIT:
+            raise ValueError(f"command {self.name!r}: at most 25 options")
+        required = [o.required for o in self.options]
+        if required != sorted(required, reverse=True):
+            raise ValueError(f"command {self.name!r}: required options come first")
+
+    @property
+    def free_option(self) -> Option | None:
+        """The option typed without its name in the terminal (``/search lavrov``)."""
+        return next((o for o in self.options if o.required and o.type in ("text", "file")), None)
