@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.text.words import content_words
+from index.text.words import FTS_STOPWORDS, content_words
 
 MAX_QUERY_TERMS = 32
 
@@ -15,6 +15,6 @@ def fts_query(text: str, max_terms: int = MAX_QUERY_TERMS) -> str | None:
     text, so no query can raise a syntax error. FTS5 stems quoted words with the table's
     own tokenizer (porter), so no stemming is needed here.
     """
-    words = [w.replace('"', "") for w in content_words(text)[:max_terms]]
+    words = [w.replace('"', "") for w in content_words(text, FTS_STOPWORDS)[:max_terms]]
     words = [w for w in words if w]
     return " OR ".join(f'"{w}"' for w in words) if words else None
