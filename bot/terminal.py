@@ -58,9 +58,13 @@ About the last reply: /sources  /context [n]  /next  /prev  /vote up|down  <numb
 SESSION_OPTION_KEYS = ("topic", "every", "source", "speaker", "by", "of", "png")
 
 
-@functools.cache
 def _option_pattern() -> re.Pattern[str]:
-    names = {o.name for c in registry() for o in c.options} | set(SESSION_OPTION_KEYS)
+    return _pattern_for(registry())
+
+
+@functools.cache
+def _pattern_for(commands: tuple[Command, ...]) -> re.Pattern[str]:
+    names = {o.name for c in commands for o in c.options} | set(SESSION_OPTION_KEYS)
     keys = sorted(names, key=len, reverse=True)
     return re.compile(rf"(?:^|\s)({'|'.join(map(re.escape, keys))}):", re.I)
 

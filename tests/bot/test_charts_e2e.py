@@ -161,4 +161,4 @@ def test_cli_json_carries_the_counts_and_the_png_is_written(
     text = capsys.readouterr().out
     assert "Wang Yi: 2 statements" in text and "Wenbin" not in text
     assert main(["trend", "ferry", "--index", str(trend_index), "--from", "2022-13-01"]) == 1
-    assert "not a date" in capsys.readouterr().err
+    assert "not a real date" in capsys.readouterr().err  # the one date parser (index/text/dates.py)
