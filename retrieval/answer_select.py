@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from index.sentences import paragraph_spans, sentence_spans
+from index.text.stems import content_terms
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
 from retrieval.answer_type import Expected, expected_type
 from retrieval.antecedent import needs_antecedent, previous_sentence
 from retrieval.entities import new_mentions
 from retrieval.excerpts import lexical_score, term_weights
 from retrieval.models import Excerpt, Hit
-from retrieval.terms import content_terms
 
 # Blend weights (sum 1): question wording covered, a new mention of the asked-for kind,
 # the passage's own rank score relative to the best passage, and the hit's rank.

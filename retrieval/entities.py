@@ -19,9 +19,10 @@ from index.quotes.names import (
     TITLE_WORDS,
     wordset,
 )
+from index.text.stems import stem
+from index.text.words import STOPWORDS, tokens
 from retrieval.answer_type import Kind
 from retrieval.places import PLACES
-from retrieval.terms import STOPWORDS, stem, tokens
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
