@@ -1,0 +1,331 @@
+"""`LocalBackend`: the SQLite + FAISS index directory behind `index.backend.Backend`.
+
+SQLite is the truth (articles, passages, embeddings, FTS, quotes); the FAISS file is a
+cache of the embeddings table. One in-memory `VectorIndex` per open backend serves
+dense search and follows this process's own commits (no rebuild after a write); a
+commit by another process moves the generation and the vectors are reloaded from the
+file, or rebuilt from SQLite when the file is stale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.backend import OPERATOR, ArticleFilter, PassageCandidate, PreparedArticle
+from index.errors import IndexDamagedError, ModelMismatchError, SchemaVersionError
+from index.local import schema
+from index.local.articles import ArticleTables
+from index.local.db import Database, create_private_file, make_private_dir, translate_errors
+from index.local.feedback import FeedbackAndStats
+from index.local.lexical import LexicalSearch
+from index.local.quotes import QuoteTables
+from index.local.vectorfiles import disk_generation, file_lock, load_file, save_file
+from index.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DIM = 384
+
+
+class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
+    """One index directory; thread-safe. Open with `LocalBackend.open` (or
+    `index.backend.open_backend`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.dir = db.dir
+        self.location = str(db.dir)
+        self._vectors: VectorIndex | None = None
+        self._vectors_generation = -1
+        self._vectors_lock = threading.RLock()
+        self._owner_gen = -1
+        self._other_owners: frozenset[str] = frozenset()
+
+    @classmethod
+    def open(cls, directory: str | Path, *, create: bool = False,
+             read_only: bool = False) -> LocalBackend:
+        directory = Path(directory).expanduser()
+        exists = schema.check_file(directory, create and not read_only)
+        if not exists:
+            make_private_dir(directory)
+            create_private_file(directory / schema.DB_FILE)
+            db = Database(directory)
+            _guard(directory, lambda: schema.create_schema(db))
+            return cls(db)
+        db = Database(directory, read_only=read_only)
+        if _guard(directory, lambda: schema.needs_migration(db)):
+            _guard(directory, lambda: cls._migrate(db))
+        if not read_only:
+            _tighten(directory)
+        return cls(db)
+
+    @staticmethod
+    def _migrate(db: Database) -> None:
+        writer = db if not db.read_only else Database(db.dir)
+        try:
+            done = schema.migrate(writer)
+        except Exception as err:
+            if "readonly" in str(err) or "unable to open" in str(err):
+                raise SchemaVersionError(
+                    f"The index at {db.dir} uses an older schema and cannot be upgraded "
+                    "by this user.", hint=schema.migrate_hint(db.dir)) from err
+            raise
+        finally:
+            if writer is not db:
+                writer.close()
+        for step in done:
+            log.info("index %s migrated: %s", db.dir, step)
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def before_commit(self) -> object:
+        return self.db.before_commit
+
+    @before_commit.setter
+    def before_commit(self, hook: object) -> None:
+        self.db.before_commit = hook  # type: ignore[assignment]
+
+    def conn(self) -> object:
+        """This thread's SQLite connection (tests and local tools only)."""
+        return self.db.conn()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, key: str) -> str | None:
+        return self.db.meta(key)
+
+    def schema_version(self) -> int:
+        return schema.stored_version(self.db)
+
+    # ----- model ------------------------------------------------------------------------
+
+    def model(self) -> tuple[str, int] | None:
+        name, dim = self.db.meta("model_name"), self.db.meta("model_dim")
+        return (name, int(dim)) if name and dim else None
+
+    def check_model(self, name: str, dim: int | None, record: bool = False) -> None:
+        current = self.model()
+        if current is None:
+            if record and dim is not None:
+                with self.db.write() as conn:
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_name', ?)", (name,))
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_dim', ?)", (str(dim),))
+            return
+        if current[0] != name or (dim is not None and current[1] != dim):
+            asked = f"{name!r}" + (f" ({dim}-d)" if dim is not None else "")
+            raise ModelMismatchError(
+                f"The index at {self.dir} was built with model {current[0]!r} ({current[1]}-d), "
+                f"not {asked}; vectors from different models cannot be mixed.",
+                hint="Use the original --model, or build a new index with --index DIR.",
+            )
+
+    # ----- dense search -------------------------------------------------------------------
+
+    def dense_search(self, vector: np.ndarray, k: int,
+                     flt: ArticleFilter) -> list[PassageCandidate]:
+        if k <= 0:
+            return []
+        allowed = self._allowed_ids(flt)
+        if allowed is not None and allowed.size == 0:
+            return []
+        vi = self.vectors()
+        scores, ids = vi.search(np.asarray(vector, np.float32).reshape(1, -1), k,
+                                allowed_ids=allowed)
+        keep = ids[0] >= 0
+        pids, cos = ids[0][keep].tolist(), scores[0][keep].tolist()
+        if not pids:
+            return []
+        rows = self.db.conn().execute(
+            "SELECT p.id, p.article_id, a.date FROM passages p JOIN articles a "
+            "ON a.id = p.article_id WHERE p.id IN (SELECT value FROM json_each(?))",
+            (_json_ids(pids),)).fetchall()
+        where = {int(r[0]): (str(r[1]), r[2]) for r in rows}
+        # Passages deleted since the vectors were loaded are left out.
+        return [PassageCandidate(p, where[p][0], float(c), where[p][1])
+                for p, c in zip(pids, cos, strict=True) if p in where]
+
+    def _allowed_ids(self, flt: ArticleFilter) -> np.ndarray | None:
+        """Passage ids passing ``flt``; None when nothing is filtered out. A scope alone
+        filters nothing while no other server owns an article (the common case)."""
+        if not flt.restricts:
+            return None
+        only_scope = not (flt.date_from or flt.date_to or flt.source
+                          or flt.article_ids is not None)
+        owners = flt.scope.owners()
+        if only_scope and owners is not None and self._owners_besides(owners) == frozenset():
+            return None
+        return self.passage_ids(flt)
+
+    def _owners_besides(self, visible: Sequence[str]) -> frozenset[str]:
+        generation = self.generation()
+        if generation != self._owner_gen:
+            rows = self.db.conn().execute("SELECT DISTINCT owner FROM articles").fetchall()
+            self._other_owners = frozenset(str(r[0]) for r in rows)
+            self._owner_gen = generation
+        return self._other_owners - set(visible)
+
+    def vectors(self) -> VectorIndex:
+        """The FAISS index at the current generation (loaded, or rebuilt from SQLite)."""
+        generation = self.generation()
+        with self._vectors_lock:
+            if self._vectors is None or self._vectors_generation != generation:
+                self._vectors, self._vectors_generation = self._load_vectors(), generation
+            return self._vectors
+
+    def load_vectors(self, save: bool = True) -> VectorIndex:
+        """A fresh FAISS index matching SQLite (rebuilt and, with ``save``, written back
+        when the file is missing, corrupt or stale)."""
+        vi = self._load_vectors()
+        if save and disk_generation(self.dir) != self.generation() and not self.db.read_only:
+            save_file(self.dir, vi, self.generation())
+        return vi
+
+    def _load_vectors(self) -> VectorIndex:
+        model = self.model()
+        generation = self.generation()
+        vi = load_file(self.dir, generation, model[1] if model else None)
+        if vi is not None:
+            return vi
+        with self.db.snapshot():
+            ids, vectors = self.passage_vectors()
+        dim = model[1] if model else DEFAULT_DIM
+        if len(ids):
+            log.info("rebuilt the vector index from SQLite (%d vectors)", len(ids))
+            return VectorIndex.build(ids, vectors)
+        return VectorIndex.create(dim)
+
+    # ----- the writer -------------------------------------------------------------------
+
+    def ingest_lock(self) -> contextlib.AbstractContextManager[None]:
+        """One indexing run per index at a time, across processes: a run mirrors its own
+        commits in its in-memory FAISS index, so two interleaved runs would each save a
+        vector file missing the other's passages."""
+        return file_lock(self.dir / "ingest.lock", waiting="another indexing run")
+
+    def write(self, items: Sequence[PreparedArticle],
+              embeddings: Mapping[str, np.ndarray]) -> int:
+        with self._vectors_lock:
+            vi = self.vectors()
+            before = self._vectors_generation
+            removed, added, generation = self.write_rows(items, embeddings)
+            self._mirror(vi, before, generation, removed, added)
+        return generation
+
+    def delete(self, ids: Iterable[str]) -> list[str]:
+        with self._vectors_lock:
+            vi = self.vectors()
+            before = self._vectors_generation
+            found, removed, generation = self.delete_rows(ids)
+            if found:
+                self._mirror(vi, before, generation, removed, np.zeros(0, np.int64))
+        return found
+
+    def _mirror(self, vi: VectorIndex, before: int, generation: int,
+                removed: np.ndarray, added: np.ndarray) -> None:
+        """Follow one commit in memory; if another process committed in between, our copy
+        is behind: drop it (the next read reloads)."""
+        if generation != before + 1:
+            self._vectors = None
+            return
+        if removed.size:
+            vi.remove(removed)
+        if added.size:
+            _, stored = self.passage_vectors(added)
+            vi.add(added, stored)
+        self._vectors_generation = generation
+
+    def flush(self) -> None:
+        if self.db.read_only:
+            return
+        generation = self.generation()
+        if disk_generation(self.dir) != generation:  # also repairs a crash's stale file
+            save_file(self.dir, self.vectors(), generation)
+
+    def tune_for_serving(self) -> None:
+        """One OpenMP thread for query serving, unless NEWSDESK_FAISS_THREADS says otherwise.
+
+        FAISS and torch share the OpenMP pool in this process; with two threads, a query
+        encode right after a FAISS search took ~500 ms instead of ~12 ms on the 2-core box
+        (measured), and one-vector searches gain nothing from threads.
+        """
+        import os
+
+        import faiss
+
+        from index.vectors import THREADS_ENV
+
+        if not os.environ.get(THREADS_ENV):
+            os.environ[THREADS_ENV] = "1"
+            faiss.omp_set_num_threads(1)
+
+    def save_vectors(self, vi: VectorIndex, generation: int) -> None:
+        save_file(self.dir, vi, generation)
+
+    def owner_counts(self) -> dict[str, int]:
+        rows = self.db.conn().execute("SELECT owner, COUNT(*) FROM articles GROUP BY owner")
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def operator_owned(self) -> bool:
+        return set(self.owner_counts()) <= {OPERATOR}
+
+
+def _tighten(directory: Path) -> None:
+    """Indexes made before 0600/0700 get them on the owner's next writable open."""
+    import os
+
+    from index.local.db import DIR_MODE, FILE_MODE
+
+    with contextlib.suppress(OSError):
+        if directory.stat().st_uid == os.getuid():
+            directory.chmod(DIR_MODE)
+    for name in (schema.DB_FILE, schema.DB_FILE + "-wal", schema.DB_FILE + "-shm"):
+        with contextlib.suppress(OSError):
+            path = directory / name
+            if path.stat().st_uid == os.getuid():
+                path.chmod(FILE_MODE)
+
+
+def _json_ids(ids: list[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def _guard(directory: Path, step: object) -> object:
+    """Run an open step; damage reported as `IndexDamagedError`, never a traceback."""
+    import sqlite3
+
+    from index.local.db import damaged
+
+    try:
+        return step()  # type: ignore[operator]
+    except IndexDamagedError:
+        raise
+    except sqlite3.DatabaseError as err:
+        raise damaged(directory, err) from err
+
+
+def _dir_of(self: LocalBackend, *args: object, **kwargs: object) -> Path:
+    return self.dir
+
+
+def _wrap_public_methods() -> None:
+    """SQLite damage found later (a bad page read during a search) is reported the same
+    way as damage found on open."""
+    for name in dir(LocalBackend):
+        member = inspect.getattr_static(LocalBackend, name)
+        if name.startswith("_") or not inspect.isfunction(member):
+            continue
+        setattr(LocalBackend, name, translate_errors(_dir_of)(member))
+
+
+_wrap_public_methods()
