@@ -115,6 +115,9 @@ class ArticleTables:
             params.append(json.dumps(list(ids)))
         return {r[0]: StoredVersion(r[1], r[2]) for r in self.db.conn().execute(sql, params)}
 
+    def content_hashes(self) -> dict[str, str]:
+        return {i: v.content_hash for i, v in self.stored_versions().items()}
+
     def article_ids(self, owner: str | None = None) -> list[str]:
         if owner is None:
             rows = self.db.conn().execute("SELECT id FROM articles ORDER BY id")

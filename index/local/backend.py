@@ -180,30 +180,32 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         generation = self.generation()
         with self._vectors_lock:
             if self._vectors is None or self._vectors_generation != generation:
-                self._vectors, self._vectors_generation = self._load_vectors(), generation
+                self._vectors, self._vectors_generation, _ = self._load_vectors()
             return self._vectors
 
     def load_vectors(self, save: bool = True) -> VectorIndex:
         """A fresh FAISS index matching SQLite (rebuilt and, with ``save``, written back
         when the file is missing, corrupt or stale)."""
-        vi = self._load_vectors()
-        if save and disk_generation(self.dir) != self.generation() and not self.db.read_only:
-            save_file(self.dir, vi, self.generation())
+        vi, generation, rebuilt = self._load_vectors()
+        if save and rebuilt and not self.db.read_only:
+            save_file(self.dir, vi, generation)
         return vi
 
-    def _load_vectors(self) -> VectorIndex:
+    def _load_vectors(self) -> tuple[VectorIndex, int, bool]:
+        """(vectors, their generation, whether they were rebuilt from SQLite)."""
         model = self.model()
         generation = self.generation()
         vi = load_file(self.dir, generation, model[1] if model else None)
         if vi is not None:
-            return vi
+            return vi, generation, False
         with self.db.snapshot():
+            generation = self.generation()
             ids, vectors = self.passage_vectors()
         dim = model[1] if model else DEFAULT_DIM
         if len(ids):
             log.info("rebuilt the vector index from SQLite (%d vectors)", len(ids))
-            return VectorIndex.build(ids, vectors)
-        return VectorIndex.create(dim)
+            return VectorIndex.build(ids, vectors), generation, True
+        return VectorIndex.create(dim), generation, True
 
     # ----- the writer -------------------------------------------------------------------
 
