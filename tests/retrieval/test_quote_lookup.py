@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.cli import main
+from index.backend import IndexReader
 from index.errors import BadQueryError
 from index.models import Article, Quote
 from index.quotes import speaker_key
@@ -117,7 +117,7 @@ def _quote(article: str, speaker: str, text: str) -> Quote:
                  cue="said", direct=True, speaker_key=speaker_key(speaker))
 
 
-def _store(quotes: list[Quote], dates: dict[str, str]) -> sqlite3.Connection:
+def _store(quotes: list[Quote], dates: dict[str, str]) -> IndexReader:
     articles = [Article(id=a, text="x", date=d, title=f"title {a}") for a, d in dates.items()]
     return memory_store(articles, quotes)
 
