@@ -16,8 +16,8 @@ from index.backend import ArticleFilter
 from index.embedder import Embedder
 from index.errors import ModelMismatchError
 from index.ingest import Indexer
-from index.models import Quote
 from index.local import LocalBackend
+from index.models import Quote
 from index.vectors import VectorIndex
 from tests.conftest import SAMPLE_ARTICLES
 from tests.index.index_fakes import FakeEmbedder, article_text, lexical, write_corpus

@@ -12,9 +12,9 @@ import pytest
 from bot.cli import main
 from index.backend import IndexReader
 from index.errors import BadQueryError
+from index.local import LocalBackend
 from index.models import Article, Quote
 from index.quotes import speaker_key
-from index.local import LocalBackend
 from retrieval.eval_quotes import memory_store
 from retrieval.quotes import list_speakers, lookup_quotes
 
