@@ -18,7 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backend import OPERATOR, ArticleFilter, PassageCandidate, PreparedArticle
+from index.backend import (
+    OPERATOR,
+    OPERATOR_SCOPE,
+    ArticleFilter,
+    PassageCandidate,
+    PreparedArticle,
+    Scope,
+)
 from index.errors import IndexDamagedError, ModelMismatchError, SchemaVersionError
 from index.local import schema
 from index.local.articles import ArticleTables
@@ -32,6 +39,8 @@ from index.vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 DEFAULT_DIM = 384
+HIDDEN_OVERFETCH_MAX = 5_000  # other servers' passages skipped by searching deeper
+HIDDEN_CACHE = 64  # scopes whose hidden passage ids / latest date are kept
 
 
 class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
@@ -45,8 +54,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         self._vectors: VectorIndex | None = None
         self._vectors_generation = -1
         self._vectors_lock = threading.RLock()
-        self._owner_gen = -1
-        self._other_owners: frozenset[str] = frozenset()
+        self._hidden_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
+        self._latest_cache: dict[tuple[int, tuple[str, ...] | None], str | None] = {}
 
     @classmethod
     def open(cls, directory: str | Path, *, create: bool = False,
@@ -136,12 +145,19 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
                      flt: ArticleFilter) -> list[PassageCandidate]:
         if k <= 0:
             return []
-        allowed = self._allowed_ids(flt)
+        allowed, hidden = self._restriction(flt)
         if allowed is not None and allowed.size == 0:
             return []
         vi = self.vectors()
-        scores, ids = vi.search(np.asarray(vector, np.float32).reshape(1, -1), k,
-                                allowed_ids=allowed)
+        query = np.asarray(vector, np.float32).reshape(1, -1)
+        if hidden is not None:
+            # Few passages belong to servers this scope may not see: search a little
+            # deeper and drop them, instead of listing every visible passage id.
+            scores, ids = vi.search(query, k + int(hidden.size))
+            keep = ~np.isin(ids[0], hidden)
+            scores, ids = scores[:, keep][:, :k], ids[:, keep][:, :k]
+        else:
+            scores, ids = vi.search(query, k, allowed_ids=allowed)
         keep = ids[0] >= 0
         pids, cos = ids[0][keep].tolist(), scores[0][keep].tolist()
         if not pids:
@@ -155,25 +171,54 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         return [PassageCandidate(p, where[p][0], float(c), where[p][1])
                 for p, c in zip(pids, cos, strict=True) if p in where]
 
-    def _allowed_ids(self, flt: ArticleFilter) -> np.ndarray | None:
-        """Passage ids passing ``flt``; None when nothing is filtered out. A scope alone
-        filters nothing while no other server owns an article (the common case)."""
+    def _restriction(self, flt: ArticleFilter) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(allowed passage ids or None for all, hidden passage ids or None). A scope
+        alone usually hides a few server uploads: those are listed, not the archive."""
         if not flt.restricts:
-            return None
+            return None, None
+        owners = flt.scope.owners()
         only_scope = not (flt.date_from or flt.date_to or flt.source
                           or flt.article_ids is not None)
-        owners = flt.scope.owners()
-        if only_scope and owners is not None and self._owners_besides(owners) == frozenset():
-            return None
-        return self.passage_ids(flt)
+        if only_scope and owners is not None:
+            hidden = self._hidden_passages(owners)
+            if hidden.size == 0:
+                return None, None
+            if hidden.size <= HIDDEN_OVERFETCH_MAX:
+                return None, hidden
+        return self.passage_ids(flt), None
 
-    def _owners_besides(self, visible: Sequence[str]) -> frozenset[str]:
+    def _hidden_passages(self, visible: tuple[str, ...]) -> np.ndarray:
+        """Passage ids of articles owned by anyone not in ``visible`` (cached per
+        generation: a scope's hidden set changes only when the index does)."""
         generation = self.generation()
-        if generation != self._owner_gen:
-            rows = self.db.conn().execute("SELECT DISTINCT owner FROM articles").fetchall()
-            self._other_owners = frozenset(str(r[0]) for r in rows)
-            self._owner_gen = generation
-        return self._other_owners - set(visible)
+        key = (generation, visible)
+        with self._vectors_lock:
+            cached = self._hidden_cache.get(key)
+        if cached is not None:
+            return cached
+        rows = self.db.conn().execute(
+            "SELECT p.id FROM articles a JOIN passages p ON p.article_id = a.id "
+            f"WHERE a.owner NOT IN ({','.join('?' * len(visible))}) ORDER BY p.id",
+            list(visible)).fetchall()
+        hidden = np.array([r[0] for r in rows], dtype=np.int64)
+        with self._vectors_lock:
+            if len(self._hidden_cache) >= HIDDEN_CACHE:
+                self._hidden_cache.pop(next(iter(self._hidden_cache)))
+            self._hidden_cache[key] = hidden
+        return hidden
+
+    def latest_date(self, scope: Scope = OPERATOR_SCOPE) -> str | None:
+        """Cached per generation and scope (a scoped MAX scans the visible articles)."""
+        key = (self.generation(), scope.owners())
+        with self._vectors_lock:
+            if key in self._latest_cache:
+                return self._latest_cache[key]
+        latest = ArticleTables.latest_date(self, scope)
+        with self._vectors_lock:
+            if len(self._latest_cache) >= HIDDEN_CACHE:
+                self._latest_cache.pop(next(iter(self._latest_cache)))
+            self._latest_cache[key] = latest
+        return latest
 
     def vectors(self) -> VectorIndex:
         """The FAISS index at the current generation (loaded, or rebuilt from SQLite)."""
