@@ -113,6 +113,15 @@ SCHEMA_VERSION = MIGRATIONS[-1].version
 def check_file(directory: Path, create: bool) -> bool:
     """Is there an index file to open? Refuses anything that is not one, never replacing
     it (a 0-byte or foreign file must not silently become an empty index)."""
+    try:
+        directory.stat()
+    except PermissionError as err:
+        raise IndexDamagedError(
+            f"The index at {directory} cannot be read: permission denied.",
+            hint=f"Run as the user owning {directory}, or make it readable.",
+        ) from err
+    except OSError:
+        pass  # missing: handled below
     if directory.exists() and not directory.is_dir():
         raise IndexNotFoundError(
             f"{directory} is a file, not an index directory.",
