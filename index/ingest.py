@@ -98,16 +98,20 @@ class Indexer:
 
     def __init__(
         self,
-        index: str | Path | Backend,
+        index: str | Path | Backend | None,
         embedder: EmbedderLike | None = None,
         *,
         model_path: str | Path | None = None,
         progress: bool = False,
         quotes: bool = True,
     ) -> None:
-        self._backend = None if isinstance(index, str | Path) else index
-        self.index_dir = Path(index).expanduser() if isinstance(index, str | Path) \
-            else Path(getattr(index, "location", "."))
+        self._backend: Backend | None = None
+        # A directory, a Milvus URI, or None for the configured default.
+        self.location: str | Path | None = None
+        if index is None or isinstance(index, str | Path):
+            self.location = index
+        else:
+            self._backend, self.location = index, index.location
         self._embedder = embedder
         self._model_path = model_path
         self.progress = progress
@@ -126,7 +130,7 @@ class Indexer:
         if self._backend is not None:
             yield self._backend
             return
-        backend = open_backend(self.index_dir, create=create)
+        backend = open_backend(self.location, create=create)
         try:
             yield backend
         finally:

@@ -67,7 +67,7 @@ def _add(args: argparse.Namespace) -> int:
 
     index_dir = args.index or default_index_dir()
     indexer = Indexer(
-        index_dir, model_path=args.model, progress=not args.no_progress, quotes=not args.no_quotes
+        args.index, model_path=args.model, progress=not args.no_progress, quotes=not args.no_quotes
     )
     summary = indexer.add(args.paths)
     print(format_summary(summary, index_dir))
@@ -81,7 +81,7 @@ def _remove(args: argparse.Namespace) -> int:
     index_dir = args.index or default_index_dir()
     if bool(args.ids) == bool(args.server):
         raise BadQueryError("Give article ids or --server ID (one of them).")
-    indexer = Indexer(index_dir)
+    indexer = Indexer(args.index)
     if args.server:
         summary = indexer.remove_owner(_server(args.server))
     else:
@@ -100,7 +100,7 @@ def _server(value: str) -> str:
 def _list(args: argparse.Namespace) -> int:
     from index.backend import open_backend
 
-    backend = open_backend(args.index or default_index_dir(), read_only=True)
+    backend = open_backend(args.index, read_only=True)
     try:
         ids = backend.article_ids(_server(args.server))
     finally:
@@ -114,7 +114,7 @@ def _list(args: argparse.Namespace) -> int:
 def _share(args: argparse.Namespace) -> int:
     from index.backend import OPERATOR, open_backend
 
-    backend = open_backend(args.index or default_index_dir())
+    backend = open_backend(args.index)
     try:
         with backend.ingest_lock():
             changed = backend.set_owner(backend.article_ids(_server(args.server)), OPERATOR)
@@ -139,8 +139,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from index.backend import open_backend
 
-    index_dir = args.index or default_index_dir()
-    store = open_backend(index_dir, read_only=True)
+    store = open_backend(args.index, read_only=True)
     try:
         s = store.stats()
     finally:
@@ -150,7 +149,7 @@ def _stats(args: argparse.Namespace) -> int:
     if len(s.sources) > 10:
         sources += f", ... ({len(s.sources) - 10} more)"
     lines = [
-        f"index:      {index_dir}",
+        f"index:      {store.location}",
         f"articles:   {s.articles}",
         f"passages:   {s.passages}",
         f"quotes:     {s.quotes} ({s.speakers} speakers)",

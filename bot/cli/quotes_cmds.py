@@ -14,7 +14,6 @@ from bot.cli.options import add_index_option
 from bot.cli.query_render import CYAN, DIM, Style
 from bot.terminal_text import clean_record, dumps_json
 from index.backend import open_backend
-from index.config import default_index_dir
 from index.errors import BadQueryError
 from retrieval.dates import parse_iso
 from retrieval.models import QuoteHit, QuoteLookup
@@ -118,7 +117,7 @@ def quote_line(q: QuoteHit) -> str:
 def run_quotes(args: argparse.Namespace) -> int:
     date_from = parse_iso(args.date_from, "--from")
     date_to = parse_iso(args.date_to, "--to")
-    store = open_backend(args.index or default_index_dir(), read_only=True)
+    store = open_backend(args.index, read_only=True)
     try:
 
         def one(name: str) -> QuoteLookup:
