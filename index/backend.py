@@ -23,6 +23,8 @@ Contract shared by every backend:
 
 CHANGELOG (keep short; the Milvus backend reads this file from branch ``seam``)
 - v1 (2026-11-30): first version.
+- v1.1: documented the optional ``prepare_for_serving()`` hook (no protocol change):
+  `Engine.open` calls it when a backend has it (the local one loads its FAISS file).
 """
 
 from __future__ import annotations

@@ -107,9 +107,9 @@ class Engine:
         """Open an existing index (IndexNotFoundError otherwise) and check its model.
         ``read_only``: for commands that only read (no feedback, no ingest)."""
         store = open_backend(index_dir, kind=backend, read_only=read_only)
-        tune = getattr(store, "tune_for_serving", None)  # the local backend's FAISS threads
-        if tune is not None:
-            tune()
+        prepare = getattr(store, "prepare_for_serving", None)  # optional: load vectors now
+        if prepare is not None:
+            prepare()
         embedder = embedder or load_embedder()
         store.check_model(embedder.name, embedder.dim)
         engine = cls(store, embedder, generator or GeneratorConfig.from_env())

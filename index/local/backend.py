@@ -299,8 +299,9 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         if disk_generation(self.dir) != generation:  # also repairs a crash's stale file
             save_file(self.dir, self.vectors(), generation)
 
-    def tune_for_serving(self) -> None:
-        """One OpenMP thread for query serving, unless NEWSDESK_FAISS_THREADS says otherwise.
+    def prepare_for_serving(self) -> None:
+        """Load the vectors now (not on the first question), and use one OpenMP thread
+        for query serving unless NEWSDESK_FAISS_THREADS says otherwise.
 
         FAISS and torch share the OpenMP pool in this process; with two threads, a query
         encode right after a FAISS search took ~500 ms instead of ~12 ms on the 2-core box
@@ -315,6 +316,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         if not os.environ.get(THREADS_ENV):
             os.environ[THREADS_ENV] = "1"
             faiss.omp_set_num_threads(1)
+        self.vectors()
 
     def save_vectors(self, vi: VectorIndex, generation: int) -> None:
         save_file(self.dir, vi, generation)
