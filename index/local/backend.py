@@ -64,7 +64,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         exists = schema.check_file(directory, create and not read_only)
         if not exists:
             make_private_dir(directory)
-            create_private_file(directory / schema.DB_FILE)
+            if not (directory / schema.DB_FILE).exists():
+                create_private_file(directory / schema.DB_FILE)
             db = Database(directory)
             _guard(directory, lambda: schema.create_schema(db))
             return cls(db)

@@ -149,6 +149,9 @@ def check_file(directory: Path, create: bool) -> bool:
     except OSError as err:
         raise damaged(directory, f"{DB_FILE} cannot be read: {err.strerror}") from err
     if not header:
+        never_indexed = not any((directory / f).exists() for f in ("vectors.json", "vectors.faiss"))
+        if create and never_indexed:
+            return False  # a run killed while creating the index: start it again
         raise damaged(directory, f"{DB_FILE} is empty (0 bytes)")
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         raise damaged(directory, f"{DB_FILE} is not a SQLite database")

@@ -119,3 +119,10 @@ def test_new_index_files_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(index_dir.stat().st_mode) == 0o700
     for f in index_dir.iterdir():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
+
+
+def test_a_creation_killed_before_the_schema_is_started_again(tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    index_dir.mkdir()
+    (index_dir / "newsdesk.sqlite").write_bytes(b"")  # nothing indexed, no vector files
+    assert LocalBackend.open(index_dir, create=True).schema_version() == schema.SCHEMA_VERSION
