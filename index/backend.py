@@ -25,6 +25,7 @@ CHANGELOG (keep short; the Milvus backend reads this file from branch ``seam``)
 - v1 (2026-11-30): first version.
 - v1.1: documented the optional ``prepare_for_serving()`` hook (no protocol change):
   `Engine.open` calls it when a backend has it (the local one loads its FAISS file).
+- v1.2: `IndexReader.prune_feedback(keep_days, user_id)` (privacy retention, from main).
 """
 
 from __future__ import annotations
@@ -281,6 +282,9 @@ class IndexReader(Protocol):
     def record_feedback(self, question: str, answer_kind: str, vote: int,
                         user_id: str | None = None, article_ids: Sequence[str] = ()) -> int:
         """Store one vote (+1/-1); returns its id."""
+
+    def prune_feedback(self, keep_days: float | None = None, user_id: str | None = None) -> int:
+        """Delete votes older than ``keep_days`` or given by ``user_id``; how many."""
 
     def close(self) -> None: ...
 

@@ -32,8 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _forget(args: argparse.Namespace) -> int:
     from bot.settings import Settings
     from bot.state import AnswerMemory
+    from index.backend import open_backend
     from index.config import default_index_dir
-    from index.store import IndexStore
 
     user = args.user.strip()
     if not user.isdigit():
@@ -45,7 +45,7 @@ def _forget(args: argparse.Namespace) -> int:
     settings = Settings(**overrides)  # type: ignore[arg-type]
     feedback = 0
     if (settings.index_dir / "newsdesk.sqlite").is_file():
-        store = IndexStore.open(settings.index_dir)
+        store = open_backend(settings.index_dir)
         try:
             feedback = store.prune_feedback(user_id=user)
         finally:

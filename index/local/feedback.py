@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from index.backend import OPERATOR_SCOPE, Scope
 from index.local.db import Database
@@ -26,6 +26,24 @@ class FeedbackAndStats:
                  answer_kind, int(vote), json.dumps(list(article_ids))),
             )
             return int(cur.lastrowid or 0)
+
+    def prune_feedback(self, keep_days: float | None = None, user_id: str | None = None) -> int:
+        """Delete feedback rows older than ``keep_days``, or given by ``user_id`` (either
+        condition); returns how many."""
+        where: list[str] = []
+        args: list[object] = []
+        if keep_days is not None:
+            cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+            where.append("created_at < ?")
+            args.append(cutoff.isoformat(timespec="seconds"))
+        if user_id is not None:
+            where.append("user_id = ?")
+            args.append(user_id)
+        if not where:
+            return 0
+        with self.db.write() as conn:
+            return int(conn.execute(f"DELETE FROM feedback WHERE {' OR '.join(where)}",
+                                    args).rowcount)
 
     def stats(self, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
         where, params = scope_sql(scope)

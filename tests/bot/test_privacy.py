@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.core import prune_feedback
 from bot.logs import PrivacyFilter
 from bot.state import AnswerMemory
-from index.store import IndexStore
+from index.local import LocalBackend
 from retrieval.models import Answer
 from tests.bot.helpers import make_settings
 
@@ -61,10 +61,10 @@ def test_answers_and_votes_older_than_the_setting_are_pruned(tmp_path: Path) -> 
 
 def _index_with_feedback(tmp_path: Path) -> Path:
     index_dir = tmp_path / "index"
-    store = IndexStore.open(index_dir, create=True)
+    store = LocalBackend.open(index_dir, create=True)
     store.record_feedback("what did Lavrov say?", "quotes", 1, user_id="42")
     store.record_feedback("who is Wang?", "answer", -1, user_id="43")
-    with store.write() as conn:
+    with store.db.write() as conn:
         conn.execute("UPDATE feedback SET created_at = '2020-01-01T00:00:00+00:00' "
                      "WHERE user_id = '43'")
     store.close()
