@@ -115,9 +115,9 @@ class HybridRanker:
                                     | (day[candidates] == 0)]
         if candidates.size == 0:
             return []
-        # Ties keep the order of article ids, as a whole-archive ranking would.
-        candidates = candidates[np.argsort(np.array(rows.ids, dtype=object)[candidates],
-                                           kind="stable")]
+        # Ties (wire copies: the same passage in two articles) keep the order the backend
+        # returned the candidates in (dense first, then lexical), which for equal scores
+        # is the order the articles were stored in.
         order = candidates[np.argsort(-score[candidates], kind="stable")][:k]
         by_article: dict[int, list[tuple[int, float]]] = {}
         best_cos: dict[int, float] = {}
