@@ -26,6 +26,7 @@ CHANGELOG (keep short; the Milvus backend reads this file from branch ``seam``)
 - v1.1: documented the optional ``prepare_for_serving()`` hook (no protocol change):
   `Engine.open` calls it when a backend has it (the local one loads its FAISS file).
 - v1.2: `IndexReader.prune_feedback(keep_days, user_id)` (privacy retention, from main).
+- v1.3: `IndexReader.passage_vectors(ids)` (topic alerts score stored vectors; copying).
 """
 
 from __future__ import annotations
@@ -235,6 +236,9 @@ class IndexReader(Protocol):
 
     def get_passages(self, ids: Iterable[int]) -> list[Passage]:
         """Passages in the order of ``ids``; unknown ids are left out."""
+
+    def passage_vectors(self, ids: Iterable[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, stored normalised vectors) of these passages (all when None), by id."""
 
     def newest_articles(self, flt: ArticleFilter, limit: int) -> list[Article]:
         """Up to ``limit`` articles passing ``flt``, newest first (undated last, then id

@@ -365,20 +365,15 @@ class Engine:
         with self._ingest_lock:
             return Indexer(self.backend, self.embedder).add(paths, owner=owner)
 
-    def ingest_articles(self, articles: Iterable[Article], *,
+    def ingest_articles(self, articles: Iterable[Article],
                         owner: str = OPERATOR) -> IngestSummary:
-        """Add `Article`s already read (feeds) as ``owner``, through the same writer."""
+        """Add or replace `Article`s built elsewhere (feeds) as ``owner`` through the
+        same writer; searches follow each commit."""
         from index.ingest import Indexer
 
         with self._ingest_lock:
-            return Indexer(self.backend, self.embedder).add_articles(articles, owner=owner)
-
-    def ingest_articles(self, articles: Sequence[Article], owner: str = "operator") -> IngestSummary:
-        """Add or replace `Article`s built elsewhere (feeds) through the feed sink."""
-        from index.feeds.sink import index_articles
-
-        with self._ingest_lock:
-            return index_articles(self.store.dir, articles, owner, self.embedder)
+            return Indexer(self.backend, self.embedder).add_articles(
+                articles, where=f"feed[{owner}]", owner=owner)
 
     def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
         """How well each stored article matches a followed topic (retrieval/topics.py)."""
