@@ -31,7 +31,7 @@ def _index(tmp_path: Path) -> Path:
     summary = Indexer(index_dir, FakeEmbedder()).add_articles(
         [Article("srv-1", "Storm damage at the harbour. The mayor spoke."),
          Article("fx-1", "A forged replacement of an operator article.")], owner=SERVER)
-    assert summary.added == 1 and [s.source for s in summary.skipped] == ["article 'fx-1'"]
+    assert summary.added == 1 and [s.source for s in summary.skipped] == ["feed:fx-1"]
     return index_dir
 
 
