@@ -328,9 +328,11 @@ class Engine:
     def _corpus(self) -> Corpus:
         from retrieval.trends import Corpus
 
-        snap = self._snapshot()
-        return Corpus(self.store, snap.catalog, snap.ranker.vectors, self._encode_query,
-                      self.quotes)
+        def bounds() -> tuple[str | None, str | None]:
+            stats = self.backend.stats()
+            return stats.date_min, stats.date_max
+
+        return Corpus(self.backend, self._encode_query, self.quotes, bounds)
 
     # ----- articles ------------------------------------------------------------------
 
