@@ -218,7 +218,8 @@ def _speaker(state: ConversationState) -> str | None:
 
 def _results_answer(question: str, hits: list[Hit], filters: Filters) -> Answer:
     """Search hits as an answer: one line per article, its best excerpt cited."""
-    lines, citations = [], []
+    lines: list[str] = []
+    citations: list[Citation] = []
     for hit in hits:
         if not hit.excerpts:
             continue

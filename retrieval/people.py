@@ -62,9 +62,9 @@ def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, in
                 elif word in MALE_WORDS and word not in ("he", "his"):
                     votes["m"] += 2
     for text, end in quote_ends:
-        m = _AFTER_QUOTE.match(text[end:end + 40])
-        if m:
-            votes["m" if m.group(1).lower() == "he" else "f"] += 1
+        after = _AFTER_QUOTE.match(text[end:end + 40])
+        if after:
+            votes["m" if after.group(1).lower() == "he" else "f"] += 1
     gender = first
     if gender is None and votes:
         (top, n), *others = votes.most_common()
