@@ -31,6 +31,8 @@ from bot.errors import log_unexpected, user_message
 from bot.terminal_live import LiveCommands
 from bot.terminal_text import strip_controls
 from index.errors import BadQueryError
+from retrieval.conversation import ConversationState
+from retrieval.dialogue import Dialogue
 from retrieval.models import Answer, Filters
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,9 @@ class TerminalSession:
         self.choices: tuple[str, ...] = ()
         self.choice_about: str | None = None
         self.choice_filters: Filters | None = None
+        # Typed questions are one conversation: "what else did he say?" follows the last.
+        self.dialogue = Dialogue(core)
+        self.conversation = ConversationState()
         self.commands: dict[str, Callable[[str, dict[str, str]], Awaitable[None]]] = {
             "ask": self.ask,
             "search": self.search,
@@ -152,7 +157,13 @@ class TerminalSession:
     # -- commands --------------------------------------------------------------
 
     async def ask(self, free: str, options: dict[str, str]) -> None:
-        answer = await self.core.answer(options.get("question") or free)
+        turn = await self.dialogue.turn(self.conversation, options.get("question") or free)
+        self.conversation = turn.state
+        if turn.reply_lead:
+            self.write(turn.reply_lead + "\n")
+        if turn.answer is None:
+            return
+        answer = turn.answer
         self.last_answer = answer
         self.paged = None
         self.show(embeds.answer_embed(answer))

@@ -330,9 +330,9 @@ def _without_date(question: str, vocab: Vocabulary) -> str:
 def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Understood:
     """ "what else did he say?", "did the spokesman mention Y?", "what did X say about it?"."""
     frame = F.quote_frame(text)
-    if frame is not None and state.turns:
+    if frame is not None and (state.turns or frame.pronoun):
         return _quote_anaphora(state, text, frame, vocab)
-    if state.turns and not F.has_proper_name(text):
+    if not F.has_proper_name(text):
         pronoun = F.pronoun_in(text)
         if pronoun is not None:
             who = _who(state, pronoun, F.PRONOUN_GENDER[pronoun.lower()])
