@@ -12,6 +12,7 @@ nothing. ``advance`` records an answered turn in the state.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -99,12 +100,10 @@ class Vocabulary:
     latest: str | None = None  # newest article date: "in March" means the archive's March
 
     def source_named(self, text: str) -> str | None:
-        wanted = F.strip_article(text).lower()
-        for name in self.sources:
-            low = name.lower()
-            if wanted == low or F.strip_article(low) == wanted:
-                return name
-        return None
+        """The archive's spelling of a source ("the Harbor Gazette", "USA Today")."""
+        wanted = _fold(F.strip_article(text))
+        return next((name for name in self.sources
+                     if wanted and _fold(F.strip_article(name)) == wanted), None)
 
     def is_speaker(self, name: str) -> bool:
         key = speaker_key(name)
@@ -121,6 +120,10 @@ class Vocabulary:
             return date.fromisoformat((self.latest or "")[:10])
         except ValueError:
             return date.today()
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,9 @@ def _ask(message: str, speaker: str | None, topic: str | None, f: Filters,
 
 
 def _new(message: str, f: Filters | None = None) -> Understood:
-    return Understood("ask", message, message, f or Filters(), text=message)
+    # "And who objected?" is asked without its "and" (the router wants a question's start).
+    asked_text = re.sub(r"^(?:and|but|so|also|ok|okay)[\s,]+", "", message, flags=re.I)
+    return Understood("ask", message, message, f or Filters(), text=asked_text or message)
 
 
 def _clarify(message: str, missing: str) -> Understood:
@@ -221,7 +226,7 @@ def _who(state: ConversationState, word: str, gender: str | None,
         p for p in state.recent if p.gender is None]
     if earlier:
         return earlier[0]
-    last = ", ".join(p.name for p in state.speakers)
+    last = ", ".join(p.name for p in state.speakers) or "anyone mentioned so far"
     return f"{said} doesn't fit {last}: ask with the person's name."
 
 
@@ -291,7 +296,11 @@ def _ellipsis(state: ConversationState, text: str, frag: str, vocab: Vocabulary)
     topic = state.topic if quoting else None
     base = None if quoting or not state.question else _without_date(state.question, vocab)
     f = state.filters
-    new_dates, rest = _dates(frag, vocab)
+    whole, named = F.source_phrase(frag, vocab.source_named, vocab.is_speaker)
+    if named is not None and not whole and vocab.source_named(named) is not None:
+        new_dates, rest = None, frag  # "only from USA Today": no date in a source's name
+    else:
+        new_dates, rest = _dates(frag, vocab)
     if new_dates is not None:
         f = replace(f, date_from=new_dates.date_from, date_to=new_dates.date_to)
     rest, source = F.source_phrase(rest, vocab.source_named, vocab.is_speaker)
@@ -299,6 +308,11 @@ def _ellipsis(state: ConversationState, text: str, frag: str, vocab: Vocabulary)
         f = replace(f, source=source)
     rest = F.strip_filler(rest)
     named_speaker = False
+    if rest.lower() in ("vice versa", "the other way round", "the other way around"):
+        if not (quoting and speaker and topic and vocab.is_speaker(topic)):
+            return _clarify(text, "“vice versa” needs a last question about what one person "
+                                  "said about another.")
+        return _ask(text, topic, speaker, f)
     if rest:
         about = F.about_phrase(rest)
         if about is not None and not F.anaphoric_topic(about):
@@ -359,7 +373,12 @@ def _quote_anaphora(state: ConversationState, text: str, frame: F.QuoteFrame,
             return _clarify(text, who) if who else _new(text)
         speaker, carried = who.name, True
     topic = frame.topic
-    if topic is not None and F.anaphoric_topic(topic):
+    if topic is not None and topic.lower() in ("him", "her"):
+        other = _who(state, topic, F.PRONOUN_GENDER[topic.lower()])
+        if isinstance(other, str):
+            return _clarify(text, other or f"I don't know who “{topic}” is.")
+        topic, carried = other.name, True
+    elif topic is not None and F.anaphoric_topic(topic):
         if not state.topic:
             return _clarify(text, "I don't know what “" + topic + "” refers to: name the topic.")
         topic, carried = state.topic, True

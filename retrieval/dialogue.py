@@ -24,6 +24,7 @@ from retrieval.conversation import (
     asked,
 )
 from retrieval.conversation import resolve as resolve_message
+from retrieval.followups import names_in
 from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteLookup
 from retrieval.people import describe
 
@@ -32,6 +33,7 @@ RESULTS_PER_PAGE = 3
 MAX_RESULTS = 10  # the bot's search limit
 PEOPLE_PER_ANSWER = 4  # speakers profiled for one answer (ambiguous names list more)
 PROFILE_CACHE = 512
+PROFILE_ARTICLES = 3  # articles read to describe one speaker
 VOCABULARY_SECONDS = 600.0  # speakers and sources are re-read this often (ingests add some)
 
 
@@ -121,7 +123,7 @@ class Dialogue:
             stats = await self.engine.stats()
             names = await self.engine.speakers("", 1_000_000)
             self._vocab = Vocabulary(
-                sources=tuple(s for s, _ in stats.sources if s and s != "unknown"),
+                sources=tuple(s for s, _ in stats.sources if s and s not in ("unknown", "(none)")),
                 speaker_keys=frozenset(k for k in (speaker_key(n) for n in names) if k),
                 latest=stats.date_max)
             self._vocab_at = time.monotonic()
@@ -187,28 +189,32 @@ class Dialogue:
         return _results_answer(u.question, hits, state.filters)
 
     async def people(self, answer: Answer, understood: Understood) -> tuple[Person, ...]:
-        """The answer's speakers (else the one asked about), described from the articles
-        the answer cites."""
+        """The answer's speakers (else the one asked about, else known speakers the question
+        names), each described from the articles that quote them."""
         names = [answer.speaker] if answer.speaker else list(answer.candidates)
         if not names and (wanted := asked(understood)[0]):
             names = [wanted]
         if not names:
-            return ()
+            vocab = await self.vocabulary()
+            names = [n for n in names_in(understood.question) if vocab.is_speaker(n)]
         out = []
         for name in names[:PEOPLE_PER_ANSWER]:
             person = self._people.get(name)
             if person is None:
-                person = await self._describe(name, answer)
+                person = await self._describe(name)
                 self._people[name] = person
                 while len(self._people) > PROFILE_CACHE:
                     self._people.popitem(last=False)
             out.append(person)
         return tuple(out)
 
-    async def _describe(self, name: str, answer: Answer) -> Person:
-        ids = list(dict.fromkeys(c.article_id for c in answer.citations))[:3]
+    async def _describe(self, name: str) -> Person:
+        lookup = await self.engine.quotes(name)
+        if lookup.speaker and lookup.speaker != name:
+            name = lookup.speaker
+        ids = list(dict.fromkeys(q.article_id for q in lookup.quotes))[:PROFILE_ARTICLES]
         texts = {i: (await self.engine.article(i)).text for i in ids}
-        ends = [(texts[c.article_id], c.end) for c in answer.citations if c.article_id in texts]
+        ends = [(texts[q.article_id], q.end) for q in lookup.quotes if q.article_id in texts]
         return describe(name, texts.values(), ends)
 
 

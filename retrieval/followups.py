@@ -31,7 +31,8 @@ _NOT_ROLES = {"mr", "mrs", "ms", "miss", "dr", "former", "acting", "interim", "d
               "prof", "rev", "st", "pres", "honorable", "majority", "minority"}
 ROLE_WORDS = (TITLE_WORDS | DESCRIPTORS | {
     "diplomat", "official", "minister", "spokesperson", "envoy", "boss", "head", "owner",
-    "premier", "councilor", "councillor", "chairperson", "ministry"}) - _NOT_ROLES
+    "premier", "councilor", "councillor", "chairperson", "ministry", "governor", "senator",
+    "son", "daughter", "wife", "husband", "father", "mother", "brother", "sister"}) - _NOT_ROLES
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
             "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7,
             "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "last": -1}
@@ -157,12 +158,15 @@ def source_phrase(text: str, source_named: Callable[[str], str | None],
     if known is not None:
         return "", known
     explicit = bool(m["only"] or m["only2"])
-    if m["prep"] and (explicit or _OUTLET.search(name)) and not is_speaker(name):
-        return "", strip_article(name)
-    if explicit and not m["prep"] and _OUTLET.search(name):
+    outlet = bool(_OUTLET.search(name))
+    if explicit and (m["prep"] or outlet or not is_speaker(name)):
+        return "", strip_article(name)  # "only from Reuters", "just the Post"
+    if m["prep"] and outlet:
         return "", strip_article(name)
     if m["prep"] and m["prep"].lower() in ("from", "by") and is_speaker(name):
-        return name, None
+        return name, None  # "anything from Lavrov?": a person
+    if m["prep"] and m["prep"].lower() == "from" and name.lower().startswith("the "):
+        return "", strip_article(name)
     return text, None
 
 
@@ -262,6 +266,7 @@ def has_role(roles: tuple[str, ...], role: str) -> bool:
     """"the foreign minister" fits someone described as "minister"; "spokesperson" fits
     "spokesman"."""
     head = role.lower().split()[-1]
+    head = ABBREVIATED_ROLES.get(head, head)
     heads = {head, head.replace("person", "man"), head.replace("person", "woman")}
     return bool(heads & set(roles)) or role.lower() in roles
 
@@ -308,3 +313,24 @@ def substitute_pronoun(text: str, pronoun: str, name: str) -> str:
 
 _NOT_NOUN = {"about", "on", "in", "at", "to", "for", "say", "said", "and", "or", "that", "this",
              "when", "if", "again", "too", "recently", "before", "after", "with", "from"}
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}")
+
+
+def names_in(text: str) -> list[str]:
+    """Runs of capitalised words ("who is Priya Nand?" -> ["Priya Nand"])."""
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        words = m.group(0).split()
+        while words and words[0].lower() in NON_NAME_CAPS:
+            words.pop(0)
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+ABBREVIATED_ROLES = {"gov": "governor", "sen": "senator", "rep": "representative",
+                     "pres": "president", "gen": "general", "lt": "lieutenant",
+                     "col": "colonel", "capt": "captain", "adm": "admiral", "prof": "professor",
+                     "dr": "doctor", "sgt": "sergeant", "amb": "ambassador", "supt": "superintendent"}

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from index.quotes.names import FEMALE_WORDS, MALE_WORDS, gender_of, speaker_key
 from retrieval.conversation import Person
-from retrieval.followups import ROLE_WORDS
+from retrieval.followups import ABBREVIATED_ROLES, ROLE_WORDS
 
 _WORD = re.compile(r"[A-Za-z][\w\-]*")
 _AFTER_QUOTE = re.compile(r"^[”\"’']?,?\s*(he|she)\s+(?:said|says|added|told|explained|wrote)\b",
@@ -55,6 +55,7 @@ def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, in
             if _other_person(words, own_first, name):
                 continue  # "Architect Sofia Marsh" is not Elena Marsh
             for word in (w.lower() for w in words[-WINDOW:]):
+                word = ABBREVIATED_ROLES.get(word, word)
                 if word in ROLE_WORDS:
                     roles[word] = None
                 if word in FEMALE_WORDS and word not in ("she", "her"):
