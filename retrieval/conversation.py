@@ -346,7 +346,7 @@ def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Underst
     frame = F.quote_frame(text)
     if frame is not None and (state.turns or frame.pronoun):
         return _quote_anaphora(state, text, frame, vocab)
-    if not F.has_proper_name(text):
+    if not any(vocab.is_speaker(name) for name in F.names_in(text)):
         pronoun = F.pronoun_in(text)
         if pronoun is not None:
             who = _who(state, pronoun, F.PRONOUN_GENDER[pronoun.lower()])

@@ -281,15 +281,6 @@ def pronoun_in(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def has_proper_name(text: str) -> bool:
-    """Does the message name someone itself ("when did Lavrov say he would visit?")."""
-    words = re.findall(r"[\w'’\-]+", text)
-    for i, word in enumerate(words):
-        if word[:1].isupper() and word != "I" and (i > 0 or word.lower() not in NON_NAME_CAPS):
-            return True
-    return False
-
-
 def substitute_pronoun(text: str, pronoun: str, name: str) -> str:
     """Every pronoun of that gender replaced by the name ("his" -> "Name's")."""
     gender = PRONOUN_GENDER[pronoun.lower()]

@@ -104,7 +104,10 @@ class Mentions(commands.Cog):
             state = await asyncio.to_thread(self.conversations.after_answer, ref.message_id)
             if state is not None:
                 return True
-        return await asyncio.to_thread(self.conversations.knows, f"thread:{message.channel.id}")
+        if await asyncio.to_thread(self.conversations.knows, f"thread:{message.channel.id}"):
+            self._track(message.channel.id)  # a thread we opened before a restart
+            return True
+        return False
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -207,10 +210,13 @@ class Mentions(commands.Cog):
         except (discord.Forbidden, discord.HTTPException) as err:
             log.info("No thread for the reply in %s: %s", reply.channel.id, err)
             return None
-        self.threads[thread.id] = None
+        self._track(thread.id)
+        return thread
+
+    def _track(self, thread_id: int) -> None:
+        self.threads[thread_id] = None
         while len(self.threads) > MAX_TRACKED_THREADS:
             self.threads.popitem(last=False)
-        return thread
 
 
 def _replies_to(message: discord.Message, bot_id: int) -> bool:
