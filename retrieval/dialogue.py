@@ -143,7 +143,9 @@ class Dialogue:
             return None
         if u.action == "ask":
             f = u.filters if u.filters != Filters() else None
-            return await self.engine.answer(u.text or u.question, f)
+            answer = await self.engine.answer(u.text or u.question, f)
+            # The answer is titled with the question as understood (source note included).
+            return replace(answer, question=u.question) if u.carried else answer
         if u.action == "more":
             return await self._more(state, u)
         cited = next(c for c in state.citations if c.marker == u.marker)
