@@ -9,7 +9,8 @@ Two tables beside the answers of bot/state.py (same file, NEWSDESK_STATE):
 - ``conversation_turns(message_id)``: the state right after each answer the bot sent, so a
   Discord reply to any of its answers continues that answer's conversation, anywhere.
 
-Rows live ``TTL_SECONDS`` after their last use and each table is cut to its newest
+Both hold questions as understood and who asked (user id); ``forget_user`` deletes one
+person's rows (``newsdesk privacy forget``). Rows live ``TTL_SECONDS`` after their last use and each table is cut to its newest
 ``MAX_ROWS``; both are enforced when the store opens and every ``PRUNE_EVERY`` writes.
 Every call is one or two short statements under a lock: run them off the event loop.
 """
@@ -38,7 +39,7 @@ CREATE TABLE IF NOT EXISTS conversations(key TEXT NOT NULL, user_id TEXT NOT NUL
     updated REAL NOT NULL, state TEXT NOT NULL, PRIMARY KEY(key, user_id));
 CREATE INDEX IF NOT EXISTS conversations_updated ON conversations(updated);
 CREATE TABLE IF NOT EXISTS conversation_turns(message_id TEXT PRIMARY KEY, key TEXT,
-    updated REAL NOT NULL, state TEXT NOT NULL);
+    updated REAL NOT NULL, state TEXT NOT NULL, user_id TEXT);
 CREATE INDEX IF NOT EXISTS conversation_turns_updated ON conversation_turns(updated);
 """
 
@@ -113,12 +114,21 @@ class ConversationStore:
         return None if row is None else _load(row[0])
 
     def remember_answer(self, message_id: int | str, key: str | None,
-                        state: ConversationState) -> None:
+                        state: ConversationState, user_id: str | None = None) -> None:
         raw = json.dumps(state.to_dict(), ensure_ascii=False)
         with self._lock, self._conn:
-            self._conn.execute("INSERT OR REPLACE INTO conversation_turns VALUES (?, ?, ?, ?)",
-                               (str(message_id), key, time.time(), raw))
+            self._conn.execute("INSERT OR REPLACE INTO conversation_turns VALUES (?, ?, ?, ?, ?)",
+                               (str(message_id), key, time.time(), raw, user_id))
         self._wrote()
+
+    def forget_user(self, user_id: str) -> int:
+        """Delete one person's conversations and the answers they asked for (privacy)."""
+        with self._lock, self._conn:
+            a = self._conn.execute("DELETE FROM conversations WHERE user_id = ?",
+                                   (user_id,)).rowcount
+            b = self._conn.execute("DELETE FROM conversation_turns WHERE user_id = ?",
+                                   (user_id,)).rowcount
+        return a + b
 
     # -- bounds ------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ def _forget(args: argparse.Namespace) -> int:
             feedback = store.prune_feedback(user_id=user)
         finally:
             store.close()
-    answers = votes = 0
+    answers = votes = conversations = 0
     state = settings.answer_store_path()
     if str(state) != ":memory:" and Path(state).is_file():
         memory = AnswerMemory(state, keep_days=settings.keep_answers_days)
@@ -58,8 +58,16 @@ def _forget(args: argparse.Namespace) -> int:
             answers, votes = memory.forget_user(user)
         finally:
             memory.close()
+        from bot.conversations import ConversationStore
+
+        talks = ConversationStore(state)
+        try:
+            conversations = talks.forget_user(user)
+        finally:
+            talks.close()
     print(
         f"user {user}: deleted {feedback} feedback row(s) from the index, "
-        f"{answers} answer(s) and {votes} vote mark(s) from {state}"
+        f"{answers} answer(s), {votes} vote mark(s) and {conversations} conversation state(s) "
+        f"from {state}"
     )
     return 0

@@ -175,7 +175,7 @@ class Mentions(commands.Cog):
             await asyncio.to_thread(self.conversations.put, place, user, turn.state)
         if reply is not None:
             await asyncio.to_thread(self.conversations.remember_answer, reply.id, place,
-                                    turn.state)
+                                    turn.state, user)
         if (
             reply is not None
             and message.guild is not None
