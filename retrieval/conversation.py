@@ -246,6 +246,8 @@ def resolve(state: ConversationState, message: str, vocab: Vocabulary | None = N
     if nav is not None:
         return _navigate(state, text, nav)
     frag = F.fragment(text)
+    if frag is None and state.turns and _bare_name(text, vocab):
+        frag = text.strip(" ?!.")  # "Lavrov?": the same question about someone else
     if frag is not None:
         if state.turns == 0:
             return _clarify(text, "There is no earlier question to continue: ask a whole "
@@ -319,8 +321,10 @@ def _ellipsis(state: ConversationState, text: str, frag: str, vocab: Vocabulary)
             topic, base = about, None
         elif about is not None or F.anaphoric_topic(rest):
             pass
-        elif vocab.is_speaker(rest):
+        elif vocab.is_speaker(rest) or (role_person := _role_person(state, rest)):
             speaker, base, named_speaker = rest, None, True
+            if not vocab.is_speaker(rest) and role_person is not None:
+                speaker = role_person  # "what about the spokesman?"
             topic = topic if quoting else None
         else:
             topic, base = rest, None
@@ -334,6 +338,23 @@ def _ellipsis(state: ConversationState, text: str, frag: str, vocab: Vocabulary)
     if base is not None:
         return _ask(text, None, None, f, base)
     return _ask(text, speaker, topic, f)
+
+
+def _bare_name(text: str, vocab: Vocabulary) -> bool:
+    body = text.strip(" ?!.")
+    return (1 <= len(body.split()) <= 4 and all(w[:1].isupper() for w in body.split())
+            and bool(vocab.speaker_keys) and vocab.is_speaker(body))
+
+
+def _role_person(state: ConversationState, text: str) -> str | None:
+    words = text.lower().split()
+    if len(words) < 2 or words[0] not in ("the", "that", "this"):
+        return None
+    role = " ".join(words[1:])
+    if role.split()[-1] not in F.ROLE_WORDS:
+        return None
+    who = _who(state, f"the {role}", F.role_gender(role), role=role)
+    return who.name if isinstance(who, Person) else None
 
 
 def _without_date(question: str, vocab: Vocabulary) -> str:

@@ -60,7 +60,8 @@ _WHERE = re.compile(
     r"(?:which|what) (?:article|paper|outlet|source|story)(?: (?:was|is) (?:that|this|it)"
     r"(?: from| in)?)?|what(?:'s| is| was) the source|who reported (?:that|this|it)|"
     r"in which (?:article|paper|outlet)(?: was (?:that|this|it))?|"
-    r"what (?:date|day) was (?:that|this|it)|(?:when|where)\??)" + _END, re.I)
+    r"what (?:date|day) was (?:that|this|it)|what(?:'s| is| was) the date(?: of (?:that|it))?|"
+    r"(?:when|where)\??)" + _END, re.I)
 
 
 def navigation(text: str) -> tuple[str, int] | None:
@@ -213,7 +214,7 @@ _QUOTE_FRAMES = [re.compile(p) for p in (
     rf"^(?i:(?:and|so)\s+)?(?i:what\s+(?:is|was|are|were)\s+){_S}(?:['’]s?)?\s+(?i:view|views|"
     rf"position|take|stance|comments?|remarks?|reaction|response|opinion)(?:\s+(?i:on|about|"
     rf"of|regarding)\s+{_T})?{_END}",
-    rf"^(?i:(?:and\s+)?(?:any\s+)?(?:more|other|further)\s+)(?i:quotes|statements|comments|"
+    rf"^(?i:(?:and\s+)?(?:any\s+)?(?:more\s+|other\s+|further\s+)?)(?i:quotes|statements|comments|"
     rf"remarks)\s+(?i:from|by)\s+{_S}(?:\s+(?i:about|on)\s+{_T})?{_END}",
 )]
 

@@ -111,6 +111,13 @@ def test_a_new_speaker_keeps_the_topic(message: str) -> None:
     assert u.question == "what did Wang Yi say about hegemony?"
 
 
+def test_a_bare_name_and_a_role_are_new_speakers() -> None:
+    assert ask(quoting(WANG_WENBIN, topic="x"), "Wang Yi?").question == (
+        "what did Wang Yi say about x?")
+    state = quoting(WANG_YI, recent=(WANG_WENBIN,), topic="x")
+    assert ask(state, "what about the spokesman?").speaker == "Wang Wenbin"
+
+
 def test_what_about_lavrov() -> None:
     u = ask(quoting(WANG_WENBIN), "what about Lavrov?")
     assert u.speaker == "Lavrov" and u.question == "what did Lavrov say?"
@@ -199,7 +206,7 @@ def test_a_source_the_answer_does_not_have() -> None:
 
 
 @pytest.mark.parametrize("message", ["when was that?", "where did he say that?",
-                                     "which article was that?"])
+                                     "which article was that?", "what's the date of that?"])
 def test_when_and_where_point_at_the_last_source(message: str) -> None:
     state = quoting(WANG_WENBIN)
     assert resolve(state, message, VOCAB).marker == 1
