@@ -245,7 +245,7 @@ def resolve(state: ConversationState, message: str, vocab: Vocabulary | None = N
     nav = F.navigation(text)
     if nav is not None:
         return _navigate(state, text, nav)
-    frag = F.fragment(text)
+    frag = None if F.quote_frame(text) is not None else F.fragment(text)
     if frag is None and state.turns and _bare_name(text, vocab):
         frag = text.strip(" ?!.")  # "Lavrov?": the same question about someone else
     if frag is not None:
@@ -310,6 +310,8 @@ def _ellipsis(state: ConversationState, text: str, frag: str, vocab: Vocabulary)
         f = replace(f, source=source)
     rest = F.strip_filler(rest)
     named_speaker = False
+    if rest.lower() in ("him", "her", "them", "he", "she", "they"):
+        return _clarify(text, f"Who do you mean by “{rest}”? Ask with the person's name.")
     if rest.lower() in ("vice versa", "the other way round", "the other way around"):
         if not (quoting and speaker and topic and vocab.is_speaker(topic)):
             return _clarify(text, "“vice versa” needs a last question about what one person "
