@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.conversations import ConversationStore
 from bot.core import EngineLike
 from retrieval.engine import Engine
 from tests.bot.fake_discord import BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord, user_payload
@@ -126,6 +127,9 @@ async def test_state_survives_a_restart(fake: FakeDiscord, engine: EngineLike,
     settings = make_settings(fake, state_path=tmp_path / "bot-state.sqlite")
     async with running_bot(fake, engine, settings):
         thread_id, first = await open_thread(fake, "what did Wang Wenbin say?")
+        saved = ConversationStore(settings.answer_store_path())
+        await fake.wait_for(lambda: saved.knows(f"thread:{thread_id}"), 30, "the thread's state")
+        saved.close()
     async with running_bot(fake, engine, settings):  # a new process: only the file remains
         hegemony = await say(fake, "what else did he say about hegemony?", thread_id)
         assert hegemony["content"].startswith(
