@@ -182,10 +182,11 @@ class Mentions(commands.Cog):
             and place is None
             and message.reference is None
         ):
-            thread = await self._open_thread(reply, question)
-            if thread is not None:
-                await asyncio.to_thread(self.conversations.put, f"thread:{thread.id}", user,
-                                        turn.state, opening=True)
+            # A thread started from a message has that message's id: the state is there
+            # before the thread, so a follow-up typed at once already finds it.
+            await asyncio.to_thread(self.conversations.put, f"thread:{reply.id}", user,
+                                    turn.state, opening=True)
+            await self._open_thread(reply, question)
 
     async def _send(self, message: discord.Message, turn: Turn) -> discord.Message | None:
         lead = turn.reply_lead
