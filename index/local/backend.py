@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +33,7 @@ from index.local.articles import ArticleTables
 from index.local.db import Database, create_private_file, make_private_dir, translate_errors
 from index.local.feedback import FeedbackAndStats
 from index.local.lexical import LexicalSearch
+from index.local.textindex import PassageTextIndex
 from index.local.quotes import QuoteTables
 from index.local.vectorfiles import disk_generation, file_lock, load_file, save_file
 from index.vectors import VectorIndex
@@ -56,6 +58,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         self._vectors_lock = threading.RLock()
         self._hidden_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
         self._latest_cache: dict[tuple[int, tuple[str, ...] | None], str | None] = {}
+        self._text: PassageTextIndex | None = None  # tantivy over passages (lexical.py)
+        self._text_lock = threading.Lock()
 
     @classmethod
     def open(cls, directory: str | Path, *, create: bool = False,
@@ -268,6 +272,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             before = self._vectors_generation
             removed, added, generation = self.write_rows(items, embeddings)
             self._mirror(vi, before, generation, removed, added)
+        self.follow_text_index(generation, removed, added.tolist())
         return generation
 
     def delete(self, ids: Iterable[str]) -> list[str]:
@@ -277,7 +282,20 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             found, removed, generation = self.delete_rows(ids)
             if found:
                 self._mirror(vi, before, generation, removed, np.zeros(0, np.int64))
+        if found:
+            self.follow_text_index(generation, removed, [])
         return found
+
+    def set_owner(self, ids: Iterable[str], owner: str) -> int:
+        """The text index filters by owner too: its rows of these articles are rewritten."""
+        ids = list(ids)
+        changed = ArticleTables.set_owner(self, ids, owner)
+        if changed:
+            pids = [int(r[0]) for r in self.db.conn().execute(
+                "SELECT id FROM passages WHERE article_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),))]
+            self.follow_text_index(self.generation(), np.array(pids, np.int64), pids)
+        return changed
 
     def _mirror(self, vi: VectorIndex, before: int, generation: int,
                 removed: np.ndarray, added: np.ndarray) -> None:
@@ -299,6 +317,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         generation = self.generation()
         if disk_generation(self.dir) != generation:  # also repairs a crash's stale file
             save_file(self.dir, self.vectors(), generation)
+        self.ensure_text_index()
 
     def prepare_for_serving(self) -> None:
         """Load the vectors now (not on the first question), and use one OpenMP thread
@@ -318,6 +337,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             os.environ[THREADS_ENV] = "1"
             faiss.omp_set_num_threads(1)
         self.vectors()
+        self.ensure_text_index()
 
     def save_vectors(self, vi: VectorIndex, generation: int) -> None:
         save_file(self.dir, vi, generation)
