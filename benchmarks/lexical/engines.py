@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -193,7 +193,7 @@ class Bm25s:
         import Stemmer
 
         self.stemmer = Stemmer.Stemmer("english")
-        self.retriever = None
+        self.retriever: Any = None
         self.ids = np.zeros(0, dtype=np.int64)
         self.dates = np.zeros(0, dtype=np.int32)
         self.sources = np.zeros(0, dtype=object)
@@ -271,7 +271,7 @@ class Tantivy:
                          .filter(tantivy.Filter.remove_long(40))
                          .filter(tantivy.Filter.lowercase())
                          .filter(tantivy.Filter.stemmer("english")).build())
-        self.index = None
+        self.index: Any = None
 
     def _open(self, reuse: bool) -> None:
         self.path.mkdir(parents=True, exist_ok=True)

@@ -33,8 +33,8 @@ from index.local.articles import ArticleTables
 from index.local.db import Database, create_private_file, make_private_dir, translate_errors
 from index.local.feedback import FeedbackAndStats
 from index.local.lexical import LexicalSearch
-from index.local.textindex import PassageTextIndex
 from index.local.quotes import QuoteTables
+from index.local.textindex import PassageTextIndex
 from index.local.vectorfiles import disk_generation, file_lock, load_file, save_file
 from index.vectors import VectorIndex
 

@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,7 +39,8 @@ class LexicalSearch:
     _text: PassageTextIndex | None  # set by LocalBackend.__init__
     _text_lock: threading.Lock
 
-    def generation(self) -> int: ...  # ArticleTables
+    if TYPE_CHECKING:
+        def generation(self) -> int: ...  # ArticleTables
 
     def lexical_search(self, terms: Sequence[str], k: int,
                        flt: ArticleFilter) -> list[PassageCandidate]:
