@@ -165,3 +165,41 @@ def test_ownership_changes_reach_the_text_index(index_dir: Path) -> None:
 def test_date_key_orders_like_sql_text() -> None:
     assert date_key("2022-06") < date_key("2022-06-01") < date_key("2022-06-15")  # type: ignore[operator]
     assert date_key("not a date") is None
+
+
+_WRITER = """
+import sys
+from index.ingest import Indexer
+from index.models import Article
+from tests.index.index_fakes import FakeEmbedder
+indexer = Indexer(sys.argv[1], FakeEmbedder(), quotes=False)
+i = 0
+while True:  # killed by the test mid-way
+    indexer.add_articles([Article(id=f"loop-{i % 7}", text=f"Loop story {i} about zebras.",
+                                  date="2022-04-01", source="loop.example")])
+    print(i, flush=True)
+    i += 1
+"""
+
+
+def test_killed_writer_leaves_a_usable_index(index_dir: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(index_dir)],
+                            stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert proc.stdout is not None
+    for _ in range(6):  # several committed batches, then a kill -9 wherever it is
+        assert proc.stdout.readline()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    store = LocalBackend.open(index_dir)
+    fts5 = sorted(c.passage_id for c in store.fts5_lexical_search(["zebras"], 100,
+                                                                  ArticleFilter()))
+    assert fts5  # SQLite, the truth, has the committed batches
+    assert sorted(_search(store, "zebras", 100, ArticleFilter())) == fts5  # either engine
+    store.flush()
+    assert store.text_index() is not None
+    assert sorted(_search(store, "zebras", 100, ArticleFilter())) == fts5
