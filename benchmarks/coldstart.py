@@ -107,7 +107,7 @@ def run(cfg: Config, index_dir: Path, origin: str) -> Section:
         ("Python API: start to first answer", "ready_s"),
         ("· imports (index.embedder, retrieval.engine)", "import_s"),
         ("· model load (load_embedder)", "model_s"),
-        ("· Engine.open (SQLite, catalog, FAISS file)", "open_s"),
+        ("· Engine.open (SQLite, FAISS file)", "open_s"),
         ("· first answer", "first_answer_s"),
     ):
         st = spread([x[key] for x in engine_runs])

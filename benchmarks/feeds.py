@@ -25,6 +25,7 @@ from pathlib import Path
 
 import aiohttp
 
+from index.backend import open_backend
 from index.embedder import load_embedder
 from index.feeds.models import FeedConfig
 from index.feeds.poller import Poller
@@ -32,7 +33,6 @@ from index.feeds.sink import index_articles
 from index.feeds.store import FeedStore
 from index.ingest import Indexer
 from index.models import Article, IngestSummary
-from index.store import IndexStore
 
 RESULTS = Path(__file__).with_name("results") / "feeds.md"
 REPO = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ async def bench(feeds: int, entries: int) -> list[str]:
             first = time.perf_counter() - started
         n_articles = len(report.article_ids)
         # Baseline: the same articles straight into a fresh copy of the index.
-        ist = IndexStore.open(live)
+        ist = open_backend(live, read_only=True)
         articles = list(ist.get_articles(report.article_ids).values())
         ist.close()
         direct_dir = scratch / "direct"

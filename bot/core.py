@@ -138,12 +138,12 @@ def check_article_id(value: str) -> str:
 
 def prune_feedback(settings: Settings) -> int:
     """Drop votes older than NEWSDESK_KEEP_FEEDBACK_DAYS from the index (0 without one)."""
-    from index.store import IndexStore
+    from index.backend import open_backend
 
     if not (settings.index_dir / "newsdesk.sqlite").is_file():
         return 0
     try:
-        store = IndexStore.open(settings.index_dir)
+        store = open_backend(settings.index_dir)
         try:
             return store.prune_feedback(keep_days=settings.keep_feedback_days)
         finally:

@@ -40,6 +40,8 @@ from bot.errors import log_unexpected, user_message
 from bot.terminal_live import LiveCommands
 from bot.terminal_text import strip_controls
 from index.errors import BadQueryError
+from retrieval.conversation import ConversationState
+from retrieval.dialogue import Dialogue
 from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
@@ -162,7 +164,11 @@ class TerminalSession:
         self.paged: _Paged | None = None
         self.choices: tuple[str, ...] = ()
         self.choose: Callable[[CommandContext, str], Awaitable[Reply]] | None = None
+        # Typed questions are one conversation: "what else did he say?" follows the last.
+        self.dialogue = Dialogue(core)
+        self.conversation = ConversationState()
         self.session_commands: dict[str, Callable[[str, dict[str, str]], Awaitable[None]]] = {
+            "ask": self.ask,
             "sources": self.sources,
             "context": self.context,
             "next": self.next_page,
@@ -236,6 +242,15 @@ class TerminalSession:
             self._page(reply.render, reply.pages, reply.page)
         for file in reply.files:
             self._save(file.name, file.data)
+
+    async def ask(self, free: str, options: dict[str, str]) -> None:
+        """/ask (and a typed question) through the dialogue, so follow-ups resolve."""
+        turn = await self.dialogue.turn(self.conversation, options.get("question") or free)
+        self.conversation = turn.state
+        if turn.reply_lead:
+            self.write(turn.reply_lead + "\n")
+        if turn.answer is not None:
+            self._answer(turn.answer)
 
     def _answer(self, answer: Answer) -> None:
         self.last_answer = answer

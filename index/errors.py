@@ -33,3 +33,11 @@ class ArticleNotFoundError(NewsdeskError):
 
 class BadQueryError(NewsdeskError):
     """A query that cannot be answered as given (empty, too long, bad date...)."""
+
+
+class IndexDamagedError(NewsdeskError):
+    """The index files are damaged, truncated, empty or not an index at all."""
+
+
+class SchemaVersionError(NewsdeskError):
+    """The index was written by a newer Newsdesk, or needs a migration it cannot get here."""

@@ -10,6 +10,7 @@ leaves a stale FAISS file, which the next open rebuilds from SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -18,19 +19,24 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
+from index.backend import (
+    OPERATOR,
+    Backend,
+    PreparedArticle,
+    PreparedPassage,
+    StoredVersion,
+    backend_kind,
+    open_backend,
+)
 from index.ids import id_problem
 from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
-from index.readers import MAX_ARTICLE_CHARS, FileResult, collect_files, read_file
+from index.readers import MAX_ARTICLE_CHARS, collect_files, read_file
 from index.settings import NewsdeskSettings
-from index.store import IndexStore, StoredArticle
-
-if TYPE_CHECKING:
-    from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -83,16 +89,19 @@ class _Run:
 
 
 class Indexer:
-    """Adds and removes articles of the index at ``index_dir``.
+    """Adds and removes articles of one index through its backend's writer.
 
-    ``embedder`` defaults to `load_embedder(model_path)` (loaded on first `add`).
+    ``index`` is a location (an index directory, or a Milvus URI with
+    NEWSDESK_BACKEND=milvus: see `index.backend.open_backend`) or an open `Backend`
+    (the engine's own, so that its searches follow the writes without reloading).
+    ``embedder`` defaults to `load_embedder(model_path)` (loaded on first need).
     ``quotes=False`` skips quote extraction (faster; the quotes table stays empty).
     ``settings`` (optional) applies the model, thread and vector-index settings.
     """
 
     def __init__(
         self,
-        index_dir: str | Path,
+        index: str | Path | Backend | None,
         embedder: EmbedderLike | None = None,
         *,
         model_path: str | Path | None = None,
@@ -107,7 +116,15 @@ class Indexer:
             vectors.configure(settings.vector_index, settings.faiss_threads)
             set_torch_threads(settings.torch_threads)
             model_path = model_path or settings.model
-        self.index_dir = Path(index_dir).expanduser()
+            if index is None and backend_kind() == "local":
+                index = settings.index_dir
+        self._backend: Backend | None = None
+        # A directory, a Milvus URI, or None for the configured default.
+        self.location: str | Path | None = None
+        if index is None or isinstance(index, str | Path):
+            self.location = index
+        else:
+            self._backend, self.location = index, index.location
         self._embedder = embedder
         self._model_path = model_path
         self.progress = progress
@@ -121,76 +138,70 @@ class Indexer:
             self._embedder = load_embedder(self._model_path)
         return self._embedder
 
+    @contextlib.contextmanager
+    def _open(self, create: bool) -> Iterator[Backend]:
+        if self._backend is not None:
+            yield self._backend
+            return
+        backend = open_backend(self.location, create=create)
+        try:
+            yield backend
+        finally:
+            backend.close()
+
     # ----- add --------------------------------------------------------------------------
 
-    def add(self, paths: Iterable[str | Path]) -> IngestSummary:
+    def add(self, paths: Iterable[str | Path], *, owner: str = OPERATOR) -> IngestSummary:
         """Index files and folders; bad input is reported in the summary, never raised."""
         started = time.monotonic()
-        store = IndexStore.open(self.index_dir, create=True)
-        store.before_commit = lambda: _checkpoint("before_commit")
-        try:
-            with store.ingest_lock():
-                return self._add(store, paths, started)
-        finally:
-            store.close()
-
-    def add_articles(self, articles: Iterable[Article], where: str = "feed") -> IngestSummary:
-        """Index `Article`s built elsewhere (feeds): the same dedup, batching and
-        replace-by-id as `add`; ``where`` names them in the summary."""
-        found = FileResult()
-        for a in articles:  # the same id and size rules as files
-            problem = id_problem(a.id) or (f"article text is over {MAX_ARTICLE_CHARS:,} characters"
-                                           if len(a.text) > MAX_ARTICLE_CHARS else None)
-            if problem:
-                found.skipped.append(Skipped(f"{where}:{a.id[:80]}", problem))
-            else:
-                found.articles.append((f"{where}:{a.id}", a))
-        started = time.monotonic()
-        store = IndexStore.open(self.index_dir, create=True)
-        try:
-            with store.ingest_lock():
-                return self._add(store, [], started, given=found)
-        finally:
-            store.close()
-
-    def _add(self, store: IndexStore, paths: Iterable[str | Path], started: float,
-             given: FileResult | None = None) -> IngestSummary:
-        self._check_model(store, load=store.model() is None)
         run = _Run()
-        sources, bad_paths = collect_files(paths) if given is None else ([], [])
+        sources, bad_paths = collect_files(paths)
         run.skipped += bad_paths
-        vectors = store.load_vectors(save=False)
-        saved_generation, last_save = self._disk_generation(), time.monotonic()
         bar = self._bar(sources)
-        batch: list[StoredArticle] = []
-        extract = self._quote_extractor(run) if self.quotes else None
-        results = (read_file(s) for s in sources) if given is None else iter([given])
-        for item in self._changed(results, store.content_hashes(), run, bar, extract):
-            batch.append(item)
-            if sum(len(b.passages) for b in batch) < BATCH_PASSAGES and len(batch) < BATCH_ARTICLES:
-                continue
-            generation = self._write_batch(store, vectors, batch, run)
-            bar.update(len(batch))
-            batch = []
-            if time.monotonic() - last_save > CHECKPOINT_SECONDS:
-                self._save(store, vectors, generation)
-                saved_generation, last_save = generation, time.monotonic()
-        if batch:
-            self._write_batch(store, vectors, batch, run)
-            bar.update(len(batch))
-        bar.close()
-        if run.added or run.updated:
-            store.prune_embeddings()
-        generation = store.generation()
-        if generation != saved_generation:  # also repairs a stale file left by a crash
-            self._save(store, vectors, generation)
-        _checkpoint("end")
-        if extract is not None:
-            self._refresh_quotes(store, run, extract)
-        if run.quote_failures:
-            run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
-        if run.bad_quotes:
-            run.warnings.append(f"{run.bad_quotes} quote(s) with wrong offsets were dropped")
+
+        def articles() -> Iterator[tuple[str, Article]]:
+            for source in sources:
+                result = read_file(source)
+                run.skipped += result.skipped
+                run.warnings += result.warnings
+                bar.update(len(result.skipped))
+                _checkpoint("read")
+                yield from result.articles
+
+        return self._ingest(articles(), owner, run, bar, started)
+
+    def add_articles(self, articles: Iterable[Article], where: str = "feed", *,
+                     owner: str = OPERATOR) -> IngestSummary:
+        """Index `Article`s built elsewhere (feeds, Ray batches): the same id and size
+        rules as files, and the same writer, checks and summary as `add`; ``where`` names
+        them in the summary."""
+        started = time.monotonic()
+        run = _Run()
+
+        def items() -> Iterator[tuple[str, Article]]:
+            for a in articles:
+                problem = id_problem(a.id) or (
+                    f"article text is over {MAX_ARTICLE_CHARS:,} characters"
+                    if len(a.text) > MAX_ARTICLE_CHARS else None)
+                if problem:
+                    run.skipped.append(Skipped(f"{where}:{a.id[:80]}", problem))
+                else:
+                    yield f"{where}:{a.id}", a
+
+        return self._ingest(items(), owner, run, _NoBar(), started)
+
+    def _ingest(self, items: Iterable[tuple[str, Article]], owner: str, run: _Run, bar: Any,
+                started: float) -> IngestSummary:
+        with self._open(create=True) as backend:
+            hook = lambda: _checkpoint("before_commit")  # noqa: E731
+            if hasattr(backend, "before_commit"):
+                backend.before_commit = hook
+            try:
+                with backend.ingest_lock():
+                    self._add(backend, items, owner, run, bar)
+            finally:
+                if hasattr(backend, "before_commit"):
+                    backend.before_commit = None
         return IngestSummary(
             added=run.added,
             updated=run.updated,
@@ -202,103 +213,123 @@ class Indexer:
             seconds=time.monotonic() - started,
         )
 
+    def _add(self, backend: Backend, items: Iterable[tuple[str, Article]], owner: str,
+             run: _Run, bar: Any) -> None:
+        self._check_model(backend, load=backend.model() is None)
+        last_save = time.monotonic()
+        batch: list[PreparedArticle] = []
+        extract = self._quote_extractor(run) if self.quotes else None
+        known = backend.stored_versions()
+        for item in self._changed(items, known, owner, run, bar, extract):
+            batch.append(item)
+            if sum(len(b.passages) for b in batch) < BATCH_PASSAGES and len(batch) < BATCH_ARTICLES:
+                continue
+            self._write_batch(backend, batch, run)
+            bar.update(len(batch))
+            batch = []
+            if time.monotonic() - last_save > CHECKPOINT_SECONDS:
+                self._save(backend)
+                last_save = time.monotonic()
+        if batch:
+            self._write_batch(backend, batch, run)
+            bar.update(len(batch))
+        bar.close()
+        if run.added or run.updated:
+            backend.prune_embeddings()
+        self._save(backend)  # also repairs a stale file left by a crash
+        _checkpoint("end")
+        if extract is not None:
+            self._refresh_quotes(backend, run, extract)
+        if run.quote_failures:
+            run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
+        if run.bad_quotes:
+            run.warnings.append(f"{run.bad_quotes} quote(s) with wrong offsets were dropped")
+
     def _changed(
         self,
-        results: Iterator[FileResult],
-        known: dict[str, str],
+        items: Iterable[tuple[str, Article]],
+        known: dict[str, StoredVersion],
+        owner: str,
         run: _Run,
         bar: Any,
         extract: Callable[[Article], list[Quote]] | None,
-    ) -> Iterator[StoredArticle]:
+    ) -> Iterator[PreparedArticle]:
         """New and changed articles, prepared for storage; tallies everything else."""
         seen: dict[str, str] = {}  # article id -> where this run first read it
-        for result in results:
-            run.skipped += result.skipped
-            run.warnings += result.warnings
-            bar.update(len(result.skipped))
-            _checkpoint("read")
-            for where, article in result.articles:
-                if article.id in seen:
-                    reason = f"duplicate id {article.id!r} (first read from {seen[article.id]})"
-                    run.skipped.append(Skipped(where, reason))
-                    bar.update(1)
-                    continue
-                seen[article.id] = where
-                digest = content_hash(article)
-                old = known.get(article.id)
-                if old == digest:
-                    run.unchanged += 1
-                    bar.update(1)
-                    continue
-                if old is None:
-                    run.added += 1
-                else:
-                    run.updated += 1
-                if extract is not None:
-                    run.fresh.add(article.id)
-                yield self._prepare(article, digest, extract)
+        for where, article in items:
+            if article.id in seen:
+                reason = f"duplicate id {article.id!r} (first read from {seen[article.id]})"
+                run.skipped.append(Skipped(where, reason))
+                bar.update(1)
+                continue
+            seen[article.id] = where
+            old = known.get(article.id)
+            if old is not None and old.owner != owner:
+                run.skipped.append(Skipped(where, _owned_elsewhere(article.id, old.owner, owner)))
+                bar.update(1)
+                continue
+            digest = content_hash(article)
+            if old is not None and old.content_hash == digest:
+                run.unchanged += 1
+                bar.update(1)
+                continue
+            if old is None:
+                run.added += 1
+            else:
+                run.updated += 1
+            if extract is not None:
+                run.fresh.add(article.id)
+            yield self._prepare(article, digest, extract, owner)
 
     def _prepare(
-        self, article: Article, digest: str, extract: Callable[[Article], list[Quote]] | None
-    ) -> StoredArticle:
-        spans = split_passages(article)
-        passages = [
-            (p.ordinal, p.start, p.end, p.text, p.paragraph_start, p.paragraph_end, text_hash(p.text))
-            for p in spans
-        ]
-        quotes = extract(article) if extract else []
-        return StoredArticle(article, digest, passages, quotes)
+        self, article: Article, digest: str,
+        extract: Callable[[Article], list[Quote]] | None, owner: str,
+    ) -> PreparedArticle:
+        passages = tuple(
+            PreparedPassage(p.ordinal, p.start, p.end, p.text, p.paragraph_start,
+                            p.paragraph_end, text_hash(p.text))
+            for p in split_passages(article)
+        )
+        quotes = tuple(extract(article)) if extract else ()
+        return PreparedArticle(article, digest, passages, quotes, owner)
 
-    def _write_batch(
-        self, store: IndexStore, vectors: VectorIndex, batch: Sequence[StoredArticle], run: _Run
-    ) -> int:
-        """Embed what is missing, commit the batch, then mirror it in the FAISS index."""
+    def _write_batch(self, backend: Backend, batch: Sequence[PreparedArticle], run: _Run) -> int:
+        """Embed only the text no stored vector covers, then commit the batch."""
         hashes: dict[str, str] = {}
         for item in batch:
             for p in item.passages:
-                hashes.setdefault(p[6], p[3])
-        cached = store.cached_hashes(hashes)
+                hashes.setdefault(p.text_hash, p.text)
+        cached = backend.cached_hashes(hashes)
         missing = [h for h in hashes if h not in cached]
         new_vectors: dict[str, np.ndarray] = {}
         if missing:
-            self._check_model(store, load=True)
+            self._check_model(backend, load=True)
             # One call: sentence-transformers sorts by length, so padding stays small.
             encoded = self.embedder.encode([hashes[h] for h in missing], batch_size=32)
             new_vectors = dict(zip(missing, np.asarray(encoded, dtype=np.float32), strict=True))
             run.embedded += len(missing)
         _checkpoint("encoded")
-        removed, added, generation = store.write_articles(batch, new_vectors)
+        generation = backend.write(batch, new_vectors)
         _checkpoint("after_commit")
-        if removed.size:
-            vectors.remove(removed)
-        if added.size:
-            _, stored = store.passage_vectors(added)
-            vectors.add(added, stored)
         return generation
 
-    def _check_model(self, store: IndexStore, load: bool) -> None:
+    def _check_model(self, backend: Backend, load: bool) -> None:
         """Refuse a model other than the index's. Loading takes seconds, so while nothing
         needs embedding (an unchanged corpus) only the name is compared."""
         if self._embedder is None and not load:
             from index.embedder import model_name
 
-            store.check_model(model_name(self._model_path), None)
+            backend.check_model(model_name(self._model_path), None)
             return
-        store.check_model(self.embedder.name, self.embedder.dim, record=True)
+        backend.check_model(self.embedder.name, self.embedder.dim, record=True)
 
-    def _save(self, store: IndexStore, vectors: VectorIndex, generation: int) -> None:
+    def _save(self, backend: Backend) -> None:
         _checkpoint("before_save")
-        store.save_vectors(vectors, generation)
+        backend.flush()
         _checkpoint("after_save")
 
-    def _disk_generation(self) -> int | None:
-        try:
-            return int(json.loads((self.index_dir / "vectors.json").read_text())["generation"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
     def _refresh_quotes(
-        self, store: IndexStore, run: _Run, extract: Callable[[Article], list[Quote]]
+        self, store: Backend, run: _Run, extract: Callable[[Article], list[Quote]]
     ) -> None:
         """Quote rules changed since the index was built: re-extract the quotes of the
         articles this run did not touch, from their stored text (no embedding). Batches
@@ -307,7 +338,7 @@ class Indexer:
         from index.quotes import rules_version
 
         rules = rules_version()
-        if store.meta("quote_rules") == rules:
+        if store.quote_rules() == rules:
             return
         stale = [i for i in store.article_ids() if i not in run.fresh]
         if stale:
@@ -386,23 +417,33 @@ class Indexer:
         """Delete articles by id; unknown ids are reported as warnings."""
         started = time.monotonic()
         wanted = list(dict.fromkeys(ids))
-        store = IndexStore.open(self.index_dir)
-        try:
-            with store.ingest_lock():
-                vectors = store.load_vectors(save=False)
-                deleted, passage_ids, _ = store.delete_articles(wanted)
-                if deleted:
-                    vectors.remove(passage_ids)
-                    store.prune_embeddings()
-                    self._save(store, vectors, store.generation())
-        finally:
-            store.close()
+        with self._open(create=False) as backend, backend.ingest_lock():
+            deleted = backend.delete(wanted)
+            if deleted:
+                backend.prune_embeddings()
+                self._save(backend)
         missing = [i for i in wanted if i not in set(deleted)]
         return IngestSummary(
             removed=len(deleted),
             warnings=tuple(f"no article with id {i!r}" for i in missing),
             seconds=time.monotonic() - started,
         )
+
+    def remove_owner(self, owner: str) -> IngestSummary:
+        """Delete every article of one owner (a server the bot left, say)."""
+        with self._open(create=False) as backend:
+            ids = backend.article_ids(owner)
+        return self.remove(ids) if ids else IngestSummary()
+
+
+def _owned_elsewhere(article_id: str, stored_owner: str, owner: str) -> str:
+    """Why an id another owner holds is refused. A server learns nothing about who."""
+    if owner != OPERATOR:
+        return (f"id {article_id!r} is already used by another article in the archive; "
+                "give the article another id")
+    return (f"id {article_id!r} belongs to server {stored_owner}; remove it "
+            f"(`newsdesk index remove --server {stored_owner}`) or share it "
+            f"(`newsdesk index share --server {stored_owner}`) first")
 
 
 def _with_key(q: Quote, key: str) -> Quote:

@@ -87,3 +87,5 @@ class IndexStats:
     dimension: int
     vector_index: str  # e.g. "flat", "ivf1024", "hnsw32"
     size_bytes: int
+    # (owner, article count): "operator" (shared) and each server id; operator scope only.
+    owners: tuple[tuple[str, int], ...] = ()

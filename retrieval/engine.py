@@ -1,8 +1,13 @@
 """The retrieval facade the CLI and the bot call (see docs/ARCHITECTURE.md).
 
-Thread-safe: the store gives each thread its own SQLite connection, the embedder
-serialises encodes, and the ranking snapshot (catalog + vectors) is immutable and
-swapped atomically when another writer bumps the index generation.
+Everything stored is reached through an `index.backend.Backend` (local SQLite + FAISS,
+or Milvus): no SQL and no FAISS here. Thread-safe: backends are, and the embedder
+serialises encodes.
+
+Scope: every method that reads articles takes ``scope=`` (an `index.backend.Scope`;
+default: the operator's, which sees everything). The bot passes
+``Scope.for_guild(interaction.guild_id)``; the scope is applied by the backend before
+ranking, next to the `Filters`.
 """
 
 from __future__ import annotations
@@ -17,16 +22,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.embedder import Embedder, load_embedder, model_name, set_torch_threads
+from index.backend import (
+    OPERATOR,
+    OPERATOR_SCOPE,
+    ArticleFilter,
+    Backend,
+    Scope,
+    backend_kind,
+    open_backend,
+)
+from index.embedder import Embedder, load_embedder, set_torch_threads
 from index.errors import BadQueryError
 from index.models import Article, IndexStats, IngestSummary
 from index.sentences import paragraph_spans, sentence_spans
 from index.settings import NewsdeskSettings
-from index.store import IndexStore
 from index.text.stems import content_terms
 from retrieval.answer import Candidate, build_answer, choose_sentences, no_answer, quotes_answer
 from retrieval.answer_select import answer_candidates, title_names_answer, with_antecedents
-from retrieval.catalog import Catalog
 from retrieval.excerpts import lexical_score, make_excerpt, term_weights
 from retrieval.generate import GeneratorConfig, rephrase
 from retrieval.grouping import ArticleGroup, collapse_duplicates
@@ -78,26 +90,24 @@ class _Results:
     articles: dict[str, Article]
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    generation: int
-    catalog: Catalog
-    ranker: HybridRanker
+def backend_filter(filters: Filters | None, scope: Scope = OPERATOR_SCOPE) -> ArticleFilter:
+    """The user's filters plus the viewer's scope, as the backend takes them."""
+    f = filters or Filters()
+    return ArticleFilter(f.date_from, f.date_to, f.source, f.article_ids, scope)
 
 
 class Engine:
     """Search, answers, quotes and index access over one index directory."""
 
-    def __init__(self, store: IndexStore, embedder: Embedder | None,
+    def __init__(self, backend: Backend, embedder: Embedder | None,
                  generator: GeneratorConfig | None = None, *,
                  model_path: Path | None = None) -> None:
-        self.store = store
+        self.backend = backend
         self._embedder = embedder  # None: loaded (model_path) on first use
         self._model_path = model_path
         self._model_lock = threading.Lock()
         self.generator = generator
-        self._snap: _Snapshot | None = None
-        self._refresh_lock = threading.Lock()
+        self.ranker = HybridRanker(backend)
         self._ingest_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}  # insertion-ordered: oldest first
@@ -105,27 +115,33 @@ class Engine:
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, embedder: Embedder | None = None,
-             *, generator: GeneratorConfig | None = None,
-             settings: NewsdeskSettings | None = None, lazy_model: bool = False) -> Engine:
+             *, generator: GeneratorConfig | None = None, read_only: bool = False,
+             backend: str | None = None, settings: NewsdeskSettings | None = None,
+             lazy_model: bool = False) -> Engine:
         """Open an existing index (IndexNotFoundError otherwise) and check its model.
 
+        ``read_only``: for commands that only read (no feedback, no ingest).
         ``settings`` (default: read from the environment once, here) gives the index
-        directory when ``index_dir`` is None, the model, thread counts and the rephraser.
-        ``lazy_model`` loads the embedding model on first use (a CLI quote lookup by name
-        never needs it).
+        directory when ``index_dir`` is None (local backend), the model, thread counts
+        and the rephraser. ``lazy_model`` loads (and checks) the embedding model on first
+        use (a CLI quote lookup by name never needs it).
         """
         settings = settings or NewsdeskSettings()
-        store = IndexStore.open(Path(index_dir) if index_dir else settings.index_dir)
+        if index_dir is None and backend_kind(backend) == "local":
+            index_dir = settings.index_dir
+        store = open_backend(index_dir, kind=backend, read_only=read_only)
         _serving_threads(settings)
-        if embedder is None and lazy_model:
-            store.check_model(model_name(settings.model), None)
-        else:
+        prepare = getattr(store, "prepare_for_serving", None)  # optional: load vectors now
+        if prepare is not None:
+            prepare()
+        # Lazy: the model is checked when it loads (`embedder`), so a quote lookup by name
+        # works on an index built with any model.
+        if embedder is not None or not lazy_model:
             embedder = embedder or load_embedder(settings.model)
             store.check_model(embedder.name, embedder.dim)
         engine = cls(store, embedder, generator or GeneratorConfig.from_settings(settings),
                      model_path=settings.model)
         engine.settings = settings
-        engine._snapshot()
         _warn_if_quotes_stale(store)
         return engine
 
@@ -135,27 +151,12 @@ class Engine:
             with self._model_lock:
                 if self._embedder is None:
                     embedder = load_embedder(self._model_path)
-                    self.store.check_model(embedder.name, embedder.dim)
+                    self.backend.check_model(embedder.name, embedder.dim)
                     self._embedder = embedder
         return self._embedder
 
-    # ----- snapshot ------------------------------------------------------------------
-
-    def _snapshot(self) -> _Snapshot:
-        generation = self.store.generation()
-        snap = self._snap
-        if snap is not None and snap.generation == generation:
-            return snap
-        with self._refresh_lock:
-            snap = self._snap
-            if snap is None or snap.generation != self.store.generation():
-                catalog = Catalog(self.store)
-                vectors = self.store.load_vectors(save=False)
-                snap = _Snapshot(catalog.generation, catalog,
-                                 HybridRanker(self.store, vectors, catalog))
-                self._snap = snap
-                log.debug("retrieval snapshot at generation %d", catalog.generation)
-            return snap
+    def close(self) -> None:
+        self.backend.close()
 
     def _encode_query(self, text: str) -> np.ndarray:
         """Query vectors are cached: the bot often searches, then asks, the same text."""
@@ -174,50 +175,50 @@ class Engine:
             self._query_cache.clear()
 
     def _plan(self, query: str, filters: Filters | None, as_of: str | date | None,
-              read_dates: bool = True) -> QueryPlan:
-        return make_plan(query, filters, as_of, self._snapshot().catalog.date_max, read_dates)
+              scope: Scope, read_dates: bool = True) -> QueryPlan:
+        return make_plan(query, filters, as_of, self.backend.latest_date(scope), read_dates)
 
     # ----- search --------------------------------------------------------------------
 
     def rank_articles(self, query: str, k: int = 10, filters: Filters | None = None, *,
                       as_of: str | date | None = None, mode: Mode = "hybrid",
-                      read_dates: bool = True) -> list[str]:
+                      read_dates: bool = True, scope: Scope = OPERATOR_SCOPE) -> list[str]:
         """Article ids best first, without duplicate collapsing (for evaluation).
 
         ``read_dates=False`` ignores date expressions in the query (plain baselines).
         """
-        plan = self._plan(query, filters, as_of, read_dates)
+        plan = self._plan(query, filters, as_of, scope, read_dates)
         if plan.empty:
             return []
-        return [g.article_id for g in self._rank(plan, k, mode)[0]]
+        return [g.article_id for g in self._rank(plan, k, scope, mode)[0]]
 
-    def _rank(self, plan: QueryPlan, k: int,
+    def _rank(self, plan: QueryPlan, k: int, scope: Scope,
               mode: Mode = "hybrid") -> tuple[list[ArticleGroup], np.ndarray]:
-        snap = self._snapshot()
         qvec = self._encode_query(plan.text)
-        groups = snap.ranker.rank(plan.text, qvec, plan.filters, k, plan.as_of, mode)
+        flt = backend_filter(plan.filters, scope)
+        groups = self.ranker.rank(plan.text, qvec, flt, k, plan.as_of, mode)
         return groups, qvec
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
-               as_of: str | date | None = None) -> list[Hit]:
+               as_of: str | date | None = None, scope: Scope = OPERATOR_SCOPE) -> list[Hit]:
         """The ``k`` best articles for ``query``, each with its best excerpts."""
         if not 1 <= int(k) <= MAX_K:
             raise BadQueryError(f"k must be between 1 and {MAX_K}.")
-        plan = self._plan(query, filters, as_of)
+        plan = self._plan(query, filters, as_of, scope)
         if plan.empty:
             return []
-        return self._hits(plan, k).hits
+        return self._hits(plan, k, scope).hits
 
-    def _hits(self, plan: QueryPlan, k: int) -> _Results:
-        groups, qvec = self._rank(plan, 3 * k)
+    def _hits(self, plan: QueryPlan, k: int, scope: Scope) -> _Results:
+        groups, qvec = self._rank(plan, 3 * k, scope)
         if not groups:
             return _Results([], [], qvec, {})
-        articles = self.store.get_articles([g.article_id for g in groups])
+        articles = self.backend.get_articles([g.article_id for g in groups], scope)
         groups = [g for g in groups if g.article_id in articles]  # removed meanwhile
         kept = collapse_duplicates(groups, lambda a: articles[a].text, k)
         weights = term_weights(plan.text)
         wanted = [pid for g in kept for pid, _ in _excerpt_passages(g)]
-        passages = {p.id: p for p in self.store.get_passages(wanted)}
+        passages = {p.id: p for p in self.backend.get_passages(wanted)}
         hits = []
         for g in kept:
             art = articles[g.article_id]
@@ -231,39 +232,40 @@ class Engine:
     # ----- answers -------------------------------------------------------------------
 
     def answer(self, question: str, filters: Filters | None = None, *,
-               as_of: str | date | None = None) -> Answer:
+               as_of: str | date | None = None, scope: Scope = OPERATOR_SCOPE) -> Answer:
         """An extractive, cited answer; "what did X say" questions go to the quotes.
 
         A relative date ("this week") whose window holds no answer falls back to the
         whole archive, and the answer says so.
         """
-        plan = self._plan(question, filters, as_of)
-        answer, best = self._answer_plan(question, plan)
+        plan = self._plan(question, filters, as_of, scope)
+        answer, best = self._answer_plan(question, plan, scope)
         if plan.relative_window is None:
             return answer
         if answer.kind != "no_answer" and plan.as_of is not None:
             return answer  # the asker said when "this week" was: its window stands
         # Counted back from the newest article, the window is a guess: it stands only
         # when its best match is about as close as the whole archive's.
-        wide, wide_best = self._answer_plan(question, plan.without_question_dates())
+        wide, wide_best = self._answer_plan(question, plan.without_question_dates(), scope)
         if wide.kind != "no_answer" and (answer.kind == "no_answer"
                                          or best < wide_best - WINDOW_MARGIN):
             return replace(wide, text=f"{fallback_note(plan)}\n{wide.text}")
         return answer
 
-    def _answer_plan(self, question: str, plan: QueryPlan) -> tuple[Answer, float]:
+    def _answer_plan(self, question: str, plan: QueryPlan,
+                     scope: Scope) -> tuple[Answer, float]:
         """The answer for one plan, and the best passage cosine it stood on."""
         if plan.empty:
             return no_answer(question, plan.filters), -1.0
         route = route_quotes(plan.text)
         if route is not None:
-            lookup = self.quotes(route.speaker, route.about, plan.filters)
+            lookup = self.quotes(route.speaker, route.about, plan.filters, scope=scope)
             if lookup.quotes or lookup.candidates:
                 return quotes_answer(question, lookup, plan.filters), 1.0
             # Nobody of that name in the quote index: ordinary search may still help.
         if plan.date_phrase and set(content_terms(plan.text)) <= GENERIC_TERMS:
-            return self._digest(question, plan), 1.0
-        res = self._hits(plan, 5)
+            return self._digest(question, plan, scope), 1.0
+        res = self._hits(plan, 5, scope)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
         if not res.hits or best_cos < WEAK_COSINE:
             return no_answer(question, plan.filters), best_cos
@@ -297,23 +299,21 @@ class Engine:
         if not more:
             return hits
         weights = term_weights(text)
-        passages = self.store.get_passages(more)
+        passages = self.backend.get_passages(more)
         return [replace(hit, excerpts=hit.excerpts + tuple(
                     make_excerpt(res.articles[hit.article_id].text, p, weights)
                     for p in passages if p.article_id == hit.article_id))
                 for hit in hits]
 
-    def _digest(self, question: str, plan: QueryPlan) -> Answer:
+    def _digest(self, question: str, plan: QueryPlan, scope: Scope) -> Answer:
         """A date with no topic: the opening sentence of the period's newest articles."""
-        f = plan.filters
-        ids = self.store.passage_ids(f.date_from, f.date_to, f.source, f.article_ids)
-        openings = [p for p in self.store.get_passages([int(i) for i in ids]) if p.ordinal == 0]
-        articles = self.store.get_articles([p.article_id for p in openings])
-        openings.sort(key=lambda p: (articles[p.article_id].date or "", p.article_id),
-                      reverse=True)
+        newest = self.backend.newest_articles(backend_filter(plan.filters, scope),
+                                              DIGEST_ARTICLES)
         chosen = []
-        for passage in openings[:DIGEST_ARTICLES]:
-            art = articles[passage.article_id]
+        for art in newest:
+            passage = next(iter(self.backend.passages_for(art.id)), None)
+            if passage is None:
+                continue
             excerpt = make_excerpt(art.text, passage, {})
             spans = sentence_spans(art.text, passage.start, passage.end)
             if not spans:
@@ -328,19 +328,20 @@ class Engine:
     # ----- quotes --------------------------------------------------------------------
 
     def quotes(self, speaker: str, about: str | None = None,
-               filters: Filters | None = None) -> QuoteLookup:
+               filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> QuoteLookup:
         """``speaker``'s quotes (on ``about`` when given), newest or most on-topic first."""
         from retrieval.quotes import lookup_quotes
 
         f = filters or Filters()
-        return lookup_quotes(self.store.conn(), speaker, about, f.date_from, f.date_to,
+        return lookup_quotes(self.backend, speaker, about, f.date_from, f.date_to,
                              self.embedder if about else None,  # only topics need the model
-                             article_ids=f.article_ids, source=f.source)
+                             article_ids=f.article_ids, source=f.source, scope=scope)
 
-    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+    def speakers(self, prefix: str = "", limit: int = 25, *,
+                 scope: Scope = OPERATOR_SCOPE) -> list[str]:
         from retrieval.quotes import list_speakers
 
-        return list_speakers(self.store.conn(), prefix, limit)
+        return list_speakers(self.backend, prefix, limit, scope=scope)
 
     # ----- charts (retrieval/trends.py) ----------------------------------------------
 
@@ -366,45 +367,54 @@ class Engine:
     def _corpus(self) -> Corpus:
         from retrieval.trends import Corpus
 
-        snap = self._snapshot()
-        return Corpus(self.store, snap.catalog, snap.ranker.vectors, self._encode_query,
-                      self.quotes)
+        def bounds() -> tuple[str | None, str | None]:
+            stats = self.backend.stats()
+            return stats.date_min, stats.date_max
+
+        return Corpus(self.backend, self._encode_query, self.quotes, bounds)
 
     # ----- articles ------------------------------------------------------------------
 
-    def article(self, article_id: str) -> Article:
-        return self.store.get_article(article_id)
+    def article(self, article_id: str, *, scope: Scope = OPERATOR_SCOPE) -> Article:
+        """Raises `ArticleNotFoundError` for a missing id and for one ``scope`` hides."""
+        return self.backend.get_article(article_id, scope)
 
-    def context(self, article_id: str, start: int, end: int) -> Excerpt:
+    def context(self, article_id: str, start: int, end: int, *,
+                scope: Scope = OPERATOR_SCOPE) -> Excerpt:
         """The paragraph(s) holding ``text[start:end]``, that span highlighted."""
-        art = self.store.get_article(article_id)
+        art = self.backend.get_article(article_id, scope)
         if not 0 <= start < end <= len(art.text):
             raise BadQueryError(f"Span {start}:{end} is outside article {article_id!r}.")
         paras = paragraph_spans(art.text)
         hit = [(i, s, e) for i, (s, e) in enumerate(paras, start=1) if s < end and e > start]
         number, lo, hi = (hit[0][0], hit[0][1], hit[-1][2]) if hit else (0, start, end)
         lo, hi = min(lo, start), max(hi, end)
-        passage_id = next((p.id for p in self.store.passages_for(article_id)
+        passage_id = next((p.id for p in self.backend.passages_for(article_id)
                            if p.start <= start < p.end), 0)
         return Excerpt(article_id=article_id, passage_id=passage_id, text=art.text[lo:hi],
                        start=lo, end=hi, paragraph=number, highlights=((start, end),))
 
-    def stats(self) -> IndexStats:
-        return self.store.stats()
+    def stats(self, *, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
+        """What ``scope`` sees (a server: the shared archive plus its own additions)."""
+        return self.backend.stats(scope)
 
-    def ingest(self, paths: Iterable[str | Path]) -> IngestSummary:
-        """Add files to this index; searches keep working and see the result when done."""
+    def ingest(self, paths: Iterable[str | Path], *, owner: str = OPERATOR) -> IngestSummary:
+        """Add files to this index as ``owner`` (`index.backend.owner_for_guild(guild_id)`
+        for a server's upload); searches keep working and follow each commit."""
         from index.ingest import Indexer
 
         with self._ingest_lock:
-            return Indexer(self.store.dir, self.embedder).add(paths)
+            return Indexer(self.backend, self.embedder).add(paths, owner=owner)
 
-    def ingest_articles(self, articles: Sequence[Article], owner: str = "operator") -> IngestSummary:
-        """Add or replace `Article`s built elsewhere (feeds) through the feed sink."""
-        from index.feeds.sink import index_articles
+    def ingest_articles(self, articles: Iterable[Article],
+                        owner: str = OPERATOR) -> IngestSummary:
+        """Add or replace `Article`s built elsewhere (feeds) as ``owner`` through the
+        same writer; searches follow each commit."""
+        from index.ingest import Indexer
 
         with self._ingest_lock:
-            return index_articles(self.store.dir, articles, owner, self.embedder)
+            return Indexer(self.backend, self.embedder).add_articles(
+                articles, where=f"feed[{owner}]", owner=owner)
 
     def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
         """How well each stored article matches a followed topic (retrieval/topics.py)."""
@@ -414,7 +424,7 @@ class Engine:
 
     def record_feedback(self, question: str, answer_kind: str, vote: int,
                         user_id: str | None = None, article_ids: Sequence[str] = ()) -> None:
-        self.store.record_feedback(question, answer_kind, vote, user_id, article_ids)
+        self.backend.record_feedback(question, answer_kind, vote, user_id, article_ids)
 
 
 def _serving_threads(settings: NewsdeskSettings) -> None:
@@ -442,13 +452,13 @@ def _excerpt_passages(group: ArticleGroup) -> list[tuple[int, float]]:
     return ps
 
 
-def _warn_if_quotes_stale(store: IndexStore) -> None:
+def _warn_if_quotes_stale(store: Backend) -> None:
     """Quotes extracted by older rules still answer, but less well: say how to refresh."""
     from index.quotes import rules_version
 
     # generation > 0: something was ever indexed (a cheap meta read, unlike stats()).
-    if store.generation() and store.meta("quote_rules") != rules_version():
+    if store.generation() and store.quote_rules() != rules_version():
         log.warning(
             "The quotes in %s were extracted by older quote rules. Run `newsdesk index add` "
-            "on your corpus again to re-extract them (nothing is re-embedded).", store.dir
+            "on your corpus again to re-extract them (nothing is re-embedded).", store.location
         )

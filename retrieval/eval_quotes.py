@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -40,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.backend import IndexReader
 from index.errors import NewsdeskError
 from index.models import Article, Quote
 from index.quotes import extract_quotes, keys_compatible, speaker_key
@@ -234,31 +234,15 @@ def _covered(intervals: Iterable[tuple[int, int]], spans: list[tuple[int, int]])
     return len(chars)
 
 
-def memory_store(articles: Iterable[Article], quotes: Iterable[Quote]) -> sqlite3.Connection:
-    """The index's `articles` and `quotes` tables, in memory, for `lookup_quotes`."""
-    conn = sqlite3.connect(":memory:")
-    conn.executescript(
-        "CREATE TABLE articles(id TEXT PRIMARY KEY, title, date TEXT, source, url, author,"
-        " text TEXT NOT NULL);"
-        "CREATE TABLE quotes(id INTEGER PRIMARY KEY, article_id TEXT, speaker TEXT,"
-        " speaker_key TEXT, mention TEXT, cue TEXT, text TEXT, start INT, end INT,"
-        " direct INT, paragraph INT);"
-        "CREATE INDEX quotes_key ON quotes(speaker_key);"
-    )
-    conn.executemany(
-        "INSERT INTO articles VALUES (?,?,?,?,?,?,?)",
-        [(a.id, a.title, a.date, a.source, a.url, a.author, a.text) for a in articles],
-    )
-    conn.executemany(
-        "INSERT INTO quotes(article_id, speaker, speaker_key, mention, cue, text, start, end,"
-        " direct, paragraph) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [
-            (q.article_id, q.speaker, q.speaker_key or speaker_key(q.speaker), q.mention,
-             q.cue, q.text, q.start, q.end, int(q.direct), q.paragraph)
-            for q in quotes
-        ],
-    )
-    return conn
+def memory_store(articles: Iterable[Article], quotes: Iterable[Quote]) -> IndexReader:
+    """A scratch index of the articles and quotes, for `lookup_quotes`."""
+    from dataclasses import replace
+
+    from index.local.scratch import quote_index
+
+    keyed = (q if q.speaker_key else replace(q, speaker_key=speaker_key(q.speaker))
+             for q in quotes)
+    return quote_index(articles, keyed)
 
 
 def _judge(

@@ -26,7 +26,7 @@ from typing import Any
 from index.config import MAX_FILE_BYTES
 from index.embedder import Embedder, load_embedder
 from index.ingest import Indexer
-from index.store import DB_FILE
+from index.local import DB_FILE
 from retrieval.engine import Engine
 from retrieval.eval_metrics import Scores, find_twins, first_rank, percentile
 from retrieval.eval_offtopic import OFF_TOPIC_QUESTIONS

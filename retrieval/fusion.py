@@ -1,6 +1,6 @@
 """Article-level fusion of ranking signals (pure numpy, no index access).
 
-Each signal is an array over the catalog's article rows. Dense passage cosine is
+Each signal is an array over the candidate articles' rows. Dense passage cosine is
 already on a common 0..1-ish scale; BM25 scores are not comparable across
 queries, so they are divided by the query's best score. The recency prior is
 applied only when the caller says when the question is asked (``as_of``).

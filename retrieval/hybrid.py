@@ -1,8 +1,9 @@
-"""Hybrid candidate generation: dense (FAISS) + lexical (FTS5 passages and titles).
+"""Hybrid ranking: dense + lexical (passages and titles) candidates from the backend,
+fused per article by Newsdesk's own weights (see fusion.py).
 
-Filters become an allowed-id set *before* either index is searched, so a
-restrictive filter never empties a top-k that was cut first. Candidates from
-both indexes are grouped by article and fused (see fusion.py).
+Filters travel to the backend as data (`ArticleFilter`) and restrict *before* either
+search, so a restrictive filter never empties a top-k that was cut first. Fusion and
+grouping run here on the candidate lists, so every backend ranks alike.
 """
 
 from __future__ import annotations
@@ -13,71 +14,99 @@ from typing import Literal
 
 import numpy as np
 
-from index.store import IndexStore
-from index.text.fts import fts_query
-from index.vectors import VectorIndex
-from retrieval.catalog import Catalog
+from index.backend import ArticleFilter, IndexReader, PassageCandidate
+from index.text.fts import MAX_QUERY_TERMS
+from index.text.words import FTS_STOPWORDS, STOPWORDS, content_words
 from retrieval.fusion import DEFAULT_WEIGHTS, MISSING, Weights, fuse, recency_prior
 from retrieval.grouping import ArticleGroup
-from retrieval.models import Filters
 
 Mode = Literal["hybrid", "dense", "bm25"]
 CANDIDATES = 200  # passages taken from each index per query
 PASSAGES_PER_ARTICLE = 3
 
 
+def passage_terms(text: str) -> list[str]:
+    """Words of a passage BM25 query: the text toolkit's FTS words (only the short
+    function-word list dropped; BM25's IDF discounts the rest), at most MAX_QUERY_TERMS."""
+    return content_words(text, FTS_STOPWORDS)[:MAX_QUERY_TERMS]
+
+
+def title_terms(text: str) -> list[str]:
+    """Words of a title BM25 query: content words minus the long stopword list."""
+    words = (w.replace('"', "") for w in content_words(text, STOPWORDS)[:MAX_QUERY_TERMS])
+    return [w for w in words if w]
+
+
 @dataclass
 class _PassageScore:
-    row: int  # catalog article row
+    row: int  # candidate article row
     cosine: float = 0.0  # 0 when only the lexical index found it
     lexical: float = 0.0  # bm25 / the query's best bm25
 
 
-def _allowed(store: IndexStore, filters: Filters) -> np.ndarray | None:
-    if not (filters.date_from or filters.date_to or filters.source or filters.article_ids is not None):
-        return None
-    return store.passage_ids(filters.date_from, filters.date_to, filters.source, filters.article_ids)
+class _Rows:
+    """Candidate articles numbered in order of first sight, with their day ordinals."""
 
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.day: list[int] = []
+        self.row_of: dict[str, int] = {}
 
-def _filter_kwargs(filters: Filters) -> dict[str, object]:
-    return {"date_from": filters.date_from, "date_to": filters.date_to,
-            "source": filters.source, "article_ids": filters.article_ids}
+    def row(self, article_id: str, iso: str | None) -> int:
+        row = self.row_of.get(article_id)
+        if row is None:
+            row = self.row_of[article_id] = len(self.ids)
+            self.ids.append(article_id)
+            self.day.append(_ordinal(iso))
+        return row
 
 
 class HybridRanker:
-    """Ranks articles for a query over one catalog snapshot. Thread-safe (read-only)."""
+    """Ranks articles for a query through a backend. Thread-safe (no state)."""
 
-    def __init__(self, store: IndexStore, vectors: VectorIndex, catalog: Catalog,
-                 weights: Weights = DEFAULT_WEIGHTS) -> None:
-        self.store, self.vectors, self.catalog, self.weights = store, vectors, catalog, weights
+    def __init__(self, backend: IndexReader, weights: Weights = DEFAULT_WEIGHTS) -> None:
+        self.backend, self.weights = backend, weights
 
-    def rank(self, text: str, qvec: np.ndarray, filters: Filters, k: int,
+    def rank(self, text: str, qvec: np.ndarray, flt: ArticleFilter, k: int,
              as_of: date | None = None, mode: Mode = "hybrid") -> list[ArticleGroup]:
-        cat = self.catalog
-        n = len(cat)
+        rows = _Rows()
+        passages: dict[int, _PassageScore] = {}
+        dense_hits = self.backend.dense_search(qvec, CANDIDATES, flt) \
+            if mode in ("hybrid", "dense") else None
+        lexical_hits = self.backend.lexical_search(passage_terms(text), CANDIDATES, flt) \
+            if mode in ("hybrid", "bm25") else None
+        title_hits = self.backend.title_search(title_terms(text), CANDIDATES, flt) \
+            if mode == "hybrid" else None
+        for hit in (dense_hits or []) + (lexical_hits or []):
+            rows.row(hit.article_id, hit.date)
+        for t in title_hits or []:
+            rows.row(t.article_id, t.date)
+        n = len(rows.ids)
         if n == 0:
             return []
-        allowed = _allowed(self.store, filters)
-        if allowed is not None and allowed.size == 0:
-            return []
-        passages: dict[int, _PassageScore] = {}
+        day = np.array(rows.day, dtype=np.int64)
         dense = dense_extra = lexical = title_lex = None
-        if mode in ("hybrid", "dense"):
-            dense, dense_extra = self._dense(qvec, allowed, n, passages)
-        if mode in ("hybrid", "bm25"):
-            lexical = self._lexical(text, filters, n, passages)
-        if mode == "hybrid":
-            title_lex = self._titles(text, allowed, n)
+        if dense_hits is not None:
+            dense, dense_extra = self._dense(dense_hits, rows, n, passages)
+        if lexical_hits is not None:
+            lexical = self._lexical(lexical_hits, rows, n, passages)
+        if title_hits is not None:
+            title_lex = np.zeros(n, dtype=np.float64)
+            for t in title_hits:
+                title_lex[rows.row_of[t.article_id]] = t.score
         prior = None
         if as_of is not None and mode == "hybrid":
-            prior = recency_prior(cat.day, as_of.toordinal(), self.weights.recency_days)
+            prior = recency_prior(day, as_of.toordinal(), self.weights.recency_days)
         score = fuse(n, dense, dense_extra, lexical, title_lex, prior, self.weights)
-        candidates = self._candidate_rows(dense, lexical, title_lex, allowed)
+        candidates = _candidate_rows(n, dense, lexical, title_lex)
         if as_of is not None:  # an article published after the question cannot answer it
-            candidates = candidates[(cat.day[candidates] <= as_of.toordinal())
-                                    | (cat.day[candidates] == 0)]
+            candidates = candidates[(day[candidates] <= as_of.toordinal())
+                                    | (day[candidates] == 0)]
         if candidates.size == 0:
             return []
+        # Ties (wire copies: the same passage in two articles) keep the order the backend
+        # returned the candidates in (dense first, then lexical), which for equal scores
+        # is the order the articles were stored in.
         order = candidates[np.argsort(-score[candidates], kind="stable")][:k]
         by_article: dict[int, list[tuple[int, float]]] = {}
         best_cos: dict[int, float] = {}
@@ -89,66 +118,55 @@ class HybridRanker:
         groups = []
         for row in order:
             best = sorted(by_article.get(int(row), []), key=lambda p: -p[1])
-            groups.append(ArticleGroup(cat.articles[row].id, float(score[row]), best,
+            groups.append(ArticleGroup(rows.ids[row], float(score[row]), best,
                                        cosine=best_cos.get(int(row), -1.0)))
         return groups
 
-    def _dense(self, qvec: np.ndarray, allowed: np.ndarray | None, n: int,
+    def _dense(self, hits: list[PassageCandidate], rows: _Rows, n: int,
                passages: dict[int, _PassageScore]) -> tuple[np.ndarray, np.ndarray]:
-        scores, ids = self.vectors.search(qvec.reshape(1, -1), CANDIDATES, allowed_ids=allowed)
-        keep = ids[0] >= 0
-        pids, cos = ids[0][keep], scores[0][keep]
-        rows = self.catalog.article_rows(pids)
         best = np.full(n, MISSING, dtype=np.float64)
         extra = np.zeros(n, dtype=np.float64)
         seen = np.zeros(n, dtype=np.int64)
-        for pid, row, c in zip(pids.tolist(), rows.tolist(), cos.tolist(), strict=True):
-            if row < 0:
-                continue  # passage added after this snapshot was taken
-            passages[pid] = _PassageScore(row, c)
+        for hit in hits:
+            row = rows.row_of[hit.article_id]
+            passages[hit.passage_id] = _PassageScore(row, hit.score)
             seen[row] += 1
             if seen[row] == 1:
-                best[row] = c
+                best[row] = hit.score
             elif seen[row] <= PASSAGES_PER_ARTICLE:
-                extra[row] += max(c, 0.0)
+                extra[row] += max(hit.score, 0.0)
         return best, extra
 
-    def _lexical(self, text: str, filters: Filters, n: int,
+    def _lexical(self, hits: list[PassageCandidate], rows: _Rows, n: int,
                  passages: dict[int, _PassageScore]) -> np.ndarray:
-        hits = self.store.lexical_search(text, CANDIDATES, **_filter_kwargs(filters))  # type: ignore[arg-type]
         out = np.zeros(n, dtype=np.float64)
         if not hits:
             return out
-        pids = np.array([h[0] for h in hits], dtype=np.int64)
-        rows = self.catalog.article_rows(pids)
-        top = max(s for _, s in hits) or 1.0
-        for (pid, s), row in zip(hits, rows.tolist(), strict=True):
-            if row < 0:
-                continue
-            out[row] = max(out[row], s)
-            passages.setdefault(pid, _PassageScore(row, 0.0)).lexical = max(s, 0.0) / top
+        top = max(h.score for h in hits) or 1.0
+        for hit in hits:
+            row = rows.row_of[hit.article_id]
+            out[row] = max(out[row], hit.score)
+            passages.setdefault(hit.passage_id, _PassageScore(row, 0.0)).lexical = \
+                max(hit.score, 0.0) / top
         return out
 
-    def _titles(self, text: str, allowed: np.ndarray | None, n: int) -> np.ndarray:
-        out = np.zeros(n, dtype=np.float64)
-        match = fts_query(text)
-        if match is None:
-            return out
-        rows = None
-        if allowed is not None:
-            rows = np.unique(self.catalog.article_rows(allowed))
-            rows = rows[rows >= 0]
-        for row, s in self.catalog.title_search(match, CANDIDATES, rows):
-            out[row] = s
-        return out
 
-    def _candidate_rows(self, dense: np.ndarray | None, lexical: np.ndarray | None,
-                        title_lex: np.ndarray | None, allowed: np.ndarray | None) -> np.ndarray:
-        mask = np.zeros(len(self.catalog), dtype=bool)
-        if dense is not None:
-            mask |= dense > MISSING
-        if lexical is not None:
-            mask |= lexical > 0
-        if title_lex is not None:
-            mask |= title_lex > 0
-        return np.flatnonzero(mask)
+def _candidate_rows(n: int, dense: np.ndarray | None, lexical: np.ndarray | None,
+                    title_lex: np.ndarray | None) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    if dense is not None:
+        mask |= dense > MISSING
+    if lexical is not None:
+        mask |= lexical > 0
+    if title_lex is not None:
+        mask |= title_lex > 0
+    return np.flatnonzero(mask)
+
+
+def _ordinal(iso: str | None) -> int:
+    if not iso:
+        return 0
+    try:
+        return date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return 0

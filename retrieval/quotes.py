@@ -1,21 +1,21 @@
 """Query side of quotes: resolve a user's speaker string against stored speakers.
 
-Works on any SQLite connection holding the `articles` and `quotes` tables of
-ARCHITECTURE.md (the index, or an in-memory copy built by the evaluation).
+Works on any `index.backend.IndexReader` (the index, or the in-memory copy the
+evaluation builds); only the viewer's scope limits who can be resolved, so speakers
+of another server's articles are never named.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 
+from index.backend import OPERATOR_SCOPE, ArticleFilter, IndexReader, Scope
 from index.errors import BadQueryError
 from index.quotes.names import PARTICLES, keys_compatible, speaker_key
-from index.store import article_filter_sql
 from index.text.stems import content_terms
 from retrieval.models import QuoteHit, QuoteLookup, SpeakerQuotes
 
@@ -45,26 +45,9 @@ class _Speaker:
     count: int
 
 
-def _connection(store_or_conn: Any) -> sqlite3.Connection:
-    if isinstance(store_or_conn, sqlite3.Connection):
-        return store_or_conn
-    conn = getattr(store_or_conn, "conn", None)  # IndexStore.conn(): this thread's connection
-    if callable(conn):
-        conn = conn()
-    if isinstance(conn, sqlite3.Connection):
-        return conn
-    raise TypeError(f"not a store or sqlite3 connection: {type(store_or_conn).__name__}")
-
-
-def _speakers_like(conn: sqlite3.Connection, words: list[str]) -> list[_Speaker]:
+def _speakers_like(store: IndexReader, words: list[str], flt: ArticleFilter) -> list[_Speaker]:
     """Stored speakers whose key contains one of ``words`` (a cheap pre-filter)."""
-    clauses = " OR ".join("(' ' || speaker_key || ' ') LIKE ?" for _ in words)
-    rows = conn.execute(
-        f"SELECT speaker_key, speaker, COUNT(*) FROM quotes WHERE {clauses} "
-        "GROUP BY speaker_key, speaker",
-        [f"% {w} %" for w in words],
-    ).fetchall()
-    return _group(rows)
+    return _group([(c.key, c.name, c.count) for c in store.speaker_counts(words, flt)])
 
 
 def _group(rows: list[tuple[str, str, int]]) -> list[_Speaker]:
@@ -89,13 +72,15 @@ class Resolution:
 
 
 def resolve_speaker(
-    conn: sqlite3.Connection, query: str, dominance: float | None = DOMINANCE
+    store: IndexReader, query: str, dominance: float | None = DOMINANCE,
+    scope: Scope = OPERATOR_SCOPE,
 ) -> Resolution:
     qkey = speaker_key(query)
     words = qkey.split()
     if not words:
         raise BadQueryError("That is not a name.", hint="Try a person's name, e.g. Lavrov.")
-    stored = _speakers_like(conn, sorted({words[0], words[-1]}))
+    seen = ArticleFilter(scope=scope)  # who can be named: the scope only, no dates
+    stored = _speakers_like(store, sorted({words[0], words[-1]}), seen)
     full = [s for s in stored if len(s.key.split()) > 1]
     bare = [s for s in stored if len(s.key.split()) == 1]
     if len(words) > 1:
@@ -122,11 +107,11 @@ def resolve_speaker(
         matches = [s for s in full if s.key.split()[-1] == words[1]
                    and " ".join(words) in " ".join(s.name.casefold().split())]
     if not matches and not bare:
-        matches = _completed(conn, words)
+        matches = _completed(store, words, seen)
     groups = _people(matches)
     others: list[_Speaker] = []
     if len(groups) > 1:
-        if dominance is None or not _dominant(conn, groups, dominance):
+        if dominance is None or not _dominant(store, groups, dominance, seen):
             return Resolution(people=tuple(groups), bare=tuple(s.key for s in bare))
         others = [g.people[0] for g in groups[1:]]
         groups = groups[:1]
@@ -143,17 +128,13 @@ def resolve_speaker(
 PREFIX_MIN = {1: 4, 2: 2}
 
 
-def _completed(conn: sqlite3.Connection, words: list[str]) -> list[_Speaker]:
+def _completed(store: IndexReader, words: list[str], flt: ArticleFilter) -> list[_Speaker]:
     """Nobody has this exact name: read the last word as an unfinished one, as
     autocomplete would. Only when everything else matched nothing."""
     last = words[-1]
     if len(last) < PREFIX_MIN.get(len(words), 2):
         return []
-    rows = conn.execute(
-        "SELECT speaker_key, speaker, COUNT(*) FROM quotes "
-        "WHERE (' ' || speaker_key) LIKE ? ESCAPE '\\' GROUP BY speaker_key, speaker",
-        (f"% {_like_escape(last)}%",),
-    ).fetchall()
+    rows = [(c.key, c.name, c.count) for c in store.speaker_counts([last], flt, prefix=True)]
     head = words[:-1]
     found = []
     for s in _group(rows):
@@ -166,11 +147,8 @@ def _completed(conn: sqlite3.Connection, words: list[str]) -> list[_Speaker]:
     return found
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _dominant(conn: sqlite3.Connection, groups: list[_Person], dominance: float) -> bool:
+def _dominant(store: IndexReader, groups: list[_Person], dominance: float,
+              flt: ArticleFilter) -> bool:
     """Does the most quoted of several people sharing a name stand for it?"""
     total = sum(g.count for g in groups)
     share = groups[0].count / total
@@ -178,23 +156,13 @@ def _dominant(conn: sqlite3.Connection, groups: list[_Person], dominance: float)
         return True
     if share < QUOTE_FLOOR:
         return False
-    articles = [_article_count(conn, g) for g in groups]
+    articles = [store.quote_article_count([s.key for s in g.people], flt) for g in groups]
     top = articles[0]
     return (
         top >= ARTICLE_MIN
         and top == max(articles)
         and top >= ARTICLE_DOMINANCE * sum(articles)
     )
-
-
-def _article_count(conn: sqlite3.Connection, person: _Person) -> int:
-    keys = [s.key for s in person.people]
-    row = conn.execute(
-        "SELECT COUNT(DISTINCT article_id) FROM quotes "
-        f"WHERE speaker_key IN ({','.join('?' * len(keys))})",
-        keys,
-    ).fetchone()
-    return int(row[0])
 
 
 @dataclass
@@ -219,7 +187,7 @@ def _people(speakers: list[_Speaker]) -> list[_Person]:
 
 
 def lookup_quotes(
-    store_or_conn: Any,
+    store: IndexReader,
     speaker_query: str,
     about: str | None = None,
     date_from: str | None = None,
@@ -231,6 +199,7 @@ def lookup_quotes(
     limit: int | None = None,
     dominance: float | None = DOMINANCE,
     collapse: bool = True,
+    scope: Scope = OPERATOR_SCOPE,
 ) -> QuoteLookup:
     """A speaker's quotes, newest first (or most on-topic first with ``about``).
 
@@ -244,11 +213,11 @@ def lookup_quotes(
     query = speaker_query.strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         raise BadQueryError("Give a speaker's name (up to 200 characters).")
-    conn = _connection(store_or_conn)
-    found = resolve_speaker(conn, query, dominance)
+    found = resolve_speaker(store, query, dominance, scope)
+    flt = ArticleFilter(date_from, date_to, source, article_ids, scope)
 
     def quotes_of(keys: list[str]) -> list[QuoteHit]:
-        hits = _fetch(conn, keys, date_from, date_to, source, article_ids)
+        hits = _fetch(store, keys, flt)
         if collapse:
             hits = _collapse(hits)
         if about and about.strip():
@@ -275,32 +244,14 @@ def lookup_quotes(
     return QuoteLookup(query, speaker, tuple(hits), others=tuple(s.name for s in found.others))
 
 
-def _fetch(
-    conn: sqlite3.Connection,
-    keys: list[str],
-    date_from: str | None,
-    date_to: str | None,
-    source: str | None,
-    article_ids: tuple[str, ...] | None,
-) -> list[QuoteHit]:
-    sql = [
-        "SELECT q.article_id, q.speaker, q.text, q.start, q.end, q.cue, q.direct, q.paragraph,",
-        "a.title, a.date, a.source, a.url FROM quotes q JOIN articles a ON a.id = q.article_id",
-        f"WHERE q.speaker_key IN ({','.join('?' * len(keys))})",
-    ]
-    params: list[Any] = list(keys)
-    where, filter_params = article_filter_sql(date_from, date_to, source, article_ids)
-    if where:
-        sql.append(f"AND {where}")
-        params.extend(filter_params)
-    sql.append("ORDER BY a.date IS NULL, a.date DESC, q.article_id, q.start")
-    rows = conn.execute(" ".join(sql), params).fetchall()
+def _fetch(store: IndexReader, keys: list[str], flt: ArticleFilter) -> list[QuoteHit]:
     return [
         QuoteHit(
-            article_id=r[0], speaker=r[1], text=r[2], start=r[3], end=r[4], cue=r[5],
-            direct=bool(r[6]), paragraph=r[7], title=r[8], date=r[9], source=r[10], url=r[11],
+            article_id=r.quote.article_id, speaker=r.quote.speaker, text=r.quote.text,
+            start=r.quote.start, end=r.quote.end, cue=r.quote.cue, direct=r.quote.direct,
+            paragraph=r.quote.paragraph, title=r.title, date=r.date, source=r.source, url=r.url,
         )
-        for r in rows
+        for r in store.quotes_by_speakers(keys, flt)
     ]
 
 
@@ -363,19 +314,13 @@ def _rank_about(hits: list[QuoteHit], about: str, embedder: _Encoder | None) -> 
     return [hits[i] for _, i in scored]
 
 
-def list_speakers(store_or_conn: Any, prefix: str = "", limit: int = 25) -> list[str]:
-    """Speakers for autocomplete: any name word starting with ``prefix``, most quoted first."""
-    conn = _connection(store_or_conn)
+def list_speakers(store: IndexReader, prefix: str = "", limit: int = 25, *,
+                  scope: Scope = OPERATOR_SCOPE) -> list[str]:
+    """Speakers for autocomplete: any name word starting with ``prefix``, most quoted first,
+    among the articles ``scope`` sees."""
     folded = " ".join(speaker_key(prefix).split()) if prefix.strip() else ""
-    if folded:
-        rows = conn.execute(
-            "SELECT speaker_key, speaker, COUNT(*) FROM quotes "
-            "WHERE speaker_key LIKE ? OR speaker_key LIKE ? GROUP BY speaker_key, speaker",
-            (f"{folded}%", f"% {folded}%"),
-        ).fetchall()
-    else:
-        rows = conn.execute(
-            "SELECT speaker_key, speaker, COUNT(*) FROM quotes GROUP BY speaker_key, speaker"
-        ).fetchall()
-    speakers = sorted(_group(rows), key=lambda s: (-s.count, s.name))
+    flt = ArticleFilter(scope=scope)
+    counts = store.speaker_counts([folded] if folded else [], flt, prefix=True)
+    speakers = sorted(_group([(c.key, c.name, c.count) for c in counts]),
+                      key=lambda s: (-s.count, s.name))
     return [s.name for s in speakers[: max(0, limit)]]

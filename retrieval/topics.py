@@ -63,10 +63,10 @@ def topic_scores(engine: Engine, topic: str, article_ids: Sequence[str]) -> list
     topic_vec = engine.embedder.encode([topic])[0]
     out = []
     for aid in article_ids:
-        passages = engine.store.passages_for(aid)[:LEAD_PASSAGES]  # in article order
+        passages = engine.backend.passages_for(aid)[:LEAD_PASSAGES]  # in article order
         if not passages:
             continue
-        ids, vecs = engine.store.passage_vectors([p.id for p in passages])
+        ids, vecs = engine.backend.passage_vectors([p.id for p in passages])
         text = {p.id: p.text for p in passages}
         out.append(score_article(aid, topic, topic_vec, [text[int(i)] for i in ids], vecs))
     return out

@@ -20,10 +20,8 @@ from typing import Literal
 
 import numpy as np
 
+from index.backend import ArticleFilter, IndexReader, PassageCandidate
 from index.errors import BadQueryError
-from index.store import IndexStore
-from index.vectors import VectorIndex
-from retrieval.catalog import Catalog
 from retrieval.engine import NO_ANSWER_COSINE, WEAK_COSINE, WEAK_PASSAGE_LEXICAL
 from retrieval.excerpts import best_sentences, lexical_score, term_weights
 from retrieval.models import Citation, Filters, QuoteHit, QuoteLookup
@@ -46,13 +44,12 @@ QUOTE_CAPTION = "Statements attributed to the speaker in the archive; a wire sto
 
 @dataclass(frozen=True)
 class Corpus:
-    """What chart computations read, handed over by the Engine (one snapshot)."""
+    """What chart computations read, handed over by the Engine (through the backend)."""
 
-    store: IndexStore
-    catalog: Catalog
-    vectors: VectorIndex
+    backend: IndexReader
     encode: Callable[[str], np.ndarray]
     quotes: Callable[[str, str | None, Filters | None], QuoteLookup]
+    bounds: Callable[[], tuple[str | None, str | None]]  # the archive's first and last date
 
 
 @dataclass(frozen=True)
@@ -70,49 +67,38 @@ class ArticleMatch:
 def matching_articles(corpus: Corpus, query: str,
                       filters: Filters | None) -> tuple[str, Filters, list[ArticleMatch]]:
     """(searched text, filters after reading dates in the query, matches best first)."""
-    plan = make_plan(query, filters, None, corpus.catalog.date_max)
+    plan = make_plan(query, filters, None, corpus.backend.latest_date())
     f = plan.filters
     if plan.empty:
         return plan.text, f, []
-    allowed = None
-    if f.date_from or f.date_to or f.source or f.article_ids is not None:
-        allowed = corpus.store.passage_ids(f.date_from, f.date_to, f.source, f.article_ids)
-        if allowed.size == 0:
-            return plan.text, f, []
-    pids, cosines = _passages_above(corpus.vectors, corpus.encode(plan.text), allowed,
-                                    WEAK_COSINE)
+    flt = ArticleFilter(f.date_from, f.date_to, f.source, f.article_ids)
+    found = _passages_above(corpus.backend, corpus.encode(plan.text), flt, WEAK_COSINE)
     weights = term_weights(plan.text)
-    weak = [int(p) for p, c in zip(pids, cosines, strict=True) if c < NO_ANSWER_COSINE]
-    covered = {p.id for p in corpus.store.get_passages(weak)
+    weak = [c.passage_id for c in found if c.score < NO_ANSWER_COSINE]
+    covered = {p.id for p in corpus.backend.get_passages(weak)
                if lexical_score(p.text, weights) >= WEAK_PASSAGE_LEXICAL}
-    best: dict[int, tuple[float, int]] = {}
-    for pid, row, cos in zip(pids.tolist(), corpus.catalog.article_rows(pids).tolist(),
-                             cosines.tolist(), strict=True):
-        if row < 0 or (cos < NO_ANSWER_COSINE and pid not in covered):
+    best: dict[str, PassageCandidate] = {}
+    for c in found:
+        if c.score < NO_ANSWER_COSINE and c.passage_id not in covered:
             continue
-        if row not in best or cos > best[row][0]:
-            best[row] = (cos, pid)
-    matches = []
-    for row, (cos, pid) in best.items():
-        meta = corpus.catalog.articles[row]
-        matches.append(ArticleMatch(meta.id, _day(meta.date), meta.source, cos, pid))
+        if c.article_id not in best or c.score > best[c.article_id].score:
+            best[c.article_id] = c
+    sources = {a.id: a.source for a in corpus.backend.get_articles(list(best)).values()}
+    matches = [ArticleMatch(aid, _day(c.date), sources.get(aid), c.score, c.passage_id)
+               for aid, c in best.items() if aid in sources]
     matches.sort(key=lambda m: (-m.score, m.article_id))
     return plan.text, f, matches
 
 
-def _passages_above(vectors: VectorIndex, qvec: np.ndarray, allowed: np.ndarray | None,
-                    floor: float) -> tuple[np.ndarray, np.ndarray]:
+def _passages_above(backend: IndexReader, qvec: np.ndarray, flt: ArticleFilter,
+                    floor: float) -> list[PassageCandidate]:
     """Every passage scoring >= ``floor``: a top-k search widened until it reaches below."""
-    total = len(vectors) if allowed is None else int(allowed.size)
-    k = min(FIRST_K, total)
-    while k > 0:
-        scores, ids = vectors.search(qvec.reshape(1, -1), k, allowed_ids=allowed)
-        s, i = scores[0], ids[0]
-        if k >= total or i[-1] < 0 or s[-1] < floor:
-            keep = (i >= 0) & (s >= floor)
-            return i[keep], s[keep]
-        k = min(4 * k, total)
-    return np.empty(0, np.int64), np.empty(0, np.float32)
+    k = FIRST_K
+    while True:
+        found = backend.dense_search(qvec, k, flt)
+        if len(found) < k or found[-1].score < floor:
+            return [c for c in found if c.score >= floor]
+        k *= 4
 
 
 def _day(iso: str | None) -> date | None:
@@ -251,11 +237,11 @@ def _frame(corpus: Corpus, f: Filters, days: Sequence[date | None],
     """Periods from ``from`` (else the first dated match, else the archive's first day) to
     ``to`` (likewise), in ``by`` or the period that gives 6-60 points."""
     dated = [d for d in days if d is not None]
-    archive = corpus.catalog.day[corpus.catalog.day > 0]
-    first = _day(f.date_from) or (min(dated) if dated else None) or (
-        date.fromordinal(int(archive.min())) if archive.size else None)
-    last = _day(f.date_to) or (max(dated) if dated else None) or (
-        date.fromordinal(int(archive.max())) if archive.size else None)
+    first = _day(f.date_from) or (min(dated) if dated else None)
+    last = _day(f.date_to) or (max(dated) if dated else None)
+    if first is None or last is None:
+        archive_first, archive_last = corpus.bounds()
+        first, last = first or _day(archive_first), last or _day(archive_last)
     if first is None or last is None or first > last:
         return _Frame(by or "day", (), None, None)
     period = by or choose_period(first, last)
@@ -296,8 +282,8 @@ def _source(source: str | None) -> str:
 
 def _citations(corpus: Corpus, query: str, matches: Sequence[ArticleMatch]) -> tuple[Citation, ...]:
     """Each match's best passage, cut to its sentences that best match the query."""
-    passages = {p.id: p for p in corpus.store.get_passages([m.passage_id for m in matches])}
-    articles = corpus.store.get_articles([m.article_id for m in matches])
+    passages = {p.id: p for p in corpus.backend.get_passages([m.passage_id for m in matches])}
+    articles = corpus.backend.get_articles([m.article_id for m in matches])
     weights = term_weights(query)
     out: list[Citation] = []
     for m in matches:

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.cli.query_cmds",  # newsdesk search, newsdesk ask
     "bot.cli.quotes_cmds",  # newsdesk quotes
     "bot.cli.chart_cmds",  # newsdesk trend, timeline, compare
+    "bot.cli.chat_cmds",  # newsdesk chat
     "bot.cli.eval_cmds",  # newsdesk eval quotes|retrieval
     "bot.cli.serve_cmds",  # newsdesk serve
     "bot.cli.privacy_cmds",  # newsdesk privacy forget

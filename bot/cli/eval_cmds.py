@@ -21,6 +21,7 @@ def register(subparsers: Any) -> None:
     suites = parser.add_subparsers(dest="eval_suite", metavar="SUITE", required=True)
     _register_quotes(suites)
     _register_retrieval(suites)
+    _register_conversation(suites)
 
 
 def _register_quotes(suites: Any) -> None:
@@ -106,6 +107,54 @@ def _run_retrieval(args: argparse.Namespace) -> int:
     from retrieval.eval_retrieval import cli
 
     return cli(args)
+
+
+DEFAULT_EVAL = Path("../shared/eval")
+
+
+def _register_conversation(suites: Any) -> None:
+    from retrieval.eval_conversation import DEFAULT_DIALOGUES
+
+    p = suites.add_parser(
+        "conversation",
+        help="follow-up understanding on multi-turn dialogues",
+        description="Share of follow-ups resolved as expected, false carries on topic changes, "
+        "share of resolved follow-ups answered right.",
+    )
+    p.add_argument("data_dir", metavar="DATA_DIR", type=Path, nargs="?", default=DEFAULT_EVAL,
+                   help=f"evaluation data folder with polnear/ and bbc/ (default {DEFAULT_EVAL})")
+    p.add_argument("--dialogues", type=Path, default=DEFAULT_DIALOGUES, metavar="FILE",
+                   help="dialogue file (JSON lines; default: the committed set)")
+    p.add_argument("--index", type=Path, metavar="DIR",
+                   help="reuse this index (built there once if missing; default: temporary)")
+    p.add_argument("--json", action="store_true", help="the report as JSON, with every failure")
+    p.set_defaults(func=_run_conversation)
+
+
+def _run_conversation(args: argparse.Namespace) -> int:
+    logging.getLogger("faiss").setLevel(logging.WARNING)
+    from retrieval.eval_conversation import run
+
+    report = run(args.dialogues, args.data_dir, args.index)
+    if args.json:
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+        return 0
+    rows = [("dialogues", report["dialogues"]), ("follow-ups", report["followups"]),
+            ("resolved as expected", report["resolution"]),
+            ("topic changes", report["topic_changes"]),
+            ("false-carry rate", report["false_carry_rate"]),
+            ("answers checked", report["answers_checked"]),
+            ("answer right", report["answer_right"]),
+            ("resolve p95 (ms)", report["resolve_p95_ms"])]
+    print("| measure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {_cell(value)} |")
+    print("\n| pattern | resolved |\n|---|---|")
+    for pattern, share in report["by_pattern"].items():
+        print(f"| {pattern} | {share} |")
+    for failure in report["failures"]:
+        print(f"- {json.dumps(failure, ensure_ascii=False)}")
+    return 0
 
 
 def _cell(value: Any) -> str:

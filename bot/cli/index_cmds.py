@@ -1,13 +1,20 @@
-"""`newsdesk index add|remove|stats`: build and inspect an index directory."""
+"""`newsdesk index add|remove|stats|list|share|migrate`: build and inspect an index.
+
+Ownership: articles added here belong to the operator and are shared by every Discord
+server; a server's own uploads can be listed, shared (made the operator's) or removed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bot.cli.options import add_index_option
 from bot.terminal_text import strip_controls as clean
+from index.backend import OPERATOR
 from index.config import default_index_dir
+from index.errors import BadQueryError
 from index.models import IngestSummary
 from index.settings import NewsdeskSettings
 
@@ -30,14 +37,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--no-progress", action="store_true", help="no progress bar")
     add.set_defaults(func=_add)
 
-    remove = commands.add_parser("remove", help="delete articles by id")
-    remove.add_argument("ids", nargs="+", metavar="ID")
+    remove = commands.add_parser("remove", help="delete articles by id, or a server's own")
+    remove.add_argument("ids", nargs="*", metavar="ID")
+    remove.add_argument("--server", metavar="ID", help="delete every article this server added")
     add_index_option(remove)
     remove.set_defaults(func=_remove)
 
-    stats = commands.add_parser("stats", help="what the index holds")
+    stats = commands.add_parser("stats", help="what the index holds (shared / per server)")
     add_index_option(stats)
     stats.set_defaults(func=_stats)
+
+    listing = commands.add_parser("list", help="ids of the articles one server added")
+    listing.add_argument("--server", metavar="ID", required=True)
+    add_index_option(listing)
+    listing.set_defaults(func=_list)
+
+    share = commands.add_parser("share", help="make a server's articles shared by all servers")
+    share.add_argument("--server", metavar="ID", required=True)
+    add_index_option(share)
+    share.set_defaults(func=_share)
+
+    migrate = commands.add_parser("migrate", help="upgrade an index to this version's schema")
+    add_index_option(migrate)
+    migrate.set_defaults(func=_migrate)
 
 
 
@@ -47,7 +69,7 @@ def _add(args: argparse.Namespace) -> int:
     settings = NewsdeskSettings()
     index_dir = args.index or settings.index_dir
     indexer = Indexer(
-        index_dir,
+        args.index,
         model_path=args.model,
         progress=not args.no_progress,
         quotes=not args.no_quotes,
@@ -63,16 +85,67 @@ def _remove(args: argparse.Namespace) -> int:
     from index.ingest import Indexer
 
     index_dir = args.index or default_index_dir()
-    summary = Indexer(index_dir).remove(args.ids)
+    if bool(args.ids) == bool(args.server):
+        raise BadQueryError("Give article ids or --server ID (one of them).")
+    indexer = Indexer(args.index)
+    if args.server:
+        summary = indexer.remove_owner(_server(args.server))
+    else:
+        summary = indexer.remove(args.ids)
     print(format_summary(summary, index_dir))
     return 0 if summary.removed else 1
 
 
-def _stats(args: argparse.Namespace) -> int:
-    from index.store import IndexStore
+def _server(value: str) -> str:
+    value = value.strip()
+    if not value.isdigit():
+        raise BadQueryError(f"{value!r} is not a Discord server id (a number).")
+    return value
+
+
+def _list(args: argparse.Namespace) -> int:
+    from index.backend import open_backend
+
+    backend = open_backend(args.index, read_only=True)
+    try:
+        ids = backend.article_ids(_server(args.server))
+    finally:
+        backend.close()
+    for article_id in ids:
+        print(article_id)
+    print(f"{len(ids)} article(s) added by server {args.server}", file=sys.stderr)
+    return 0
+
+
+def _share(args: argparse.Namespace) -> int:
+    from index.backend import OPERATOR, open_backend
+
+    backend = open_backend(args.index)
+    try:
+        with backend.ingest_lock():
+            changed = backend.set_owner(backend.article_ids(_server(args.server)), OPERATOR)
+    finally:
+        backend.close()
+    print(f"{changed} article(s) of server {args.server} are now shared by every server")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from index.local import LocalBackend
 
     index_dir = args.index or default_index_dir()
-    store = IndexStore.open(index_dir)
+    backend = LocalBackend.open(index_dir)  # opening writable applies pending migrations
+    try:
+        print(f"{index_dir}: schema version {backend.schema_version()}")
+    finally:
+        backend.close()
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from index.backend import open_backend
+
+    store = open_backend(args.index, read_only=True)
     try:
         s = store.stats()
     finally:
@@ -82,7 +155,7 @@ def _stats(args: argparse.Namespace) -> int:
     if len(s.sources) > 10:
         sources += f", ... ({len(s.sources) - 10} more)"
     lines = [
-        f"index:      {index_dir}",
+        f"index:      {store.location}",
         f"articles:   {s.articles}",
         f"passages:   {s.passages}",
         f"quotes:     {s.quotes} ({s.speakers} speakers)",
@@ -91,6 +164,11 @@ def _stats(args: argparse.Namespace) -> int:
         f"model:      {clean(s.model)} ({s.dimension}-d), vectors: {s.vector_index}",
         f"size:       {s.size_bytes / (1024 * 1024):.1f} MB",
     ]
+    if s.owners:
+        shared = dict(s.owners).get(OPERATOR, 0)
+        servers = [(o, n) for o, n in s.owners if o != OPERATOR]
+        split = ", ".join(f"server {o}: {n}" for o, n in servers) or "none"
+        lines.append(f"owners:     shared {shared}; servers' own: {split}")
     print("\n".join(lines))
     return 0
 

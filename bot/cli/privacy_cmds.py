@@ -32,8 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _forget(args: argparse.Namespace) -> int:
     from bot.settings import Settings
     from bot.state import AnswerMemory
+    from index.backend import open_backend
     from index.config import default_index_dir
-    from index.store import IndexStore
 
     user = args.user.strip()
     if not user.isdigit():
@@ -45,12 +45,12 @@ def _forget(args: argparse.Namespace) -> int:
     settings = Settings(**overrides)  # type: ignore[arg-type]
     feedback = 0
     if (settings.index_dir / "newsdesk.sqlite").is_file():
-        store = IndexStore.open(settings.index_dir)
+        store = open_backend(settings.index_dir)
         try:
             feedback = store.prune_feedback(user_id=user)
         finally:
             store.close()
-    answers = votes = 0
+    answers = votes = conversations = 0
     state = settings.answer_store_path()
     if str(state) != ":memory:" and Path(state).is_file():
         memory = AnswerMemory(state, keep_days=settings.keep_answers_days)
@@ -58,8 +58,16 @@ def _forget(args: argparse.Namespace) -> int:
             answers, votes = memory.forget_user(user)
         finally:
             memory.close()
+        from bot.conversations import ConversationStore
+
+        talks = ConversationStore(state)
+        try:
+            conversations = talks.forget_user(user)
+        finally:
+            talks.close()
     print(
         f"user {user}: deleted {feedback} feedback row(s) from the index, "
-        f"{answers} answer(s) and {votes} vote mark(s) from {state}"
+        f"{answers} answer(s), {votes} vote mark(s) and {conversations} conversation state(s) "
+        f"from {state}"
     )
     return 0

@@ -81,7 +81,7 @@ def _open_engine(args: argparse.Namespace) -> Any:
     logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader chatters at INFO
     from retrieval.engine import Engine  # imported late: it pulls in torch
 
-    return Engine.open(args.index)
+    return Engine.open(args.index, read_only=True)
 
 
 def _stdin_lines() -> Iterator[str]:

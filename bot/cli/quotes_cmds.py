@@ -123,7 +123,7 @@ def run_quotes(args: argparse.Namespace) -> int:
 
     # The same Engine.quotes as /quotes: --about ranks by embeddings there and here.
     # The model loads only when a topic needs it.
-    engine = Engine.open(args.index, lazy_model=True)
+    engine = Engine.open(args.index, lazy_model=True, read_only=True)
     try:
 
         def one(name: str) -> QuoteLookup:
@@ -148,4 +148,4 @@ def run_quotes(args: argparse.Namespace) -> int:
             print(lookup_text(clean_record(lookup), Style(sys.stdout)))
         return 0
     finally:
-        engine.store.close()
+        engine.close()

@@ -1,8 +1,16 @@
-"""Mentions, DMs and threads: "@Newsdesk what did Lavrov say?" gets a reply; the bot
-opens a thread on its reply and answers follow-ups there without a mention."""
+"""Mentions, DMs, threads and replies: "@Newsdesk what did Lavrov say?" gets a reply; the
+bot opens a thread on its reply and answers follow-ups there without a mention.
+
+Each place is a conversation (retrieval/conversation.py): a thread the bot opened (per
+user), a DM, and any Discord reply to one of the bot's answers, which continues that
+answer's conversation wherever it is. A follow-up that was rewritten is answered with
+"Understood as: ..." first; one that cannot be resolved says what is missing. States are
+kept in the bot-state database (bot/conversations.py), so they survive restarts.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -15,8 +23,11 @@ from discord.ext import commands
 from bot import embeds
 from bot.app import Newsdesk
 from bot.commands.spec import CommandContext
+from bot.conversations import ConversationStore
 from bot.errors import NONE, log_unexpected, user_message
 from bot.views import answer_reply
+from retrieval.conversation import ConversationState
+from retrieval.dialogue import Dialogue, Turn
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +39,11 @@ class Mentions(commands.Cog):
     def __init__(self, bot: Newsdesk) -> None:
         self.bot = bot
         self.threads: OrderedDict[int, None] = OrderedDict()  # threads we opened (LRU)
+        self.conversations = ConversationStore(bot.settings.answer_store_path())
+        self.dialogue = Dialogue(bot.core)
+
+    async def cog_unload(self) -> None:
+        self.conversations.close()
 
     # -- which messages are for us ------------------------------------------------
 
@@ -59,13 +75,15 @@ class Mentions(commands.Cog):
         )
         is_dm = message.guild is None
         in_thread = self._is_our_thread(message.channel)
-        if not (mentioned or is_dm or in_thread):
+        to_us = _replies_to(message, me.id)
+        if not (mentioned or is_dm or in_thread or to_us):
             return None
         allowed = self.bot.settings.channels
         if (
             allowed
             and not is_dm
             and not in_thread
+            and not to_us
             and self._root_channel_id(message.channel) not in allowed
         ):
             return None
@@ -76,11 +94,29 @@ class Mentions(commands.Cog):
 
     # -- the handler -------------------------------------------------------------
 
+    async def _known_place(self, message: discord.Message) -> bool:
+        """After a restart: a reply to an answer we remember, or a thread we opened that
+        discord.py has not cached."""
+        me = self.bot.user
+        if me is None or message.author.bot or message.webhook_id is not None:
+            return False
+        ref = message.reference
+        if ref is not None and ref.message_id is not None:
+            state = await asyncio.to_thread(self.conversations.after_answer, ref.message_id)
+            if state is not None:
+                return True
+        if await asyncio.to_thread(self.conversations.knows, f"thread:{message.channel.id}"):
+            self._track(message.channel.id)  # a thread we opened before a restart
+            return True
+        return False
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         question = self.question_for_us(message)
         if question is None:
-            return
+            if not await self._known_place(message):
+                return
+            question = message.content.strip()
         try:
             await self._answer(message, question)
         except Exception as error:
@@ -94,6 +130,30 @@ class Mentions(commands.Cog):
             except discord.HTTPException:
                 log.warning("Could not deliver an error reply in channel %s", message.channel.id)
 
+    def _place(self, message: discord.Message) -> str | None:
+        """The conversation key of where the message was written (None: a plain channel)."""
+        if message.guild is None:
+            return f"dm:{message.channel.id}"
+        if isinstance(message.channel, discord.Thread) or self._is_our_thread(message.channel):
+            return f"thread:{message.channel.id}"
+        if message.channel.id in self.threads:
+            return f"thread:{message.channel.id}"
+        return None
+
+    async def _state_for(self, message: discord.Message, place: str | None) -> ConversationState:
+        """A reply continues the answer it replies to; else this user's state here."""
+        store = self.conversations
+        ref = message.reference
+        if ref is not None and ref.message_id is not None:
+            state = await asyncio.to_thread(store.after_answer, ref.message_id)
+            if state is not None:
+                return state
+        if place is not None:
+            state = await asyncio.to_thread(store.get, place, str(message.author.id))
+            if state is not None:
+                return state
+        return ConversationState()
+
     async def _answer(self, message: discord.Message, question: str) -> None:
         if not question:
             name = self.bot.user.name if self.bot.user else "Newsdesk"
@@ -105,29 +165,52 @@ class Mentions(commands.Cog):
             return
         core = self.bot.core
         core.check_cooldown(message.author.id)
+        place = self._place(message)
+        state = await self._state_for(message, place)
         with contextlib.suppress(discord.HTTPException):  # best effort: no permission, no dots
             await message.channel.typing()
-        answer = await core.answer(question)
+        turn = await self.dialogue.turn(state, question)
+        reply = await self._send(message, turn)
+        user = str(message.author.id)
+        if place is not None:
+            await asyncio.to_thread(self.conversations.put, place, user, turn.state)
+        if reply is not None:
+            await asyncio.to_thread(self.conversations.remember_answer, reply.id, place,
+                                    turn.state, user)
+        if (
+            reply is not None
+            and message.guild is not None
+            and place is None
+            and message.reference is None
+        ):
+            # A thread started from a message has that message's id: the state is there
+            # before the thread, so a follow-up typed at once already finds it.
+            await asyncio.to_thread(self.conversations.put, f"thread:{reply.id}", user,
+                                    turn.state, opening=True)
+            await self._open_thread(reply, question)
+
+    async def _send(self, message: discord.Message, turn: Turn) -> discord.Message | None:
+        lead = turn.reply_lead
+        if turn.answer is None:
+            await message.reply(embeds.fit_content(embeds.escape(lead or "")),
+                                allowed_mentions=NONE, mention_author=False)
+            return None
         ctx = CommandContext(
-            core=core,
+            core=self.bot.core,
             user_id=message.author.id,
             guild_id=message.guild.id if message.guild else None,
             channel_id=message.channel.id,
             bot_name=self.bot.user.name if self.bot.user else "Newsdesk",
         )
-        embed, view = await answer_reply(ctx, answer)
+        embed, view = await answer_reply(ctx, turn.answer)
+        content = embeds.fit_content(embeds.escape(lead)) if lead else None
         reply = await message.reply(
-            embed=embed, view=view, allowed_mentions=NONE, mention_author=False
+            content, embed=embed, view=view, allowed_mentions=NONE, mention_author=False
         )
         view.message = reply
-        if (
-            message.guild is not None
-            and not isinstance(message.channel, discord.Thread)
-            and not self._is_our_thread(message.channel)
-        ):
-            await self._open_thread(reply, question)
+        return reply
 
-    async def _open_thread(self, reply: discord.Message, question: str) -> None:
+    async def _open_thread(self, reply: discord.Message, question: str) -> discord.Thread | None:
         try:
             thread = await reply.create_thread(
                 name=embeds.truncate(" ".join(question.split()), 100),
@@ -135,10 +218,21 @@ class Mentions(commands.Cog):
             )
         except (discord.Forbidden, discord.HTTPException) as err:
             log.info("No thread for the reply in %s: %s", reply.channel.id, err)
-            return
-        self.threads[thread.id] = None
+            return None
+        self._track(thread.id)
+        return thread
+
+    def _track(self, thread_id: int) -> None:
+        self.threads[thread_id] = None
         while len(self.threads) > MAX_TRACKED_THREADS:
             self.threads.popitem(last=False)
+
+
+def _replies_to(message: discord.Message, bot_id: int) -> bool:
+    """A Discord reply to one of our messages (when Discord sent the message replied to)."""
+    ref = message.reference
+    resolved = ref.resolved if ref is not None else None
+    return isinstance(resolved, discord.Message) and resolved.author.id == bot_id
 
 
 async def setup(bot: Newsdesk) -> None:

@@ -1,7 +1,7 @@
 """The one place the feed layer hands articles to the indexer.
 
-Until the ownership-aware writer lands (issue 15), ``owner`` is carried but not stored:
-switching to it is the single call below.
+``owner`` is stored with each article ("operator": shared by every server; a server id:
+seen in that server only), and an id another owner holds is skipped, never replaced.
 """
 
 from __future__ import annotations
@@ -18,4 +18,5 @@ def index_articles(index_dir: Path | str, articles: Sequence[Article], owner: st
     """Add or replace ``articles`` (by id) in the index at ``index_dir``."""
     from index.ingest import Indexer
 
-    return Indexer(index_dir, embedder).add_articles(articles, where=f"feed[{owner}]")
+    return Indexer(index_dir, embedder).add_articles(articles, where=f"feed[{owner}]",
+                                                      owner=owner)

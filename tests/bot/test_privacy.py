@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from bot.conversations import ConversationStore
 from bot.core import prune_feedback
 from bot.logs import PrivacyFilter
 from bot.state import AnswerMemory
-from index.store import IndexStore
+from index.local import LocalBackend
+from retrieval.conversation import ConversationState
 from retrieval.models import Answer
 from tests.bot.helpers import make_settings
 
@@ -61,10 +63,10 @@ def test_answers_and_votes_older_than_the_setting_are_pruned(tmp_path: Path) -> 
 
 def _index_with_feedback(tmp_path: Path) -> Path:
     index_dir = tmp_path / "index"
-    store = IndexStore.open(index_dir, create=True)
+    store = LocalBackend.open(index_dir, create=True)
     store.record_feedback("what did Lavrov say?", "quotes", 1, user_id="42")
     store.record_feedback("who is Wang?", "answer", -1, user_id="43")
-    with store.write() as conn:
+    with store.db.write() as conn:
         conn.execute("UPDATE feedback SET created_at = '2020-01-01T00:00:00+00:00' "
                      "WHERE user_id = '43'")
     store.close()
@@ -97,9 +99,19 @@ def test_privacy_forget_deletes_one_users_questions_and_votes(
     memory.add_vote(theirs, "42")
     memory.add_vote(theirs, "43")
     memory.close()
+    talks = ConversationStore(state)
+    talks.put("dm:1", "42", ConversationState(question="mine", turns=1))
+    talks.remember_answer(7, "dm:1", ConversationState(question="mine", turns=1), "42")
+    talks.put("dm:2", "43", ConversationState(question="theirs", turns=1))
+    talks.close()
     assert main(["privacy", "forget", "--user", "42", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
-    assert "deleted 1 feedback row(s)" in out and "1 answer(s) and 1 vote mark(s)" in out
+    assert "deleted 1 feedback row(s)" in out and "1 answer(s), 1 vote mark(s)" in out
+    assert "2 conversation state(s)" in out
+    talks = ConversationStore(state)
+    assert talks.get("dm:1", "42") is None and talks.after_answer(7) is None
+    assert talks.get("dm:2", "43") is not None
+    talks.close()
     assert _feedback_users(index_dir) == ["43"]
     memory = AnswerMemory(state)
     assert memory.recall(mine) is None and memory.recall(theirs) is not None

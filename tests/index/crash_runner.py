@@ -29,7 +29,7 @@ def install(kill_at: str) -> None:
     import faiss  # noqa: F401
     import numpy  # noqa: F401
 
-    from index import embedder, ingest, store, vectors  # noqa: F401
+    from index import embedder, ingest, local, vectors  # noqa: F401
     from tests.index.index_fakes import FakeEmbedder
 
     fake = FakeEmbedder()

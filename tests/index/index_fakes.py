@@ -11,6 +11,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -80,3 +81,11 @@ def write_corpus(directory: Path, n_txt: int, n_jsonl: int, seed: int = 0) -> Pa
         for row in rows:
             f.write(json.dumps(row) + "\n")
     return directory
+
+
+def lexical(backend: Any, query: str, k: int, **filters: Any) -> list[Any]:
+    """Passage BM25 through the backend, the query split as retrieval splits it."""
+    from index.backend import ArticleFilter
+    from retrieval.hybrid import passage_terms
+
+    return list(backend.lexical_search(passage_terms(query), k, ArticleFilter(**filters)))

@@ -14,8 +14,8 @@ from index.feeds.models import FeedConfig
 from index.feeds.poller import Poller
 from index.feeds.sink import index_articles
 from index.feeds.store import FeedStore
+from index.local import LocalBackend
 from index.models import Article, IngestSummary
-from index.store import IndexStore
 from tests.index.feed_server import CLUTTER, HARBOUR_BODY, LIBRARY_BODY, FeedServer
 
 CONFIG = FeedConfig(allow_hosts=frozenset({"127.0.0.1"}), connect_timeout=1.0, read_timeout=1.0,
@@ -46,7 +46,7 @@ def make_poller(index_dir: Path, embedder: Embedder, config: FeedConfig = CONFIG
 
 
 def stored(index_dir: Path) -> dict[str, Article]:
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     try:
         return store.get_articles(store.article_ids())
     finally:

@@ -24,9 +24,9 @@ import pytest
 from index import ingest
 from index.errors import NewsdeskError
 from index.ingest import Indexer
-from index.store import IndexStore
+from index.local import LocalBackend
 from index.vectors import VectorIndex
-from tests.index.index_fakes import FakeEmbedder, article_text, write_corpus
+from tests.index.index_fakes import FakeEmbedder, article_text, lexical, write_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 TIMER_FRACTIONS = (0.02, 0.1, 0.2, 0.3, 0.45, 0.6, 0.75, 0.9)  # of an uninterrupted run
@@ -34,13 +34,13 @@ TIMER_FRACTIONS = (0.02, 0.1, 0.2, 0.3, 0.45, 0.6, 0.75, 0.9)  # of an uninterru
 
 def snapshot(index_dir: Path) -> dict[str, Any]:
     """Everything a user could observe, independent of rowids."""
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     try:
         articles = {}
         for article_id in store.article_ids():
             passages = store.passages_for(article_id)
             articles[article_id] = (
-                store.content_hashes()[article_id],
+                store.stored_versions()[article_id].content_hash,
                 [(p.ordinal, p.start, p.end, p.text, p.paragraph_start, p.paragraph_end) for p in passages],
             )
         return articles
@@ -49,7 +49,7 @@ def snapshot(index_dir: Path) -> dict[str, Any]:
 
 
 def check_index(index_dir: Path, before: dict[str, Any], after: dict[str, Any]) -> None:
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     try:
         conn = store.conn()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -72,7 +72,7 @@ def check_index(index_dir: Path, before: dict[str, Any], after: dict[str, Any]) 
         for article_id, value in state.items():
             assert value in (before.get(article_id), after[article_id]), article_id
         # Queries work.
-        assert store.lexical_search("minister trade sanctions", 3)
+        assert lexical(store, "minister trade sanctions", 3)
         q = FakeEmbedder().encode(["minister trade sanctions"])
         scores, found = vectors.search(q, 3)
         assert found[0][0] in passage_ids and np.isfinite(scores[0][0])
@@ -174,14 +174,14 @@ def test_readers_keep_answering_during_ingest(scenario: dict[str, Any]) -> None:
 
     def reader() -> None:
         nonlocal reads
-        store = IndexStore.open(work)
+        store = LocalBackend.open(work)
         try:
             while not stop.is_set():
-                with store.snapshot():  # both reads see one committed state
-                    hits = store.lexical_search("minister trade", 5)
-                    assert len(store.get_passages([h for h, _ in hits])) == len(hits)
+                with store.db.snapshot():  # both reads see one committed state
+                    hits = lexical(store, "minister trade", 5)
+                    assert len(store.get_passages([h.passage_id for h in hits])) == len(hits)
                 # Outside a snapshot a writer may replace passages in between: tolerated.
-                store.get_passages([h for h, _ in hits])
+                store.get_passages([h.passage_id for h in hits])
                 vectors = store.load_vectors(save=False)
                 vectors.search(FakeEmbedder().encode(["budget vote"]), 3)
                 store.stats()

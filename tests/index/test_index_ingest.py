@@ -12,14 +12,15 @@ import numpy as np
 import pytest
 
 from bot.cli import main
+from index.backend import ArticleFilter
 from index.embedder import Embedder
 from index.errors import ModelMismatchError
 from index.ingest import Indexer
+from index.local import LocalBackend
 from index.models import Quote
-from index.store import IndexStore
 from index.vectors import VectorIndex
 from tests.conftest import SAMPLE_ARTICLES
-from tests.index.index_fakes import FakeEmbedder, article_text, write_corpus
+from tests.index.index_fakes import FakeEmbedder, article_text, lexical, write_corpus
 
 
 class CountingEmbedder:
@@ -34,9 +35,9 @@ class CountingEmbedder:
         return self.inner.encode(texts, batch_size=batch_size)
 
 
-def assert_consistent(index_dir: Path) -> IndexStore:
+def assert_consistent(index_dir: Path) -> LocalBackend:
     """Offsets exact, FTS in sync, and the FAISS file holds exactly the passages."""
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     conn = store.conn()
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
@@ -70,14 +71,14 @@ def test_seed_index_fixture(seed_index: Path) -> None:
 
 
 def test_semantic_and_lexical_search_on_seed(seed_index: Path, embedder: Embedder) -> None:
-    store = IndexStore.open(seed_index)
+    store = LocalBackend.open(seed_index)
     vi = store.load_vectors(save=False)
     q = embedder.encode(["Which country refused to condemn the invasion of Ukraine?"])
     _, ids = vi.search(q, 1)
     [best] = store.get_passages(ids[0].tolist())
     assert "refused to condemn" in best.text
-    hits = store.lexical_search("multipolar world order", 5)
-    assert hits and all(score > 0 for _, score in hits)
+    hits = lexical(store, "multipolar world order", 5)
+    assert hits and all(h.score > 0 for h in hits)
 
 
 @pytest.mark.parametrize(
@@ -86,8 +87,8 @@ def test_semantic_and_lexical_search_on_seed(seed_index: Path, embedder: Embedde
      "Лавров 拉夫罗夫", "@everyone <@123> ||spoiler|| ```code```"],
 )
 def test_lexical_search_never_raises(seed_index: Path, query: str) -> None:
-    store = IndexStore.open(seed_index)
-    assert isinstance(store.lexical_search(query, 5), list)
+    store = LocalBackend.open(seed_index)
+    assert isinstance(lexical(store, query, 5), list)
 
 
 def test_incremental_runs_and_changed_article(tmp_path: Path, corpus: Path, embedder: Embedder) -> None:
@@ -130,7 +131,7 @@ def test_removal(tmp_path: Path, corpus: Path, embedder: Embedder) -> None:
     store = assert_consistent(index_dir)
     assert "json-000" not in store.article_ids() and len(store.article_ids()) == 5
     assert not store.passages_for("json-000")
-    assert not store.lexical_search("nonexistentword", 5)
+    assert not lexical(store, "nonexistentword", 5)
 
 
 def test_duplicate_ids_in_one_run_and_bad_files(tmp_path: Path, embedder: Embedder) -> None:
@@ -159,7 +160,7 @@ def test_duplicate_ids_in_one_run_and_bad_files(tmp_path: Path, embedder: Embedd
 def test_failed_run_loses_nothing(tmp_path: Path, corpus: Path, embedder: Embedder) -> None:
     index_dir = tmp_path / "idx"
     Indexer(index_dir, embedder).add([corpus])
-    before = IndexStore.open(index_dir).content_hashes()
+    before = LocalBackend.open(index_dir).content_hashes()
 
     class Boom(CountingEmbedder):
         def encode(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
@@ -168,7 +169,7 @@ def test_failed_run_loses_nothing(tmp_path: Path, corpus: Path, embedder: Embedd
     (corpus / "txt-000.txt").write_text("date 2022-05-05 Entirely new text for this one.")
     with pytest.raises(RuntimeError):
         Indexer(index_dir, Boom(embedder)).add([corpus])
-    assert IndexStore.open(index_dir).content_hashes() == before
+    assert LocalBackend.open(index_dir).content_hashes() == before
     assert_consistent(index_dir)
 
 
@@ -183,43 +184,43 @@ def test_model_mismatch_is_refused(tmp_path: Path, corpus: Path, embedder: Embed
     shutil.copytree(embedder.path, other)
     rc = main(["index", "add", str(corpus), "--index", str(index_dir), "--model", str(other)])
     assert rc == 1
-    assert IndexStore.open(index_dir).stats().articles == SAMPLE_ARTICLES
+    assert LocalBackend.open(index_dir).stats().articles == SAMPLE_ARTICLES
 
 
 def test_stale_or_corrupt_faiss_file_is_rebuilt(tmp_path: Path, seed_index: Path) -> None:
     index_dir = tmp_path / "idx"
     shutil.copytree(seed_index, index_dir)
     (index_dir / "vectors.faiss").write_bytes(b"garbage")
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     vi = store.load_vectors()
     assert set(vi.ids.tolist()) == set(store.passage_ids().tolist())
     assert_consistent(index_dir)
     meta = json.loads((index_dir / "vectors.json").read_text())
     meta["generation"] = 999
     (index_dir / "vectors.json").write_text(json.dumps(meta))
-    assert len(IndexStore.open(index_dir).load_vectors()) == len(vi)
+    assert len(LocalBackend.open(index_dir).load_vectors()) == len(vi)
     assert_consistent(index_dir)
 
 
 def test_filters_and_store_reads(tmp_path: Path, corpus: Path, embedder: Embedder) -> None:
     index_dir = tmp_path / "idx"
     Indexer(index_dir, embedder).add([corpus])
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     all_ids = store.passage_ids()
-    april = store.passage_ids(date_from="2022-04-01", date_to="2022-04-30")
-    march = store.passage_ids(date_to="2022-03-31")
+    april = store.passage_ids(ArticleFilter(date_from="2022-04-01", date_to="2022-04-30"))
+    march = store.passage_ids(ArticleFilter(date_to="2022-03-31"))
     assert len(april) + len(march) == len(all_ids) and len(april) and len(march)
-    by_article = store.passage_ids(article_ids=["txt-000"])
+    by_article = store.passage_ids(ArticleFilter(article_ids=("txt-000",)))
     assert by_article.tolist() == [p.id for p in store.passages_for("txt-000")]
     sources = {s for s, _ in store.stats().sources}
     for source in sources - {"(none)"}:
-        upper = store.passage_ids(source=source.upper())
+        upper = store.passage_ids(ArticleFilter(source=source.upper()))
         assert len(upper) and set(upper) <= set(all_ids)
     if "cnn.com" in sources:
-        assert store.passage_ids(source="CNN").tolist() == store.passage_ids(source="cnn.com").tolist()
+        assert store.passage_ids(ArticleFilter(source="CNN")).tolist() == store.passage_ids(ArticleFilter(source="cnn.com")).tolist()
     word = store.passages_for("txt-000")[0].text.split()[0]
-    hits = store.lexical_search(word, 50, article_ids=["txt-000"])
-    assert hits and {p.article_id for p in store.get_passages([h for h, _ in hits])} == {"txt-000"}
+    hits = lexical(store, word, 50, article_ids=("txt-000",))
+    assert hits and {p.article_id for p in store.get_passages([h.passage_id for h in hits])} == {"txt-000"}
     assert store.get_passages([all_ids[1], 10**9, all_ids[0]])[0].id == all_ids[1]
     feedback_id = store.record_feedback("q?", "answer", 1, user_id="u1", article_ids=["txt-000"])
     row = store.conn().execute("SELECT vote, article_ids FROM feedback WHERE id = ?", (feedback_id,)).fetchone()
@@ -247,7 +248,7 @@ def test_new_quote_rules_reextract_quotes_without_embedding(tmp_path: Path) -> N
 
     index_dir, fake = tmp_path / "idx", FakeEmbedder()
     first = Indexer(index_dir, fake).add([SAMPLE_CORPUS])
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     assert first.quotes_refreshed == 0 and store.meta("quote_rules") == rules_version()
     def stored_quotes() -> dict[str, list[Quote]]:
         return {a: [replace(q, id=0) for q in store.quotes_for(a)] for a in store.article_ids()}
@@ -255,7 +256,7 @@ def test_new_quote_rules_reextract_quotes_without_embedding(tmp_path: Path) -> N
     before = stored_quotes()
     assert sum(map(len, before.values())) > 10
     # As if built by older rules: other quotes, another version.
-    with store.write() as conn:
+    with store.db.write() as conn:
         conn.execute("DELETE FROM quotes WHERE article_id = 'lavrov_china_2022-03-31'")
         conn.execute("UPDATE meta SET value = 'older' WHERE key = 'quote_rules'")
     fake.calls.clear()

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.ingest import Indexer
-from index.store import IndexStore
+from index.local import LocalBackend
 from tests.index.index_fakes import FakeEmbedder
 
 PIECES = [
@@ -32,7 +32,7 @@ texts = st.one_of(
 
 
 def check_store(index_dir: Path) -> int:
-    store = IndexStore.open(index_dir)
+    store = LocalBackend.open(index_dir)
     checked = 0
     try:
         for article_id in store.article_ids():
@@ -61,7 +61,7 @@ def test_random_text_offsets_are_exact(text: str, as_txt: bool) -> None:
         summary = Indexer(Path(tmp) / "idx", FakeEmbedder()).add([corpus])
         assert summary.added + len(summary.skipped) == 1
         if summary.added:
-            store = IndexStore.open(Path(tmp) / "idx")
+            store = LocalBackend.open(Path(tmp) / "idx")
             stored = store.get_article("random").text
             store.close()
             assert stored.strip() and "\r" not in stored

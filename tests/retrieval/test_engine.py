@@ -8,6 +8,7 @@ import pytest
 
 import retrieval.hybrid
 from index.errors import ArticleNotFoundError, BadQueryError
+from index.local import LocalBackend
 from retrieval.engine import Engine
 from retrieval.models import Answer, Filters, Hit
 from tests.conftest import SAMPLE_ARTICLES
@@ -165,7 +166,9 @@ def test_stats_speakers_feedback(seed_engine: Engine, mini_engine: Engine) -> No
     # Writes go to this module's own index: the session seed index is shared read-only.
     mini_engine.record_feedback("q", "answer", 1, user_id="u1", article_ids=("x", "y"))
     mini_engine.record_feedback("q2", "none", -1)
-    rows = mini_engine.store.conn().execute(
+    backend = mini_engine.backend
+    assert isinstance(backend, LocalBackend)
+    rows = backend.conn().execute(
         "SELECT question, answer_kind, vote, user_id, article_ids FROM feedback ORDER BY id"
     ).fetchall()
     assert [tuple(r) for r in rows[-2:]] == [

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.cli import main
+from index.backend import IndexReader
 from index.errors import BadQueryError
+from index.local import LocalBackend
 from index.models import Article, Quote
 from index.quotes import speaker_key
-from index.store import IndexStore
 from retrieval.eval_quotes import memory_store
 from retrieval.quotes import list_speakers, lookup_quotes
 
 
 @pytest.fixture(scope="module")
-def store(seed_index: Path) -> IndexStore:
-    return IndexStore.open(seed_index)
+def store(seed_index: Path) -> LocalBackend:
+    return LocalBackend.open(seed_index)
 
 
-def test_wang_wenbin_gets_exactly_his_three_statements(store: IndexStore) -> None:
+def test_wang_wenbin_gets_exactly_his_three_statements(store: LocalBackend) -> None:
     lookup = lookup_quotes(store, "Wang Wenbin")
     assert lookup.speaker == "Wang Wenbin" and not lookup.candidates
     texts = [q.text for q in lookup.quotes]
@@ -39,20 +39,20 @@ def test_wang_wenbin_gets_exactly_his_three_statements(store: IndexStore) -> Non
         assert q.date == "2022-03-31" and q.cue
 
 
-def test_lavrov_by_surname_and_by_full_title(store: IndexStore) -> None:
+def test_lavrov_by_surname_and_by_full_title(store: LocalBackend) -> None:
     for query in ("Lavrov", "Sergei Lavrov", "Russian Foreign Minister Sergei Lavrov", "lavrov"):
         lookup = lookup_quotes(store, query)
         assert lookup.speaker == "Sergei Lavrov", query
         assert len(lookup.quotes) == 2, query
 
 
-def test_wang_yi_gets_his_one_quote(store: IndexStore) -> None:
+def test_wang_yi_gets_his_one_quote(store: LocalBackend) -> None:
     lookup = lookup_quotes(store, "Wang Yi")
     assert [q.speaker for q in lookup.quotes] == ["Wang Yi"]
     assert lookup.quotes[0].text.startswith("China-Russia relations have withstood")
 
 
-def test_wang_alone_is_ambiguous(store: IndexStore) -> None:
+def test_wang_alone_is_ambiguous(store: LocalBackend) -> None:
     lookup = lookup_quotes(store, "Wang")
     assert lookup.ambiguous and lookup.speaker is None
     assert set(lookup.candidates) == {"Wang Wenbin", "Wang Yi"}
@@ -63,13 +63,13 @@ def test_wang_alone_is_ambiguous(store: IndexStore) -> None:
     assert lookup.quotes == by_name["Wang Wenbin"] + by_name["Wang Yi"]
 
 
-def test_ambiguous_groups_honour_filters_and_limit(store: IndexStore) -> None:
+def test_ambiguous_groups_honour_filters_and_limit(store: LocalBackend) -> None:
     assert lookup_quotes(store, "Wang", date_from="2022-04-01").groups == ()
     limited = lookup_quotes(store, "Wang", limit=1)
     assert [len(g.quotes) for g in limited.groups] == [1, 1]
 
 
-def test_unknown_speaker_and_bad_queries(store: IndexStore) -> None:
+def test_unknown_speaker_and_bad_queries(store: LocalBackend) -> None:
     assert lookup_quotes(store, "Nobody Atall").quotes == ()
     with pytest.raises(BadQueryError):
         lookup_quotes(store, "   ")
@@ -77,12 +77,12 @@ def test_unknown_speaker_and_bad_queries(store: IndexStore) -> None:
         lookup_quotes(store, "!!!")
 
 
-def test_date_filters(store: IndexStore) -> None:
+def test_date_filters(store: LocalBackend) -> None:
     assert lookup_quotes(store, "Lavrov", date_from="2022-04-01").quotes == ()
     assert len(lookup_quotes(store, "Lavrov", date_to="2022-03-31").quotes) == 2
 
 
-def test_autocomplete(store: IndexStore) -> None:
+def test_autocomplete(store: LocalBackend) -> None:
     assert set(list_speakers(store, "wa")) == {"Wang Wenbin", "Wang Yi"}
     assert list_speakers(store, "lav") == ["Sergei Lavrov"]
     assert list_speakers(store, "wenb") == ["Wang Wenbin"]
@@ -117,7 +117,7 @@ def _quote(article: str, speaker: str, text: str) -> Quote:
                  cue="said", direct=True, speaker_key=speaker_key(speaker))
 
 
-def _store(quotes: list[Quote], dates: dict[str, str]) -> sqlite3.Connection:
+def _store(quotes: list[Quote], dates: dict[str, str]) -> IndexReader:
     articles = [Article(id=a, text="x", date=d, title=f"title {a}") for a, d in dates.items()]
     return memory_store(articles, quotes)
 
@@ -259,7 +259,7 @@ def test_quotes_giving_only_the_shared_name_form_their_own_group() -> None:
 # ----- the Port Alder sample articles (sample_corpus/port_alder.jsonl) -----------------
 
 
-def test_marsh_is_the_mayor_and_names_the_architect(store: IndexStore) -> None:
+def test_marsh_is_the_mayor_and_names_the_architect(store: LocalBackend) -> None:
     lookup = lookup_quotes(store, "Marsh")
     # Elena Marsh: 6 stored quotes in 4 articles, Sofia Marsh: 1 in 1; below DOMINANCE
     # (6/7) but the article rule (4 of 5 articles, at least 3) picks the mayor.
@@ -271,7 +271,7 @@ def test_marsh_is_the_mayor_and_names_the_architect(store: IndexStore) -> None:
     assert all(q.speaker == "Elena Marsh" for q in lookup.quotes)
 
 
-def test_councillor_okafor_keeps_his_mixed_quote(store: IndexStore) -> None:
+def test_councillor_okafor_keeps_his_mixed_quote(store: LocalBackend) -> None:
     lookup = lookup_quotes(store, "Tom Okafor")
     [budget] = [q for q in lookup.quotes if q.article_id == "port-alder-budget-2022-04-08"]
     assert budget.text == 'the increase was "a fair price for a harbour that does not silt up."'
@@ -281,13 +281,13 @@ def test_councillor_okafor_keeps_his_mixed_quote(store: IndexStore) -> None:
     assert set(lookup_quotes(store, "Okafor").candidates) == {"Tom Okafor", "Ruth Okafor"}
 
 
-def test_the_architect_is_found_by_her_full_name(store: IndexStore) -> None:
+def test_the_architect_is_found_by_her_full_name(store: LocalBackend) -> None:
     [q] = lookup_quotes(store, "Sofia Marsh").quotes
     assert q.speaker == "Sofia Marsh" and q.article_id == "port-alder-library-2022-03-22"
     assert q.text.endswith('"let the harbour into the building."')
 
 
-def test_one_wire_story_in_two_outlets_gives_each_quote_once(store: IndexStore) -> None:
+def test_one_wire_story_in_two_outlets_gives_each_quote_once(store: LocalBackend) -> None:
     lookup = lookup_quotes(store, "Priya Nand")
     storm = [q for q in lookup.quotes if q.date == "2022-02-03"]
     assert len(storm) == 2  # not 4

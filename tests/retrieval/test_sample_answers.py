@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.store import IndexStore
+from index.local import LocalBackend
 from retrieval.engine import Engine
 
 
@@ -43,7 +43,7 @@ def test_source_filter_applies_before_ranking(seed_engine: Engine, seed_index) -
 
     hits = seed_engine.search("ferry", k=10, filters=Filters(source="valley wire"))
     assert hits and {h.source for h in hits} == {"Valley Wire"}
-    store = IndexStore.open(seed_index)
+    store = LocalBackend.open(seed_index)
     assert all(store.get_article(h.article_id).source == "Valley Wire" for h in hits)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from index.embedder import Embedder
 from index.errors import BadQueryError
-from index.store import IndexStore
+from index.local import LocalBackend
 from retrieval.engine import NO_ANSWER_COSINE, WEAK_COSINE, WEAK_PASSAGE_LEXICAL, Engine
 from retrieval.excerpts import lexical_score, term_weights
 from retrieval.models import Filters
@@ -36,7 +36,7 @@ def brute_force_matches(index: Path, embedder: Embedder, query: str,
                         lo: str | None = None, hi: str | None = None) -> dict[str, tuple[str | None, str | None]]:
     """article id -> (date, source) of every article one of whose passages passes the
     answers' test, scoring every passage of the index (no vector search, no top-k)."""
-    store = IndexStore.open(index)
+    store = LocalBackend.open(index)
     try:
         ids, vectors = store.passage_vectors()
         cosines = vectors @ embedder.encode([query])[0]

@@ -1,0 +1,388 @@
+"""`LocalBackend`: the SQLite + FAISS index directory behind `index.backend.Backend`.
+
+SQLite is the truth (articles, passages, embeddings, FTS, quotes); the FAISS file is a
+cache of the embeddings table. One in-memory `VectorIndex` per open backend serves
+dense search and follows this process's own commits (no rebuild after a write); a
+commit by another process moves the generation and the vectors are reloaded from the
+file, or rebuilt from SQLite when the file is stale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.backend import (
+    OPERATOR,
+    OPERATOR_SCOPE,
+    ArticleFilter,
+    PassageCandidate,
+    PreparedArticle,
+    Scope,
+)
+from index.errors import IndexDamagedError, ModelMismatchError, SchemaVersionError
+from index.local import schema
+from index.local.articles import ArticleTables
+from index.local.db import Database, create_private_file, make_private_dir, translate_errors
+from index.local.feedback import FeedbackAndStats
+from index.local.lexical import LexicalSearch
+from index.local.quotes import QuoteTables
+from index.local.textindex import PassageTextIndex
+from index.local.vectorfiles import disk_generation, file_lock, load_file, save_file
+from index.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DIM = 384
+HIDDEN_OVERFETCH_MAX = 5_000  # other servers' passages skipped by searching deeper
+HIDDEN_CACHE = 64  # scopes whose hidden passage ids / latest date are kept
+
+
+class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
+    """One index directory; thread-safe. Open with `LocalBackend.open` (or
+    `index.backend.open_backend`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.dir = db.dir
+        self.location = str(db.dir)
+        self._vectors: VectorIndex | None = None
+        self._vectors_generation = -1
+        self._vectors_lock = threading.RLock()
+        self._hidden_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
+        self._latest_cache: dict[tuple[int, tuple[str, ...] | None], str | None] = {}
+        self._text: PassageTextIndex | None = None  # tantivy over passages (lexical.py)
+        self._text_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, directory: str | Path, *, create: bool = False,
+             read_only: bool = False) -> LocalBackend:
+        directory = Path(directory).expanduser()
+        exists = schema.check_file(directory, create and not read_only)
+        if not exists:
+            make_private_dir(directory)
+            if not (directory / schema.DB_FILE).exists():
+                create_private_file(directory / schema.DB_FILE)
+            db = Database(directory)
+            _guard(directory, lambda: schema.create_schema(db))
+            return cls(db)
+        db = Database(directory, read_only=read_only)
+        if _guard(directory, lambda: schema.needs_migration(db)):
+            _guard(directory, lambda: cls._migrate(db))
+        if not read_only:
+            _tighten(directory)
+        return cls(db)
+
+    @staticmethod
+    def _migrate(db: Database) -> None:
+        writer = db if not db.read_only else Database(db.dir)
+        try:
+            done = schema.migrate(writer)
+        except Exception as err:
+            if "readonly" in str(err) or "unable to open" in str(err):
+                raise SchemaVersionError(
+                    f"The index at {db.dir} uses an older schema and cannot be upgraded "
+                    "by this user.", hint=schema.migrate_hint(db.dir)) from err
+            raise
+        finally:
+            if writer is not db:
+                writer.close()
+        for step in done:
+            log.info("index %s migrated: %s", db.dir, step)
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def before_commit(self) -> object:
+        return self.db.before_commit
+
+    @before_commit.setter
+    def before_commit(self, hook: object) -> None:
+        self.db.before_commit = hook  # type: ignore[assignment]
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's SQLite connection (tests and local tools only)."""
+        return self.db.conn()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, key: str) -> str | None:
+        return self.db.meta(key)
+
+    def schema_version(self) -> int:
+        return schema.stored_version(self.db)
+
+    # ----- model ------------------------------------------------------------------------
+
+    def model(self) -> tuple[str, int] | None:
+        name, dim = self.db.meta("model_name"), self.db.meta("model_dim")
+        return (name, int(dim)) if name and dim else None
+
+    def check_model(self, name: str, dim: int | None, record: bool = False) -> None:
+        current = self.model()
+        if current is None:
+            if record and dim is not None:
+                with self.db.write() as conn:
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_name', ?)", (name,))
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_dim', ?)", (str(dim),))
+            return
+        if current[0] != name or (dim is not None and current[1] != dim):
+            asked = f"{name!r}" + (f" ({dim}-d)" if dim is not None else "")
+            raise ModelMismatchError(
+                f"The index at {self.dir} was built with model {current[0]!r} ({current[1]}-d), "
+                f"not {asked}; vectors from different models cannot be mixed.",
+                hint="Use the original --model, or build a new index with --index DIR.",
+            )
+
+    # ----- dense search -------------------------------------------------------------------
+
+    def dense_search(self, vector: np.ndarray, k: int,
+                     flt: ArticleFilter) -> list[PassageCandidate]:
+        if k <= 0:
+            return []
+        allowed, hidden = self._restriction(flt)
+        if allowed is not None and allowed.size == 0:
+            return []
+        vi = self.vectors()
+        query = np.asarray(vector, np.float32).reshape(1, -1)
+        if hidden is not None:
+            # Few passages belong to servers this scope may not see: search a little
+            # deeper and drop them, instead of listing every visible passage id.
+            scores, ids = vi.search(query, k + int(hidden.size))
+            keep = ~np.isin(ids[0], hidden)
+            scores, ids = scores[:, keep][:, :k], ids[:, keep][:, :k]
+        else:
+            scores, ids = vi.search(query, k, allowed_ids=allowed)
+        keep = ids[0] >= 0
+        pids, cos = ids[0][keep].tolist(), scores[0][keep].tolist()
+        if not pids:
+            return []
+        rows = self.db.conn().execute(
+            "SELECT p.id, p.article_id, a.date FROM passages p JOIN articles a "
+            "ON a.id = p.article_id WHERE p.id IN (SELECT value FROM json_each(?))",
+            (_json_ids(pids),)).fetchall()
+        where = {int(r[0]): (str(r[1]), r[2]) for r in rows}
+        # Passages deleted since the vectors were loaded are left out.
+        return [PassageCandidate(p, where[p][0], float(c), where[p][1])
+                for p, c in zip(pids, cos, strict=True) if p in where]
+
+    def _restriction(self, flt: ArticleFilter) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(allowed passage ids or None for all, hidden passage ids or None). A scope
+        alone usually hides a few server uploads: those are listed, not the archive."""
+        if not flt.restricts:
+            return None, None
+        owners = flt.scope.owners()
+        only_scope = not (flt.date_from or flt.date_to or flt.source
+                          or flt.article_ids is not None)
+        if only_scope and owners is not None:
+            hidden = self._hidden_passages(owners)
+            if hidden.size == 0:
+                return None, None
+            if hidden.size <= HIDDEN_OVERFETCH_MAX:
+                return None, hidden
+        return self.passage_ids(flt), None
+
+    def _hidden_passages(self, visible: tuple[str, ...]) -> np.ndarray:
+        """Passage ids of articles owned by anyone not in ``visible`` (cached per
+        generation: a scope's hidden set changes only when the index does)."""
+        generation = self.generation()
+        key = (generation, visible)
+        with self._vectors_lock:
+            cached = self._hidden_cache.get(key)
+        if cached is not None:
+            return cached
+        rows = self.db.conn().execute(
+            "SELECT p.id FROM articles a JOIN passages p ON p.article_id = a.id "
+            f"WHERE a.owner NOT IN ({','.join('?' * len(visible))}) ORDER BY p.id",
+            list(visible)).fetchall()
+        hidden = np.array([r[0] for r in rows], dtype=np.int64)
+        with self._vectors_lock:
+            if len(self._hidden_cache) >= HIDDEN_CACHE:
+                self._hidden_cache.pop(next(iter(self._hidden_cache)))
+            self._hidden_cache[key] = hidden
+        return hidden
+
+    def latest_date(self, scope: Scope = OPERATOR_SCOPE) -> str | None:
+        """Cached per generation and scope (a scoped MAX scans the visible articles)."""
+        key = (self.generation(), scope.owners())
+        with self._vectors_lock:
+            if key in self._latest_cache:
+                return self._latest_cache[key]
+        latest = ArticleTables.latest_date(self, scope)
+        with self._vectors_lock:
+            if len(self._latest_cache) >= HIDDEN_CACHE:
+                self._latest_cache.pop(next(iter(self._latest_cache)))
+            self._latest_cache[key] = latest
+        return latest
+
+    def vectors(self) -> VectorIndex:
+        """The FAISS index at the current generation (loaded, or rebuilt from SQLite)."""
+        generation = self.generation()
+        with self._vectors_lock:
+            if self._vectors is None or self._vectors_generation != generation:
+                self._vectors, self._vectors_generation, _ = self._load_vectors()
+            return self._vectors
+
+    def load_vectors(self, save: bool = True) -> VectorIndex:
+        """A fresh FAISS index matching SQLite (rebuilt and, with ``save``, written back
+        when the file is missing, corrupt or stale)."""
+        vi, generation, rebuilt = self._load_vectors()
+        if save and rebuilt and not self.db.read_only:
+            save_file(self.dir, vi, generation)
+        return vi
+
+    def _load_vectors(self) -> tuple[VectorIndex, int, bool]:
+        """(vectors, their generation, whether they were rebuilt from SQLite)."""
+        model = self.model()
+        generation = self.generation()
+        vi = load_file(self.dir, generation, model[1] if model else None)
+        if vi is not None:
+            return vi, generation, False
+        with self.db.snapshot():
+            generation = self.generation()
+            ids, vectors = self.passage_vectors()
+        dim = model[1] if model else DEFAULT_DIM
+        if len(ids):
+            log.info("rebuilt the vector index from SQLite (%d vectors)", len(ids))
+            return VectorIndex.build(ids, vectors), generation, True
+        return VectorIndex.create(dim), generation, True
+
+    # ----- the writer -------------------------------------------------------------------
+
+    def ingest_lock(self) -> contextlib.AbstractContextManager[None]:
+        """One indexing run per index at a time, across processes: a run mirrors its own
+        commits in its in-memory FAISS index, so two interleaved runs would each save a
+        vector file missing the other's passages."""
+        return file_lock(self.dir / "ingest.lock", waiting="another indexing run")
+
+    def write(self, items: Sequence[PreparedArticle],
+              embeddings: Mapping[str, np.ndarray]) -> int:
+        with self._vectors_lock:
+            vi = self.vectors()
+            before = self._vectors_generation
+            removed, added, generation = self.write_rows(items, embeddings)
+            self._mirror(vi, before, generation, removed, added)
+        self.follow_text_index(generation, removed, added.tolist())
+        return generation
+
+    def delete(self, ids: Iterable[str]) -> list[str]:
+        with self._vectors_lock:
+            vi = self.vectors()
+            before = self._vectors_generation
+            found, removed, generation = self.delete_rows(ids)
+            if found:
+                self._mirror(vi, before, generation, removed, np.zeros(0, np.int64))
+        if found:
+            self.follow_text_index(generation, removed, [])
+        return found
+
+    def set_owner(self, ids: Iterable[str], owner: str) -> int:
+        """The text index filters by owner too: its rows of these articles are rewritten."""
+        ids = list(ids)
+        changed = ArticleTables.set_owner(self, ids, owner)
+        if changed:
+            pids = [int(r[0]) for r in self.db.conn().execute(
+                "SELECT id FROM passages WHERE article_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),))]
+            self.follow_text_index(self.generation(), np.array(pids, np.int64), pids)
+        return changed
+
+    def _mirror(self, vi: VectorIndex, before: int, generation: int,
+                removed: np.ndarray, added: np.ndarray) -> None:
+        """Follow one commit in memory; if another process committed in between, our copy
+        is behind: drop it (the next read reloads)."""
+        if generation != before + 1:
+            self._vectors = None
+            return
+        if removed.size:
+            vi.remove(removed)
+        if added.size:
+            _, stored = self.passage_vectors(added)
+            vi.add(added, stored)
+        self._vectors_generation = generation
+
+    def flush(self) -> None:
+        if self.db.read_only:
+            return
+        generation = self.generation()
+        if disk_generation(self.dir) != generation:  # also repairs a crash's stale file
+            save_file(self.dir, self.vectors(), generation)
+        self.ensure_text_index()
+
+    def prepare_for_serving(self) -> None:
+        """Load the vectors and the text index now, not on the first question. (Thread
+        counts come from the settings: `retrieval.engine.Engine.open` applies them.)"""
+        self.vectors()
+        self.ensure_text_index()
+
+    def save_vectors(self, vi: VectorIndex, generation: int) -> None:
+        save_file(self.dir, vi, generation)
+
+    def owner_counts(self) -> dict[str, int]:
+        rows = self.db.conn().execute("SELECT owner, COUNT(*) FROM articles GROUP BY owner")
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def operator_owned(self) -> bool:
+        return set(self.owner_counts()) <= {OPERATOR}
+
+
+def _tighten(directory: Path) -> None:
+    """Indexes made before 0600/0700 get them on the owner's next writable open."""
+    import os
+
+    from index.local.db import DIR_MODE, FILE_MODE
+
+    with contextlib.suppress(OSError):
+        if directory.stat().st_uid == os.getuid():
+            directory.chmod(DIR_MODE)
+    for name in (schema.DB_FILE, schema.DB_FILE + "-wal", schema.DB_FILE + "-shm"):
+        with contextlib.suppress(OSError):
+            path = directory / name
+            if path.stat().st_uid == os.getuid():
+                path.chmod(FILE_MODE)
+
+
+def _json_ids(ids: list[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def _guard(directory: Path, step: object) -> object:
+    """Run an open step; damage reported as `IndexDamagedError`, never a traceback."""
+    import sqlite3
+
+    from index.local.db import damaged
+
+    try:
+        return step()  # type: ignore[operator]
+    except IndexDamagedError:
+        raise
+    except sqlite3.DatabaseError as err:
+        raise damaged(directory, err) from err
+
+
+def _dir_of(self: LocalBackend, *args: object, **kwargs: object) -> Path:
+    return self.dir
+
+
+def _wrap_public_methods() -> None:
+    """SQLite damage found later (a bad page read during a search) is reported the same
+    way as damage found on open."""
+    for name in dir(LocalBackend):
+        member = inspect.getattr_static(LocalBackend, name)
+        if name.startswith("_") or not inspect.isfunction(member):
+            continue
+        setattr(LocalBackend, name, translate_errors(_dir_of)(member))
+
+
+_wrap_public_methods()

@@ -1,0 +1,73 @@
+"""What the archive says of a speaker: gender and role nouns, read from the articles that
+quote them ("Foreign ministry spokesman Wang Wenbin", "Ms. Marsh", "..., she said").
+
+Used after an answer, so that "she" and "the spokesman" can find that person in a later
+follow-up. The quote index keeps full names, not these; they are read from the text the
+answer cites, with the same lexicon the quote extractor uses (index/quotes/names.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from index.quotes.names import FEMALE_WORDS, MALE_WORDS, gender_of, speaker_key
+from retrieval.conversation import Person
+from retrieval.followups import ABBREVIATED_ROLES, ROLE_WORDS
+
+_WORD = re.compile(r"[A-Za-z][\w\-]*")
+_AFTER_QUOTE = re.compile(r"^[”\"’']?,?\s*(he|she)\s+(?:said|says|added|told|explained|wrote)\b",
+                          re.I)
+WINDOW = 5  # words looked at before a name for its titles
+_CLAUSE = re.compile(r"[.!?\"“”\n;:]")
+
+
+def _other_person(words: list[str], own_first: str | None, name: str) -> bool:
+    """The word before the surname is someone else's first name."""
+    if not words:
+        return False
+    prev = words[-1]
+    if not prev[:1].isupper() or prev.lower() in ROLE_WORDS or prev.lower() in _HONORIFICS:
+        return False
+    return own_first is None or speaker_key(prev).split()[:1] != [own_first] and (
+        prev not in name.split())
+
+
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady"}
+
+
+def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, int]] = ()) -> Person:
+    """``name``'s gender and roles from ``texts`` (articles quoting them) and the words right
+    after their quotes (``(text, end offset)`` pairs: '..." she said')."""
+    key = speaker_key(name).split()
+    if not key:
+        return Person(name)
+    surname = re.escape(name.split()[-1])
+    votes: Counter[str] = Counter()
+    roles: dict[str, None] = {}
+    first = gender_of(key[0]) if len(key) > 1 else None
+    own_first = key[0] if len(key) > 1 else None
+    for text in texts:
+        for m in re.finditer(rf"\b{surname}\b", text):
+            head = _CLAUSE.split(text[max(0, m.start() - 80): m.start()])[-1]
+            words = _WORD.findall(head)
+            if _other_person(words, own_first, name):
+                continue  # "Architect Sofia Marsh" is not Elena Marsh
+            for word in (w.lower() for w in words[-WINDOW:]):
+                word = ABBREVIATED_ROLES.get(word, word)
+                if word in ROLE_WORDS:
+                    roles[word] = None
+                if word in FEMALE_WORDS and word not in ("she", "her"):
+                    votes["f"] += 2
+                elif word in MALE_WORDS and word not in ("he", "his"):
+                    votes["m"] += 2
+    for text, end in quote_ends:
+        after = _AFTER_QUOTE.match(text[end:end + 40])
+        if after:
+            votes["m" if after.group(1).lower() == "he" else "f"] += 1
+    gender = first
+    if gender is None and votes:
+        (top, n), *others = votes.most_common()
+        gender = top if not others or n > others[0][1] else None
+    return Person(name=name, gender=gender, roles=tuple(roles))
