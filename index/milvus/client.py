@@ -34,11 +34,12 @@ def local_db_path(uri: str) -> Path:
 
 def connect(uri: str) -> Any:
     """A `MilvusClient` for a server URI or a milvus-lite file (embedded: one process)."""
-    # pymilvus logs a warning per query_iterator on milvus-lite (no server timestamp).
-    logging.getLogger("pymilvus").setLevel(logging.ERROR)
     with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources
         warnings.simplefilter("ignore")
         from pymilvus import MilvusClient
+
+        # A warning per query_iterator on milvus-lite (it has no server timestamp to give).
+        logging.getLogger("pymilvus").setLevel(logging.ERROR)
 
         if is_server(uri):
             token = os.environ.get("NEWSDESK_MILVUS_TOKEN", "")
