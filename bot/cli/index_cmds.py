@@ -60,6 +60,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_index_option(migrate)
     migrate.set_defaults(func=_migrate)
 
+    from bot.cli import copy_cmds  # `index copy --to URI` (issue 12)
+
+    copy_cmds.register(commands)
+
 
 
 def _add(args: argparse.Namespace) -> int:
