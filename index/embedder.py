@@ -170,7 +170,7 @@ class Embedder:
                 if n + 1 < len(batches):
                     pending = pool.submit(self._model.tokenize, batches[n + 1])
                 features = {k: v.to(self._model.device, non_blocking=True)
-                            for k, v in features.items()}
+                            if isinstance(v, torch.Tensor) else v for k, v in features.items()}
                 emb = self._model(features)["sentence_embedding"].float()
                 emb = torch.nn.functional.normalize(emb, p=2, dim=1)
                 rows = order[done : done + len(batches[n])]

@@ -198,22 +198,21 @@ class MilvusWrites:
             self.client.upsert(collection, list(part))
 
     def _drop_stale(self, keep: Mapping[str, tuple[str, str] | None]) -> None:
-        """Delete passages and quotes of ``keep``'s articles other than (content hash,
-        quote tag); all of them where the value is None."""
-        for part in chunks(list(keep.items()), 100):
-            passages, quotes = [], []
-            for aid, version in part:
-                same = f"article_id == {lit(aid)}"
-                if version is None:
-                    passages.append(f"({same})")
-                    quotes.append(f"({same})")
-                else:
-                    passages.append(f"({same} and content_hash != {lit(version[0])})")
-                    quotes.append(f"({same} and quote_tag != {lit(version[1])})")
-            self.client.delete(self.names.texts, filter=" or ".join(passages))
-            self.client.delete(self.names.passages, filter=" or ".join(passages))
-            self.client.delete(self.names.quotes, filter=" or ".join(quotes))
-
+        """Delete texts, passages and quotes of ``keep``'s articles other than (content
+        hash, quote tag); all of them where the value is None. Found by a query and
+        deleted by key (a long OR of filters is more than milvus-lite's planner takes)."""
+        ids = list(keep)
+        for name, field, slot in ((self.names.texts, "content_hash", 0),
+                                  (self.names.passages, "content_hash", 0),
+                                  (self.names.quotes, "quote_tag", 1)):
+            rows = query_in(self.client, name, "article_id", ids, ("id", "article_id", field))
+            doomed = []
+            for r in rows:
+                version = keep[str(r["article_id"])]
+                if version is None or r[field] != version[slot]:
+                    doomed.append(int(r["id"]))
+            for part in chunks(doomed):
+                self.client.delete(name, ids=list(part))
 
 def _article_row(item: PreparedArticle, now: str) -> dict[str, Any]:
     # The quotes written with this version: tagged by the version itself.
