@@ -34,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--no-quotes", action="store_true", help="skip quote extraction")
     add.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add.add_argument("--ray", nargs="?", const="auto", default=None, metavar="ADDRESS",
+                     help="ingest through Ray: 'auto' (a running cluster or a local one) or "
+                     "a cluster ADDRESS (pip install newsdesk[scale])")
     add.set_defaults(func=_add)
 
     remove = commands.add_parser("remove", help="delete articles by id, or a server's own")
@@ -70,6 +73,11 @@ def _add(args: argparse.Namespace) -> int:
     from index.ingest import Indexer
 
     index_dir = args.index or default_index_dir()
+    if args.ray is not None:
+        summary = _add_with_ray(args)
+        print(format_summary(summary, index_dir))
+        nothing_done = not (summary.added or summary.updated or summary.unchanged)
+        return 1 if nothing_done and summary.skipped else 0
     indexer = Indexer(
         args.index, model_path=args.model, progress=not args.no_progress, quotes=not args.no_quotes
     )
@@ -77,6 +85,18 @@ def _add(args: argparse.Namespace) -> int:
     print(format_summary(summary, index_dir))
     nothing_done = not (summary.added or summary.updated or summary.unchanged)
     return 1 if nothing_done and summary.skipped else 0
+
+
+def _add_with_ray(args: argparse.Namespace) -> IngestSummary:
+    from index.backend import open_backend
+    from index.ray_ingest import ray_add  # the only importer of ray
+
+    backend = open_backend(args.index, create=True)  # None: $NEWSDESK_INDEX / MILVUS_URI
+    try:
+        return ray_add(backend, args.paths, address=args.ray, model_path=args.model,
+                       quotes=not args.no_quotes)
+    finally:
+        backend.close()
 
 
 def _remove(args: argparse.Namespace) -> int:
