@@ -23,7 +23,14 @@ from typing import Any
 import numpy as np
 
 from index.backend import OPERATOR, Backend, PreparedArticle, StoredVersion
-from index.ingest import BATCH_ARTICLES, BATCH_PASSAGES, Indexer, _owned_elsewhere, _Run, content_hash
+from index.ingest import (
+    BATCH_ARTICLES,
+    BATCH_PASSAGES,
+    Indexer,
+    _owned_elsewhere,
+    _Run,
+    content_hash,
+)
 from index.models import IngestSummary, Skipped
 from index.readers import SourceFile, collect_files, read_file
 

@@ -23,7 +23,13 @@ from index.backend import OPERATOR, OPERATOR_SCOPE, Scope
 from index.errors import IndexNotFoundError, ModelMismatchError, NewsdeskError
 from index.milvus.client import connect, is_server, lit, local_db_path, scan, scope_expr
 from index.milvus.reads import MilvusReads
-from index.milvus.schema import PLACEHOLDER, SCHEMA_VERSION, Collections, create_collections, row_key
+from index.milvus.schema import (
+    PLACEHOLDER,
+    SCHEMA_VERSION,
+    Collections,
+    create_collections,
+    row_key,
+)
 from index.milvus.writes import MilvusWrites
 from index.models import IndexStats
 
@@ -57,13 +63,12 @@ class MilvusBackend(MilvusReads, MilvusWrites):
                 hint="An embedded milvus-lite file serves one process at a time; for several "
                 "processes run a Milvus server (deploy/docker-compose.yml).") from err
         backend = cls(client, uri, names, read_only)
-        if not client.has_collection(names.meta):
-            if not create or read_only:
-                client.close()
-                raise IndexNotFoundError(
-                    f"No Newsdesk index in Milvus at {uri} (collections {names.prefix}_*).",
-                    hint="Build one with `newsdesk index add PATH...` or "
-                    "`newsdesk index copy --to URI`.")
+        if not client.has_collection(names.meta) and (not create or read_only):
+            client.close()
+            raise IndexNotFoundError(
+                f"No Newsdesk index in Milvus at {uri} (collections {names.prefix}_*).",
+                hint="Build one with `newsdesk index add PATH...` or "
+                "`newsdesk index copy --to URI`.")
         if create and not read_only:
             create_collections(client, names, dim or DEFAULT_DIM)
             if backend.meta("schema_version") is None:

@@ -86,8 +86,10 @@ def passage_rows(item: PreparedArticle, vectors: dict[str, np.ndarray]) -> list[
 
 
 def to_passage(row: dict[str, Any]) -> Passage:
-    return Passage(*(row[f] if f in ("article_id", "text") else int(row[f])
-                     for f in PASSAGE_FIELDS))
+    return Passage(id=int(row["id"]), article_id=str(row["article_id"]),
+                   ordinal=int(row["ordinal"]), start=int(row["start"]), end=int(row["end"]),
+                   text=str(row["text"]), paragraph_start=int(row["paragraph_start"]),
+                   paragraph_end=int(row["paragraph_end"]))
 
 
 def quote_rows(article: dict[str, Any], quotes: Any, tag: str) -> list[dict[str, Any]]:
