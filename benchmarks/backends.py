@@ -34,10 +34,10 @@ SAMPLE_QUESTIONS = (
 )
 
 
-def _rtqa_questions(data: Path, ids: set[str]) -> list[dict[str, Any]]:
+def _rtqa_questions(data: Path, ids: set[str], limit: int) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in
             (data / "realtimeqa" / "questions_with_gold_doc.dev.jsonl").open(encoding="utf-8")]
-    return [q for q in rows if set(q["gold_doc_ids"]) <= ids]
+    return [q for q in rows if set(q["gold_doc_ids"]) <= ids][:limit]
 
 
 def _sample_latency(engine: Engine, rounds: int = 5) -> dict[str, float]:
@@ -57,12 +57,13 @@ def _sample_latency(engine: Engine, rounds: int = 5) -> dict[str, float]:
             "answer_p50": percentile(answer, 50), "answer_p95": percentile(answer, 95)}
 
 
-def compare_backends(local: str, milvus: str, data: Path, out: dict[str, Any]) -> None:
+def compare_backends(local: str, milvus: str, data: Path, out: dict[str, Any],
+                     limit: int = 1000) -> None:
     embedder = load_embedder()
     for kind, location in (("local", local), ("milvus", milvus)):
         engine = Engine.open(location, embedder, backend=kind)
         ids = set(engine.backend.stored_versions())
-        questions = _rtqa_questions(data, ids)
+        questions = _rtqa_questions(data, ids, limit)
         quality = evaluate_articles(engine, questions, {})
         latency, answers = measure_answers(engine, questions)
         out[kind] = {"articles": len(ids), "questions": len(questions), "quality": quality,
@@ -132,6 +133,7 @@ def main() -> None:
     parser.add_argument("--milvus", required=True)
     parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
     parser.add_argument("--ray-articles", type=int, default=40)
+    parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--skip", default="", help="comma list: backends,sample,ray,sizes")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
@@ -139,7 +141,8 @@ def main() -> None:
     out: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="minutes")}
     steps = (("sizes", lambda: sizes(args.local, args.milvus, out.setdefault("sizes", {}))),
              ("backends", lambda: compare_backends(args.local, args.milvus, args.data,
-                                                   out.setdefault("backends", {}))),
+                                                   out.setdefault("backends", {}),
+                                                   args.questions)),
              ("sample", lambda: sample_latency(out.setdefault("sample", {}))),
              ("ray", lambda: ray_vs_plain(args.data, args.ray_articles, out.setdefault("ray", {}))))
     for name, step in steps:

@@ -46,6 +46,9 @@ class MilvusReads:
     client: Any
     names: Collections
 
+    def generation(self) -> int:
+        raise NotImplementedError  # MilvusBackend's
+
     # ----- articles and passages -----------------------------------------------------------
 
     def get_article(self, article_id: str, scope: Scope = OPERATOR_SCOPE) -> Article:
@@ -100,10 +103,17 @@ class MilvusReads:
         return [found[i] for i in wanted if i in found]
 
     def latest_date(self, scope: Scope = OPERATOR_SCOPE) -> str | None:
-        expr = _and(scope_expr(scope), "date > 0")
-        dates = [str(r["date_text"]) for r in
-                 scan(self.client, self.names.articles, expr, ("date_text",))]
-        return max(dates, default=None)
+        """Asked by every query plan: a scan of the articles' dates, cached per generation."""
+        key = (self.generation(), scope.owners())
+        cache: dict[Any, str | None] = self.__dict__.setdefault("_latest_cache", {})
+        if key not in cache:
+            expr = _and(scope_expr(scope), "date > 0")
+            dates = [str(r["date_text"]) for r in
+                     scan(self.client, self.names.articles, expr, ("date_text",))]
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = max(dates, default=None)
+        return cache[key]
 
     def _current_versions(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """article id -> (content hash, quote tag): which derived rows are current."""
