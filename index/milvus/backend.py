@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +168,20 @@ class MilvusBackend(MilvusReads, MilvusWrites):
             "user_id": user_id or "", "question": question[:2000], "answer_kind": answer_kind,
             "vote": int(vote), "article_ids": json.dumps(list(article_ids)), "_v": PLACEHOLDER}])
         return fid
+
+    def prune_feedback(self, keep_days: float | None = None, user_id: str | None = None) -> int:
+        """Delete votes older than ``keep_days`` or given by ``user_id``; how many."""
+        if keep_days is None and user_id is None:
+            return 0
+        cutoff = "" if keep_days is None else \
+            (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
+        doomed = [int(r["id"]) for r in
+                  scan(self.client, self.names.feedback, "", ("id", "created_at", "user_id"))
+                  if (cutoff and str(r["created_at"]) < cutoff)
+                  or (user_id is not None and r["user_id"] == user_id)]
+        for n in range(0, len(doomed), 1000):
+            self.client.delete(self.names.feedback, ids=doomed[n : n + 1000])
+        return len(doomed)
 
     def stats(self, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
         where = scope_expr(scope)
