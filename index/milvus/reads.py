@@ -90,6 +90,18 @@ class MilvusReads:
         by_id = {int(r["id"]): to_passage(r) for r in rows}
         return [by_id[i] for i in id_list if i in by_id]
 
+    def passage_vectors(self, ids: Iterable[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, stored normalised vectors) of these passages (all when None), by id."""
+        fields = ("id", "vector")
+        rows = (list(scan(self.client, self.names.passages, "", fields)) if ids is None
+                else query_in(self.client, self.names.passages, "id", [int(i) for i in ids],
+                              fields))
+        rows.sort(key=lambda r: int(r["id"]))
+        out_ids = np.array([int(r["id"]) for r in rows], dtype=np.int64)
+        if not rows:
+            return out_ids, np.zeros((0, 0), dtype=np.float32)
+        return out_ids, np.array([r["vector"] for r in rows], dtype=np.float32)
+
     def newest_articles(self, flt: ArticleFilter, limit: int) -> list[Article]:
         expr = filter_expr(flt, id_field="id")
         if expr is None or limit <= 0:

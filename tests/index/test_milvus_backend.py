@@ -61,6 +61,10 @@ def test_filters_and_dimension(seed_milvus: str) -> None:
         dated = backend.lexical_search(["ferry"], 50, ArticleFilter(date_from="2022-02-01",
                                                                     date_to="2022-02-28"))
         assert dated and all("2022-02-01" <= (c.date or "") <= "2022-02-28" for c in dated)
+        ids = [p.id for p in backend.passages_for("lavrov_china_2022-03-31")]
+        got_ids, vectors = backend.passage_vectors(ids)
+        assert sorted(ids) == got_ids.tolist() and vectors.shape == (len(ids), 384)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
         with pytest.raises(ModelMismatchError):
             backend.check_model("all-MiniLM-L6-v2", 768)
     finally:
