@@ -133,9 +133,9 @@ class Indexer:
     @property
     def embedder(self) -> EmbedderLike:
         if self._embedder is None:
-            from index.embedder import load_embedder
+            from index.embedder import ingest_device, load_embedder
 
-            self._embedder = load_embedder(self._model_path)
+            self._embedder = load_embedder(self._model_path, device=ingest_device())
         return self._embedder
 
     @contextlib.contextmanager

@@ -31,3 +31,28 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> 
     summary = Indexer(index_dir, embedder).add([SAMPLE_CORPUS])
     assert summary.added >= 1 and not summary.skipped, summary
     return index_dir
+
+
+# ----- both backends (issue 12): retrieval, quote and bot suites run on each ---------------
+
+BACKENDS = ("local", "milvus")
+
+
+@pytest.fixture(scope="session")
+def seed_milvus(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> str:
+    """An embedded milvus-lite index of ``sample_corpus/`` (read-only, like ``seed_index``)."""
+    from index.milvus import MilvusBackend
+
+    uri = str(tmp_path_factory.mktemp("seed_milvus") / "seed.db")
+    backend = MilvusBackend.open(uri, create=True)
+    summary = Indexer(backend, embedder).add([SAMPLE_CORPUS])
+    assert summary.added >= 1 and not summary.skipped, summary
+    return uri
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seed_location(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(backend kind, location) of the seed index, once per backend."""
+    if request.param == "milvus":
+        return "milvus", request.getfixturevalue("seed_milvus")
+    return "local", str(request.getfixturevalue("seed_index"))

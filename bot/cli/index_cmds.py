@@ -35,6 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--no-quotes", action="store_true", help="skip quote extraction")
     add.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add.add_argument("--ray", nargs="?", const="auto", default=None, metavar="ADDRESS",
+                     help="ingest through Ray: 'auto' (a running cluster or a local one) or "
+                     "a cluster ADDRESS (pip install newsdesk[scale])")
     add.set_defaults(func=_add)
 
     remove = commands.add_parser("remove", help="delete articles by id, or a server's own")
@@ -61,6 +64,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_index_option(migrate)
     migrate.set_defaults(func=_migrate)
 
+    from bot.cli import copy_cmds  # `index copy --to URI` (issue 12)
+
+    copy_cmds.register(commands)
+
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -68,6 +75,11 @@ def _add(args: argparse.Namespace) -> int:
 
     settings = NewsdeskSettings()
     index_dir = args.index or settings.index_dir
+    if args.ray is not None:
+        summary = _add_with_ray(args, settings)
+        print(format_summary(summary, index_dir))
+        nothing_done = not (summary.added or summary.updated or summary.unchanged)
+        return 1 if nothing_done and summary.skipped else 0
     indexer = Indexer(
         args.index,
         model_path=args.model,
@@ -79,6 +91,19 @@ def _add(args: argparse.Namespace) -> int:
     print(format_summary(summary, index_dir))
     nothing_done = not (summary.added or summary.updated or summary.unchanged)
     return 1 if nothing_done and summary.skipped else 0
+
+
+def _add_with_ray(args: argparse.Namespace, settings: NewsdeskSettings) -> IngestSummary:
+    from index.backend import open_backend
+    from index.ray_ingest import ray_add  # the only importer of ray
+
+    backend = open_backend(args.index, create=True)  # None: $NEWSDESK_INDEX / MILVUS_URI
+    try:
+        return ray_add(backend, args.paths, address=args.ray,
+                       model_path=args.model or (str(settings.model) if settings.model else None),
+                       quotes=not args.no_quotes)
+    finally:
+        backend.close()
 
 
 def _remove(args: argparse.Namespace) -> int:

@@ -27,8 +27,9 @@ MAX_HEARTBEAT_GAP = 2.0  # seconds, with a 0.25 s interval: the loop was never b
 
 
 @pytest.fixture(scope="module")
-def engine(seed_index: Path, embedder: object) -> EngineLike:
-    return Engine.open(seed_index, embedder)  # type: ignore[arg-type]
+def engine(seed_location: tuple[str, str], embedder: object) -> EngineLike:
+    kind, location = seed_location  # each backend: local and milvus
+    return Engine.open(location, embedder, backend=kind)  # type: ignore[arg-type]
 
 
 def check_silent(fake: FakeDiscord) -> None:

@@ -33,7 +33,7 @@ def install(kill_at: str) -> None:
     from tests.index.index_fakes import FakeEmbedder
 
     fake = FakeEmbedder()
-    setattr(embedder, "load_embedder", lambda model_path=None: fake)  # noqa: B010 (untyped patch)
+    setattr(embedder, "load_embedder", lambda model_path=None, **_: fake)  # noqa: B010 (untyped patch)
     setattr(embedder, "model_name", lambda model_path=None: fake.name)  # noqa: B010
     ingest.BATCH_PASSAGES = 6  # many small batches: many commits to land in
     ingest.CHECKPOINT_SECONDS = 0.0  # write the FAISS file after every batch

@@ -57,5 +57,7 @@ def mini_engine(mini_index: Path, embedder: Embedder) -> Engine:
 
 
 @pytest.fixture(scope="session")
-def seed_engine(seed_index: Path, embedder: Embedder) -> Engine:
-    return Engine.open(seed_index, embedder)
+def seed_engine(seed_location: tuple[str, str], embedder: Embedder) -> Engine:
+    """The seed index on each backend (local, milvus): every test using it runs twice."""
+    kind, location = seed_location
+    return Engine.open(location, embedder, backend=kind)

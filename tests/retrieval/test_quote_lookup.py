@@ -20,8 +20,12 @@ from retrieval.quotes import list_speakers, lookup_quotes
 
 
 @pytest.fixture(scope="module")
-def store(seed_index: Path) -> LocalBackend:
-    return LocalBackend.open(seed_index)
+def store(seed_location: tuple[str, str]) -> LocalBackend:
+    """The seed index on each backend (local, milvus)."""
+    from index.backend import open_backend
+
+    kind, location = seed_location
+    return open_backend(location, kind=kind)  # type: ignore[return-value]
 
 
 def test_wang_wenbin_gets_exactly_his_three_statements(store: LocalBackend) -> None:

@@ -1,0 +1,224 @@
+"""`MilvusBackend`: an index in Milvus collections behind `index.backend.Backend`.
+
+``uri`` is a milvus-lite file (embedded: one process at a time) or a server address
+(``http://host:19530``: any number of processes and machines); only the URI changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from index.backend import OPERATOR, OPERATOR_SCOPE, Scope
+from index.errors import IndexNotFoundError, ModelMismatchError, NewsdeskError
+from index.milvus.client import connect, is_server, lit, local_db_path, scan, scope_expr
+from index.milvus.reads import MilvusReads
+from index.milvus.schema import (
+    PLACEHOLDER,
+    SCHEMA_VERSION,
+    Collections,
+    create_collections,
+    row_key,
+)
+from index.milvus.writes import MilvusWrites
+from index.models import IndexStats
+
+log = logging.getLogger(__name__)
+
+PREFIX_ENV = "NEWSDESK_MILVUS_PREFIX"
+DEFAULT_DIM = 384
+
+
+class MilvusBackend(MilvusReads, MilvusWrites):
+    """One index (a set of collections) on one Milvus. Thread-safe: MilvusClient is."""
+
+    def __init__(self, client: Any, uri: str, names: Collections, read_only: bool) -> None:
+        self.client = client
+        self.uri = uri
+        self.location = uri
+        self.names = names
+        self.read_only = read_only
+        self.before_commit = None
+        self._meta_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, uri: str, *, create: bool = False, read_only: bool = False,
+             prefix: str | None = None, dim: int | None = None) -> MilvusBackend:
+        names = Collections(prefix or os.environ.get(PREFIX_ENV) or "newsdesk")
+        try:
+            client = connect(uri)
+        except Exception as err:  # connection refused, a locked embedded file, ...
+            raise NewsdeskError(
+                f"Could not open Milvus at {uri}: {err}",
+                hint="An embedded milvus-lite file serves one process at a time; for several "
+                "processes run a Milvus server (deploy/docker-compose.yml).") from err
+        backend = cls(client, uri, names, read_only)
+        if not client.has_collection(names.meta) and (not create or read_only):
+            client.close()
+            raise IndexNotFoundError(
+                f"No Newsdesk index in Milvus at {uri} (collections {names.prefix}_*).",
+                hint="Build one with `newsdesk index add PATH...` or "
+                "`newsdesk index copy --to URI`.")
+        if create and not read_only:
+            create_collections(client, names, dim or DEFAULT_DIM)
+            if backend.meta("schema_version") is None:
+                backend.set_meta({"schema_version": SCHEMA_VERSION, "generation": "0"})
+        else:
+            for name in names.all():
+                client.load_collection(name)
+        return backend
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.close()
+
+    # ----- meta -------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        rows = self.client.query(self.names.meta, filter=f"key == {lit(key)}",
+                                 output_fields=["value"])
+        return str(rows[0]["value"]) if rows else None
+
+    def set_meta(self, values: Mapping[str, str]) -> None:
+        self.client.upsert(self.names.meta, [{"key": k, "value": v, "_v": PLACEHOLDER}
+                                             for k, v in values.items()])
+
+    def delete_meta(self, key: str) -> None:
+        self.client.delete(self.names.meta, filter=f"key == {lit(key)}")
+
+    def generation(self) -> int:
+        return int(self.meta("generation") or 0)
+
+    def quote_rules(self) -> str | None:
+        return self.meta("quote_rules")
+
+    def model(self) -> tuple[str, int] | None:
+        name, dim = self.meta("model_name"), self.meta("model_dim")
+        return (name, int(dim)) if name and dim else None
+
+    def check_model(self, name: str, dim: int | None, record: bool = False) -> None:
+        current = self.model()
+        if current is None:
+            if record and dim is not None:
+                self._check_dim(dim)
+                self.set_meta({"model_name": name, "model_dim": str(dim)})
+            return
+        if current[0] != name or (dim is not None and current[1] != dim):
+            asked = f"{name!r}" + (f" ({dim}-d)" if dim is not None else "")
+            raise ModelMismatchError(
+                f"The index at {self.uri} was built with model {current[0]!r} "
+                f"({current[1]}-d), not {asked}; vectors from different models cannot be mixed.",
+                hint="Use the original --model, or another NEWSDESK_MILVUS_PREFIX.")
+
+    def _check_dim(self, dim: int) -> None:
+        fields = self.client.describe_collection(self.names.passages)["fields"]
+        made = next(int(f["params"]["dim"]) for f in fields if f["name"] == "vector")
+        if made != dim and self._count(self.names.passages, "") == 0:
+            # Collections are made on open, before the model is known: remake while empty.
+            self.client.drop_collection(self.names.passages)
+            create_collections(self.client, self.names, dim)
+        elif made != dim:
+            raise ModelMismatchError(
+                f"The Milvus collections at {self.uri} hold {made}-d vectors, not {dim}-d.",
+                hint="Use another NEWSDESK_MILVUS_PREFIX for an index of another model.")
+
+    # ----- the ingest lock --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """One indexing run at a time. A file lock: across processes on this machine (all
+        of an embedded file's users); writers on several machines against one server must
+        be run one at a time by the operator (documented)."""
+        if is_server(self.uri):
+            digest = hashlib.sha256(f"{self.uri}|{self.names.prefix}".encode()).hexdigest()[:16]
+            path = Path.home() / ".cache" / "newsdesk" / f"milvus-{digest}.lock"
+        else:
+            db = local_db_path(self.uri)
+            path = db.with_name(db.name + ".ingest.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+b") as f:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.warning("waiting for another indexing run on %s to finish", self.uri)
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                self.recover()
+                yield
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+    # ----- feedback and stats -----------------------------------------------------------------
+
+    def record_feedback(self, question: str, answer_kind: str, vote: int,
+                        user_id: str | None = None, article_ids: Sequence[str] = ()) -> int:
+        fid = row_key("feedback", time.time_ns(), os.getpid(), threading.get_ident())
+        self.client.insert(self.names.feedback, [{
+            "id": fid, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "user_id": user_id or "", "question": question[:2000], "answer_kind": answer_kind,
+            "vote": int(vote), "article_ids": json.dumps(list(article_ids)), "_v": PLACEHOLDER}])
+        return fid
+
+    def prune_feedback(self, keep_days: float | None = None, user_id: str | None = None) -> int:
+        """Delete votes older than ``keep_days`` or given by ``user_id``; how many."""
+        if keep_days is None and user_id is None:
+            return 0
+        cutoff = "" if keep_days is None else \
+            (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
+        doomed = [int(r["id"]) for r in
+                  scan(self.client, self.names.feedback, "", ("id", "created_at", "user_id"))
+                  if (cutoff and str(r["created_at"]) < cutoff)
+                  or (user_id is not None and r["user_id"] == user_id)]
+        for n in range(0, len(doomed), 1000):
+            self.client.delete(self.names.feedback, ids=doomed[n : n + 1000])
+        return len(doomed)
+
+    def stats(self, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
+        where = scope_expr(scope)
+        arts = list(scan(self.client, self.names.articles, where,
+                         ("date_text", "source_text", "nulls", "owner")))
+        dates = [str(a["date_text"]) for a in arts if "date" not in a["nulls"].split(",")]
+        sources: dict[str, int] = {}
+        owners: dict[str, int] = {}
+        for a in arts:
+            src = "(none)" if "source" in a["nulls"].split(",") else str(a["source_text"])
+            sources[src] = sources.get(src, 0) + 1
+            owners[str(a["owner"])] = owners.get(str(a["owner"]), 0) + 1
+        passages = self._count(self.names.passages, where)
+        keys = [str(r["speaker_key"]) for r in
+                scan(self.client, self.names.quotes, where, ("speaker_key",))]
+        model = self.model() or ("(none)", 0)
+        owner_rows = sorted(owners.items(), key=lambda o: (o[0] != OPERATOR, -o[1], o[0]))
+        return IndexStats(
+            articles=len(arts), passages=passages, quotes=len(keys),
+            speakers=len({k for k in keys if k}), date_min=min(dates, default=None),
+            date_max=max(dates, default=None),
+            sources=tuple(sorted(sources.items(), key=lambda s: (-s[1], s[0]))),
+            model=model[0], dimension=model[1], vector_index="milvus",
+            size_bytes=self._size(), owners=tuple(owner_rows) if scope.everything else (),
+        )
+
+    def _count(self, collection: str, expr: str) -> int:
+        rows = self.client.query(collection, filter=expr, output_fields=["count(*)"])
+        return int(rows[0]["count(*)"]) if rows else 0
+
+    def _size(self) -> int:
+        if is_server(self.uri):
+            return 0  # a server's storage is not ours to measure
+        db = local_db_path(self.uri)
+        return sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+
+
+def open_backend(uri: str, *, create: bool = False, read_only: bool = False) -> MilvusBackend:
+    """The factory `index.backend.open_backend` calls for NEWSDESK_BACKEND=milvus."""
+    return MilvusBackend.open(uri, create=create, read_only=read_only)

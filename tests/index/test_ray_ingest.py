@@ -1,0 +1,76 @@
+"""Ray ingestion on a local `ray.init(num_cpus=2)`: the sample corpus indexed through Ray
+Data and an embedding actor into each backend equals a plain run; a second run embeds
+nothing; without --ray nothing imports ray."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.backend import open_backend
+from tests.conftest import SAMPLE_CORPUS
+from tests.index.test_transfer import contents
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Iterator[Any]:
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+
+
+def test_ray_run_equals_a_plain_run(ray_cluster: Any, tmp_path: Path,
+                                    seed_location: tuple[str, str]) -> None:
+    """Once per backend (seed_location): local and milvus."""
+    from index.ray_ingest import ray_add
+
+    kind, plain_location = seed_location
+    target = str(tmp_path / ("ray.db" if kind == "milvus" else "ray_index"))
+    backend = open_backend(target, kind=kind, create=True)
+    plain = open_backend(plain_location, kind=kind)
+    try:
+        first = ray_add(backend, [SAMPLE_CORPUS], address="auto")
+        assert first.added == 6 and not first.skipped and first.passages_embedded > 0
+        assert contents(backend) == contents(plain)
+        again = ray_add(backend, [SAMPLE_CORPUS], address="auto")
+        assert (again.added, again.updated, again.unchanged, again.passages_embedded) == \
+            (0, 0, 6, 0)
+    finally:
+        backend.close()
+        plain.close()
+
+
+def test_ray_run_reports_bad_input_and_keeps_the_rest(ray_cluster: Any, tmp_path: Path) -> None:
+    from index.ray_ingest import ray_add
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    (corpus / "broken.jsonl").write_text('{"id": "x", "text": "Fine text here."}\nnot json\n')
+    backend = open_backend(tmp_path / "idx", create=True)
+    try:
+        summary = ray_add(backend, [corpus, tmp_path / "missing"], address="auto")
+    finally:
+        backend.close()
+    assert summary.added == 7
+    reasons = " ".join(f"{s.source} {s.reason}" for s in summary.skipped)
+    assert "broken.jsonl:2" in reasons and "missing" in reasons
+
+
+def test_plain_commands_never_import_ray() -> None:
+    code = ("import sys, bot.cli, index.ingest, retrieval.engine, index.milvus, index.transfer;"
+            "from bot.cli import build_parser; build_parser();"
+            "assert 'ray' not in sys.modules, 'ray imported'")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
