@@ -8,12 +8,14 @@ use retrieval.topics (the answers' cosine + term-coverage signals, calibrated).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.follows import Alert, Follow
 from bot.markdown import code, escape, plain, safe_cut, safe_url
+from index.backend import Scope
 from retrieval.models import Filters, QuoteHit
 
 if TYPE_CHECKING:
@@ -90,8 +92,11 @@ async def match_alerts(core: Core, follows: Sequence[Follow],
 async def _speaker_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
                           terminal: bool) -> list[Alert]:
     # Straight to the engine: alert matching is not a question (metrics, limiter).
-    lookup = await core.run_blocking(core.engine.quotes, follow.value, None,
-                                     Filters(article_ids=ids))
+    # ``ids`` are already the articles this follow's server may see; its scope says so
+    # again in the engine, so no other path can widen it.
+    lookup = await core.run_blocking(
+        functools.partial(core.engine.quotes, follow.value, None, Filters(article_ids=ids),
+                          scope=Scope.for_guild(follow.guild)))
     if lookup.speaker is None or lookup.speaker.casefold() != follow.value.casefold():
         return []  # nobody, or a namesake: never guess
     by_article: dict[str, list[QuoteHit]] = {}
@@ -109,7 +114,7 @@ async def _topic_alerts(core: Core, follow: Follow, ids: tuple[str, ...],
     for s in scores:
         if not s.matches():
             continue
-        art = await core.article(s.article_id)
+        art = await core.article(s.article_id, scope=Scope.for_guild(follow.guild))
         alerts.append(Alert(follow.id, art.id, follow.target,
                             topic_message(follow.value, art.title, art.source, art.date, art.id,
                                           art.url, terminal), follow.value))

@@ -18,6 +18,7 @@ from bot import embeds
 from bot.chart_text import alt_text
 from bot.charts import render_png
 from bot.core import Core, clean_text, make_filters
+from index.backend import OPERATOR_SCOPE, Scope
 from index.errors import BadQueryError
 from retrieval.models import Filters
 from retrieval.periods import Period, parse_period
@@ -31,11 +32,12 @@ class ChartEngine(Protocol):
     """The chart part of ``retrieval.engine.Engine``."""
 
     def trend(self, query: str, filters: Filters | None = None,
-              by: Period | None = None) -> ChartData: ...
+              by: Period | None = None, *, scope: Scope = ...) -> ChartData: ...
     def timeline(self, speaker: str, filters: Filters | None = None,
-                 by: Period | None = None) -> ChartData: ...
+                 by: Period | None = None, *, scope: Scope = ...) -> ChartData: ...
     def compare(self, names: Sequence[str], kind: CompareKind = "auto",
-                filters: Filters | None = None, by: Period | None = None) -> ChartData: ...
+                filters: Filters | None = None, by: Period | None = None, *,
+                scope: Scope = ...) -> ChartData: ...
 
 
 @dataclass(frozen=True)
@@ -60,31 +62,37 @@ async def _make(core: Core, compute: Callable[[ChartEngine], ChartData]) -> Rend
     return await core._run(_render, compute, cast(ChartEngine, core.engine))
 
 
+# ``scope``: whose articles are counted (`Scope.for_guild(guild_id)` on Discord; the
+# terminal is the operator's and counts everything).
+
+
 async def trend(core: Core, query: str, date_from: str | None = None,
-                date_to: str | None = None, by: str | None = None) -> RenderedChart:
+                date_to: str | None = None, by: str | None = None, *,
+                scope: Scope = OPERATOR_SCOPE) -> RenderedChart:
     text = clean_text(query, "query")
     assert text is not None
     filters, period = make_filters(date_from, date_to), parse_period(by)
-    return await _make(core, lambda e: e.trend(text, filters, period))
+    return await _make(core, lambda e: e.trend(text, filters, period, scope=scope))
 
 
 async def timeline(core: Core, speaker: str, date_from: str | None = None,
-                   date_to: str | None = None, by: str | None = None) -> RenderedChart:
+                   date_to: str | None = None, by: str | None = None, *,
+                   scope: Scope = OPERATOR_SCOPE) -> RenderedChart:
     name = clean_text(speaker, "speaker name")
     assert name is not None
     filters, period = make_filters(date_from, date_to), parse_period(by)
-    return await _make(core, lambda e: e.timeline(name, filters, period))
+    return await _make(core, lambda e: e.timeline(name, filters, period, scope=scope))
 
 
 async def compare(core: Core, names: Sequence[str | None], kind: str | None = None,
                   date_from: str | None = None, date_to: str | None = None,
-                  by: str | None = None) -> RenderedChart:
+                  by: str | None = None, *, scope: Scope = OPERATOR_SCOPE) -> RenderedChart:
     cleaned = [n for n in (clean_text(n, "name or topic", required=False) for n in names) if n]
     of = cast(CompareKind, (kind or "auto").strip().lower())
     if of not in COMPARE_KINDS:
         raise BadQueryError(f"of must be one of {', '.join(COMPARE_KINDS)}.")
     filters, period = make_filters(date_from, date_to), parse_period(by)
-    return await _make(core, lambda e: e.compare(cleaned, of, filters, period))
+    return await _make(core, lambda e: e.compare(cleaned, of, filters, period, scope=scope))
 
 
 # ----- Discord -------------------------------------------------------------------------

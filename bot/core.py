@@ -24,6 +24,7 @@ from bot import metrics
 from bot.limits import ConcurrencyLimiter, Cooldown, RetryLater
 from bot.settings import MAX_QUERY_CHARS, Settings
 from bot.state import AnswerMemory
+from index.backend import OPERATOR, OPERATOR_SCOPE, Scope
 from index.errors import ArticleNotFoundError, BadQueryError
 from index.ids import id_problem, normalise_id
 from index.models import Article, IndexStats, IngestSummary
@@ -41,16 +42,19 @@ LIVE_RECHECK_SECONDS = 30.0  # how often Core looks whether the archive has feed
 class EngineLike(Protocol):
     """The part of ``retrieval.engine.Engine`` the bot uses (see ARCHITECTURE.md)."""
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]: ...
-    def answer(self, question: str, filters: Filters | None = None) -> Answer: ...
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
+               scope: Scope = ...) -> list[Hit]: ...
+    def answer(self, question: str, filters: Filters | None = None, *,
+               scope: Scope = ...) -> Answer: ...
     def quotes(
-        self, speaker: str, about: str | None = None, filters: Filters | None = None
+        self, speaker: str, about: str | None = None, filters: Filters | None = None, *,
+        scope: Scope = ...,
     ) -> QuoteLookup: ...
-    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]: ...
-    def article(self, article_id: str) -> Article: ...
-    def context(self, article_id: str, start: int, end: int) -> Excerpt: ...
-    def stats(self) -> IndexStats: ...
-    def ingest(self, paths: Sequence[Path]) -> IngestSummary: ...
+    def speakers(self, prefix: str = "", limit: int = 25, *, scope: Scope = ...) -> list[str]: ...
+    def article(self, article_id: str, *, scope: Scope = ...) -> Article: ...
+    def context(self, article_id: str, start: int, end: int, *, scope: Scope = ...) -> Excerpt: ...
+    def stats(self, *, scope: Scope = ...) -> IndexStats: ...
+    def ingest(self, paths: Sequence[Path], *, owner: str = ...) -> IngestSummary: ...
     def record_feedback(
         self,
         question: str,
@@ -231,52 +235,65 @@ class Core:
             self._live_checked = now
         return {"as_of": date.today().isoformat()} if self._live else {}
 
-    async def answer(self, question: str, filters: Filters | None = None) -> Answer:
+    # Every read takes the viewer's ``scope`` (`Scope.for_guild(guild_id)` on Discord; the
+    # default, the operator's, is the terminal's and the CLI's): another server's articles
+    # are filtered out in the engine, before ranking.
+
+    async def answer(self, question: str, filters: Filters | None = None, *,
+                     scope: Scope = OPERATOR_SCOPE) -> Answer:
         text = clean_text(question, "question")
         assert text is not None
         with metrics.question("answer"):
-            return await self._run(self.engine.answer, text, filters, **self.as_of())
+            return await self._run(self.engine.answer, text, filters, scope=scope,
+                                   **self.as_of())
 
-    async def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+    async def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
+                     scope: Scope = OPERATOR_SCOPE) -> list[Hit]:
         text = clean_text(query, "query")
         if not 1 <= k <= 10:
             raise BadQueryError("k must be between 1 and 10.")
         with metrics.question("search"):
-            return await self._run(self.engine.search, text, k, filters, **self.as_of())
+            return await self._run(self.engine.search, text, k, filters, scope=scope,
+                                   **self.as_of())
 
     async def quotes(
-        self, speaker: str, about: str | None = None, filters: Filters | None = None
+        self, speaker: str, about: str | None = None, filters: Filters | None = None, *,
+        scope: Scope = OPERATOR_SCOPE,
     ) -> QuoteLookup:
         name = clean_text(speaker, "speaker name")
         topic = clean_text(about, "topic", required=False)
         assert name is not None
         with metrics.question("quotes"):
-            return await self._run(self.engine.quotes, name, topic, filters)
+            return await self._run(self.engine.quotes, name, topic, filters, scope=scope)
 
-    async def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+    async def speakers(self, prefix: str = "", limit: int = 25, *,
+                       scope: Scope = OPERATOR_SCOPE) -> list[str]:
         """Autocomplete: never limited or queued, but given at most 2 s."""
         text = (prefix or "")[:100]
         try:
             names = await asyncio.wait_for(
-                self._run(self.engine.speakers, text, limit, limited=False), 2.0
+                self._run(self.engine.speakers, text, limit, scope=scope, limited=False), 2.0
             )
         except TimeoutError:
             return []
         return list(names)[:limit]
 
-    async def article(self, article_id: str) -> Article:
-        return await self._run(self.engine.article, check_article_id(article_id))
+    async def article(self, article_id: str, *, scope: Scope = OPERATOR_SCOPE) -> Article:
+        return await self._run(self.engine.article, check_article_id(article_id), scope=scope)
 
-    async def context(self, article_id: str, start: int, end: int) -> Excerpt:
-        return await self._run(self.engine.context, check_article_id(article_id), start, end)
+    async def context(self, article_id: str, start: int, end: int, *,
+                      scope: Scope = OPERATOR_SCOPE) -> Excerpt:
+        return await self._run(self.engine.context, check_article_id(article_id), start, end,
+                               scope=scope)
 
-    async def stats(self) -> IndexStats:
-        return await self._run(self.engine.stats)
+    async def stats(self, *, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
+        return await self._run(self.engine.stats, scope=scope)
 
-    async def ingest(self, paths: Iterable[Path]) -> IngestSummary:
-        """One ingestion at a time, in its own thread, outside the query limiter."""
+    async def ingest(self, paths: Iterable[Path], *, owner: str = OPERATOR) -> IngestSummary:
+        """One ingestion at a time, in its own thread, outside the query limiter.
+        ``owner``: `index.backend.owner_for_guild(guild_id)` for a server's upload."""
         loop = asyncio.get_running_loop()
-        call = functools.partial(self.engine.ingest, list(paths))
+        call = functools.partial(self.engine.ingest, list(paths), owner=owner)
         return await loop.run_in_executor(self._ingest_pool, call)
 
     # -- live feeds (bot/feeds.py) ----------------------------------------------
@@ -328,3 +345,34 @@ class Core:
             article_ids=tuple(article_ids),
             limited=False,
         )
+
+
+class ScopedCore:
+    """The core's reads as one viewer sees them (a server, a DM): what a conversation
+    (`retrieval.dialogue.Dialogue`) talks to, so it never reaches another server's articles."""
+
+    def __init__(self, core: Core, scope: Scope) -> None:
+        self.core = core
+        self.scope = scope
+
+    async def answer(self, question: str, filters: Filters | None = None) -> Answer:
+        return await self.core.answer(question, filters, scope=self.scope)
+
+    async def quotes(self, speaker: str, about: str | None = None,
+                     filters: Filters | None = None) -> QuoteLookup:
+        return await self.core.quotes(speaker, about, filters, scope=self.scope)
+
+    async def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        return await self.core.search(query, k, filters, scope=self.scope)
+
+    async def context(self, article_id: str, start: int, end: int) -> Excerpt:
+        return await self.core.context(article_id, start, end, scope=self.scope)
+
+    async def article(self, article_id: str) -> Article:
+        return await self.core.article(article_id, scope=self.scope)
+
+    async def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+        return await self.core.speakers(prefix, limit, scope=self.scope)
+
+    async def stats(self) -> IndexStats:
+        return await self.core.stats(scope=self.scope)

@@ -157,7 +157,7 @@ class TerminalSession:
 
     def __init__(self, core: Core, write: Callable[[str], None], *, colour: bool = False) -> None:
         self.core = core
-        self.ctx = CommandContext(core=core, user_id="terminal")
+        self.ctx = CommandContext(core=core, user_id="terminal", operator=True)
         self.write = write
         self.bold = ANSI_BOLD if colour else ("", "")
         self.last_answer: Answer | None = None

@@ -119,9 +119,10 @@ class _Job:
 
 
 class FairIngest:
-    """One chunk at a time, servers taking turns. ``run`` ingests one chunk file."""
+    """One chunk at a time, servers taking turns. ``run(paths, server)`` ingests one chunk
+    file for the server that uploaded it (its owner)."""
 
-    def __init__(self, run: Callable[[list[Path]], Awaitable[IngestSummary]]) -> None:
+    def __init__(self, run: Callable[[list[Path], Hashable], Awaitable[IngestSummary]]) -> None:
         self._run = run
         self._queues: OrderedDict[Hashable, deque[_Job]] = OrderedDict()
         self._worker: asyncio.Task[None] | None = None
@@ -151,7 +152,7 @@ class FairIngest:
             chunk = job.chunks[job.done]
             self.order.append((key, job.name, job.done))
             try:
-                part = await self._run([chunk.path])
+                part = await self._run([chunk.path], key)
             except Exception as error:  # one bad chunk fails its job, not the queue
                 queue.popleft()
                 if not job.result.done():

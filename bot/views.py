@@ -18,6 +18,7 @@ import io
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -26,6 +27,8 @@ from bot import embeds
 from bot.commands.spec import AnswerReply, Card, CommandContext, Reply
 from bot.core import Core
 from bot.errors import NONE, reply_error
+from index.backend import Scope
+from index.errors import ArticleNotFoundError
 from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
@@ -251,13 +254,17 @@ class AnswerButton(
         try:
             core: Core = interaction.client.core  # type: ignore[attr-defined]
             answer = await core.recall(self.key)
+            scope = Scope.for_guild(interaction.guild_id)
+            if answer is not None and self.action in ("context", "sources"):
+                # Only what the server of the click may see.
+                answer = await _visible(core, answer, scope)
             if answer is None:
                 await interaction.response.send_message(
                     "That answer is too old to act on; ask again.",
                     ephemeral=True, allowed_mentions=NONE,
                 )
             elif self.action == "context":
-                await _more_context(core, answer, interaction)
+                await _more_context(core, answer, interaction, scope)
             elif self.action == "sources":
                 await interaction.response.send_message(
                     embed=embeds.sources_embed(answer), ephemeral=True, allowed_mentions=NONE
@@ -268,13 +275,30 @@ class AnswerButton(
             await reply_error(interaction, err, where=f"answer button {self.action}")
 
 
-async def _more_context(core: Core, answer: Answer, interaction: discord.Interaction) -> None:
+async def _visible(core: Core, answer: Answer, scope: Scope) -> Answer:
+    """``answer`` with only the citations ``scope`` may see (all of them for a click in the
+    server that asked: the answer was made in that scope)."""
+    hidden: set[str] = set()
+    for article_id in dict.fromkeys(c.article_id for c in answer.citations):
+        try:
+            await core.article(article_id, scope=scope)
+        except ArticleNotFoundError:
+            hidden.add(article_id)
+    if not hidden:
+        return answer
+    return replace(answer,
+                   citations=tuple(c for c in answer.citations if c.article_id not in hidden))
+
+
+async def _more_context(core: Core, answer: Answer, interaction: discord.Interaction,
+                        scope: Scope) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     found: list[discord.Embed] = []
     shown = answer.citations[:MAX_CONTEXT_EMBEDS]
     per_embed = embeds.TOTAL_LIMIT // max(1, len(shown)) - 500  # 6,000 across all embeds
     for citation in shown:
-        excerpt = await core.context(citation.article_id, citation.start, citation.end)
+        excerpt = await core.context(citation.article_id, citation.start, citation.end,
+                                     scope=scope)
         found.append(embeds.context_embed(citation, excerpt, limit=per_embed))
     await interaction.followup.send(embeds=found, ephemeral=True, allowed_mentions=NONE)
 

@@ -346,32 +346,36 @@ class Engine:
     # ----- charts (retrieval/trends.py) ----------------------------------------------
 
     def trend(self, query: str, filters: Filters | None = None,
-              by: Period | None = None) -> ChartData:
+              by: Period | None = None, *, scope: Scope = OPERATOR_SCOPE) -> ChartData:
         """Articles matching ``query`` per period, by source (the answers' relevance test)."""
         from retrieval.trends import trend_chart
 
-        return trend_chart(self._corpus(), query, filters, by)
+        return trend_chart(self._corpus(scope), query, filters, by)
 
     def timeline(self, speaker: str, filters: Filters | None = None,
-                 by: Period | None = None) -> ChartData:
+                 by: Period | None = None, *, scope: Scope = OPERATOR_SCOPE) -> ChartData:
         from retrieval.trends import timeline_chart
 
-        return timeline_chart(self._corpus(), speaker, filters, by)
+        return timeline_chart(self._corpus(scope), speaker, filters, by)
 
     def compare(self, names: Sequence[str], kind: CompareKind = "auto",
-                filters: Filters | None = None, by: Period | None = None) -> ChartData:
+                filters: Filters | None = None, by: Period | None = None, *,
+                scope: Scope = OPERATOR_SCOPE) -> ChartData:
         from retrieval.trends import compare_chart
 
-        return compare_chart(self._corpus(), names, kind, filters, by)
+        return compare_chart(self._corpus(scope), names, kind, filters, by)
 
-    def _corpus(self) -> Corpus:
+    def _corpus(self, scope: Scope) -> Corpus:
         from retrieval.trends import Corpus
 
         def bounds() -> tuple[str | None, str | None]:
-            stats = self.backend.stats()
+            stats = self.backend.stats(scope)
             return stats.date_min, stats.date_max
 
-        return Corpus(self.backend, self._encode_query, self.quotes, bounds)
+        def quotes(speaker: str, about: str | None, filters: Filters | None) -> QuoteLookup:
+            return self.quotes(speaker, about, filters, scope=scope)
+
+        return Corpus(self.backend, self._encode_query, quotes, bounds, scope)
 
     # ----- articles ------------------------------------------------------------------
 

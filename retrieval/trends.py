@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from index.backend import ArticleFilter, IndexReader, PassageCandidate
+from index.backend import OPERATOR_SCOPE, ArticleFilter, IndexReader, PassageCandidate, Scope
 from index.errors import BadQueryError
 from retrieval.engine import NO_ANSWER_COSINE, WEAK_COSINE, WEAK_PASSAGE_LEXICAL
 from retrieval.excerpts import best_sentences, lexical_score, term_weights
@@ -50,6 +50,7 @@ class Corpus:
     encode: Callable[[str], np.ndarray]
     quotes: Callable[[str, str | None, Filters | None], QuoteLookup]
     bounds: Callable[[], tuple[str | None, str | None]]  # the archive's first and last date
+    scope: Scope = OPERATOR_SCOPE  # whose articles are counted (``quotes`` is bound to it)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def matching_articles(corpus: Corpus, query: str,
     f = plan.filters
     if plan.empty:
         return plan.text, f, []
-    flt = ArticleFilter(f.date_from, f.date_to, f.source, f.article_ids)
+    flt = ArticleFilter(f.date_from, f.date_to, f.source, f.article_ids, corpus.scope)
     found = _passages_above(corpus.backend, corpus.encode(plan.text), flt, WEAK_COSINE)
     weights = term_weights(plan.text)
     weak = [c.passage_id for c in found if c.score < NO_ANSWER_COSINE]
@@ -83,7 +84,7 @@ def matching_articles(corpus: Corpus, query: str,
             continue
         if c.article_id not in best or c.score > best[c.article_id].score:
             best[c.article_id] = c
-    sources = {a.id: a.source for a in corpus.backend.get_articles(list(best)).values()}
+    sources = {a.id: a.source for a in corpus.backend.get_articles(list(best), corpus.scope).values()}
     matches = [ArticleMatch(aid, _day(c.date), sources.get(aid), c.score, c.passage_id)
                for aid, c in best.items() if aid in sources]
     matches.sort(key=lambda m: (-m.score, m.article_id))
@@ -283,7 +284,7 @@ def _source(source: str | None) -> str:
 def _citations(corpus: Corpus, query: str, matches: Sequence[ArticleMatch]) -> tuple[Citation, ...]:
     """Each match's best passage, cut to its sentences that best match the query."""
     passages = {p.id: p for p in corpus.backend.get_passages([m.passage_id for m in matches])}
-    articles = corpus.backend.get_articles([m.article_id for m in matches])
+    articles = corpus.backend.get_articles([m.article_id for m in matches], corpus.scope)
     weights = term_weights(query)
     out: list[Citation] = []
     for m in matches:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from collections.abc import Hashable
 from pathlib import Path
 
 import discord
@@ -29,7 +30,9 @@ from bot.commands.ingest import UPLOAD_DIR, safe_upload_name, upload_path
 from bot.commands.spec import Card
 from bot.errors import NONE
 from bot.uploads import FairIngest, JobProgress, clean_leftovers, split_upload
+from index.backend import owner_for_guild
 from index.errors import BadQueryError
+from index.models import IngestSummary
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +50,14 @@ async def send_reply(interaction: discord.Interaction, embed: discord.Embed, *,
 class Admin(commands.Cog):
     def __init__(self, bot: Newsdesk) -> None:
         self.bot = bot
-        self.uploads = FairIngest(lambda paths: bot.core.ingest(paths))
+        # Each chunk belongs to the server that uploaded it: shown there (and in no other).
+        self.uploads = FairIngest(self._ingest_chunk)
         self.reply_window_s = REPLY_WINDOW_S
         self.progress_every_s = PROGRESS_EVERY_S
+
+    async def _ingest_chunk(self, paths: list[Path], guild_id: Hashable) -> IngestSummary:
+        # /ingest is guild-only: the key is the server id, never None.
+        return await self.bot.core.ingest(paths, owner=owner_for_guild(str(guild_id)))
 
     async def cog_load(self) -> None:
         removed = clean_leftovers(self.bot.settings.index_dir / UPLOAD_DIR)

@@ -12,12 +12,18 @@ from bot import chart_reply
 from bot.app import Newsdesk, begin
 from bot.errors import NONE
 from bot.settings import MAX_QUERY_CHARS
+from index.backend import Scope
 
 By = Literal["day", "week", "month", "year"]
 Of = Literal["auto", "topics", "speakers"]
 DATES = {"date_from": "earliest date, e.g. 2022-03-01 (or 2022-03, or 2022)",
          "date_to": "latest date, e.g. 2022-03-31",
          "by": "one bar per day, week, month or year (default: 6-60 bars)"}
+
+
+def _scope(interaction: discord.Interaction) -> Scope:
+    """A chart counts the shared archive plus this server's own articles."""
+    return Scope.for_guild(interaction.guild_id)
 
 
 async def _send(interaction: discord.Interaction, rendered: chart_reply.RenderedChart) -> None:
@@ -43,7 +49,8 @@ class Charts(commands.Cog):
         by: By | None = None,
     ) -> None:
         core = await begin(interaction)
-        await _send(interaction, await chart_reply.trend(core, query, date_from, date_to, by))
+        await _send(interaction, await chart_reply.trend(core, query, date_from, date_to, by,
+                                                               scope=_scope(interaction)))
 
     @app_commands.command(name="timeline", description="How often a person was quoted over time, as a chart.")
     @app_commands.describe(speaker="who (suggestions come from the archive)", **DATES)
@@ -57,7 +64,8 @@ class Charts(commands.Cog):
         by: By | None = None,
     ) -> None:
         core = await begin(interaction)
-        await _send(interaction, await chart_reply.timeline(core, speaker, date_from, date_to, by))
+        await _send(interaction, await chart_reply.timeline(
+            core, speaker, date_from, date_to, by, scope=_scope(interaction)))
 
     @app_commands.command(name="compare", description="Two to four people or topics on one chart.")
     @app_commands.describe(
@@ -81,7 +89,8 @@ class Charts(commands.Cog):
         core = await begin(interaction)
         names = [first, second, third, fourth]
         await _send(interaction,
-                    await chart_reply.compare(core, names, of, date_from, date_to, by))
+                    await chart_reply.compare(core, names, of, date_from, date_to, by,
+                                              scope=_scope(interaction)))
 
     @timeline.autocomplete("speaker")
     @compare.autocomplete("first")
@@ -91,7 +100,8 @@ class Charts(commands.Cog):
     async def speaker_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.bot.core.speakers(current, 25)
+        names = await self.bot.core.speakers(current, 25,
+                                             scope=Scope.for_guild(interaction.guild_id))
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
 
 

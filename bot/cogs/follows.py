@@ -16,6 +16,7 @@ from bot.app import Newsdesk, begin
 from bot.embeds import escape
 from bot.errors import NONE
 from bot.follows import Follow, FollowStore, SendFailed
+from index.backend import Scope
 from index.errors import BadQueryError
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,9 @@ def describe(f: Follow) -> str:
     return f"#{f.id}: {what} **{escape(f.value)}** → {where}"
 
 
-async def resolve_speaker(bot: Newsdesk, name: str) -> str:
-    """The person /quotes would show for ``name``; an ambiguous name is refused."""
-    lookup = await bot.core.quotes(name)
+async def resolve_speaker(bot: Newsdesk, name: str, guild_id: int | None) -> str:
+    """The person /quotes would show for ``name`` in this server; an ambiguous name is refused."""
+    lookup = await bot.core.quotes(name, scope=Scope.for_guild(guild_id))
     if lookup.ambiguous:
         names = ", ".join(lookup.candidates[:8])
         raise BadQueryError(f"{name!r} names several people: {names}.",
@@ -89,7 +90,7 @@ class Follows(commands.Cog):
         guild = str(interaction.guild_id)
         if len(await asyncio.to_thread(store.follows, guild)) >= MAX_FOLLOWS_PER_SERVER:
             raise BadQueryError(f"This server already has {MAX_FOLLOWS_PER_SERVER} follows.")
-        kind, value = ("speaker", await resolve_speaker(self.bot, speaker)) if speaker else \
+        kind, value = ("speaker", await resolve_speaker(self.bot, speaker, interaction.guild_id)) if speaker else \
             ("topic", (topic or "").strip())
         made, created = await asyncio.to_thread(
             store.add, guild=guild, channel=str(interaction.channel_id),
@@ -101,7 +102,8 @@ class Follows(commands.Cog):
     @follow.autocomplete("speaker")
     async def speaker_names(self, interaction: discord.Interaction,
                             current: str) -> list[app_commands.Choice[str]]:
-        names = await self.bot.core.speakers(current, 25)
+        names = await self.bot.core.speakers(current, 25,
+                                             scope=Scope.for_guild(interaction.guild_id))
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
 
     @app_commands.command(name="following", description="This server's follows.")

@@ -24,8 +24,10 @@ from bot import embeds
 from bot.app import Newsdesk
 from bot.commands.spec import CommandContext
 from bot.conversations import ConversationStore
+from bot.core import ScopedCore
 from bot.errors import NONE, log_unexpected, user_message
 from bot.views import answer_reply
+from index.backend import Scope
 from retrieval.conversation import ConversationState
 from retrieval.dialogue import Dialogue, Turn
 
@@ -40,7 +42,16 @@ class Mentions(commands.Cog):
         self.bot = bot
         self.threads: OrderedDict[int, None] = OrderedDict()  # threads we opened (LRU)
         self.conversations = ConversationStore(bot.settings.answer_store_path())
-        self.dialogue = Dialogue(bot.core)
+        # One dialogue per server (a DM: None, the shared archive only): each one sees only
+        # what its server may, and its vocabulary (speakers, sources) is that server's.
+        self.dialogues: dict[int | None, Dialogue] = {}
+
+    def _dialogue(self, guild_id: int | None) -> Dialogue:
+        dialogue = self.dialogues.get(guild_id)
+        if dialogue is None:
+            scoped = ScopedCore(self.bot.core, Scope.for_guild(guild_id))
+            dialogue = self.dialogues[guild_id] = Dialogue(scoped)
+        return dialogue
 
     async def cog_unload(self) -> None:
         self.conversations.close()
@@ -169,7 +180,7 @@ class Mentions(commands.Cog):
         state = await self._state_for(message, place)
         with contextlib.suppress(discord.HTTPException):  # best effort: no permission, no dots
             await message.channel.typing()
-        turn = await self.dialogue.turn(state, question)
+        turn = await self._dialogue(message.guild.id if message.guild else None).turn(state, question)
         reply = await self._send(message, turn)
         user = str(message.author.id)
         if place is not None:

@@ -10,7 +10,7 @@ from bot.commands.spec import Card, Command, CommandContext, Option, Reply
 
 
 async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
-    article = await ctx.core.article(args["id"])
+    article = await ctx.core.article(args["id"], scope=ctx.scope)
     pages = len(embeds.article_pages(article))
     page = min(max(0, (args.get("page") or 1) - 1), pages - 1)
     return Card(lambda p: embeds.article_embed(article, p), pages, page)

@@ -10,7 +10,7 @@ from bot.settings import MAX_QUERY_CHARS
 
 
 async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
-    return AnswerReply(await ctx.core.answer(args["question"]))
+    return AnswerReply(await ctx.core.answer(args["question"], scope=ctx.scope))
 
 
 COMMAND = Command(

@@ -59,7 +59,7 @@ async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
         path = upload_path(index_dir, Path(tmp), name)
         path.write_bytes(data)
         log.info("User %s ingests %s (%d bytes)", ctx.user_id, name, len(data))
-        summary = await ctx.core.ingest([path])
+        summary = await ctx.core.ingest([path], owner=ctx.owner)
     return Card.of(embeds.ingest_embed(summary, name))
 
 

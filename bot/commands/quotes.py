@@ -15,7 +15,7 @@ async def quotes_card(
     ctx: CommandContext, speaker: str, about: str | None, filters: Filters | None
 ) -> Card:
     """One speaker's quotes, paged; or, for a shared name, everyone's with a pick."""
-    lookup = await ctx.core.quotes(speaker, about, filters)
+    lookup = await ctx.core.quotes(speaker, about, filters, scope=ctx.scope)
     if lookup.ambiguous:
 
         async def choose(ctx: CommandContext, name: str) -> Reply:
@@ -40,7 +40,7 @@ async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
 
 
 async def speaker_names(ctx: CommandContext, current: str) -> list[str]:
-    return await ctx.core.speakers(current, 25)
+    return await ctx.core.speakers(current, 25, scope=ctx.scope)
 
 
 COMMAND = Command(

@@ -14,7 +14,7 @@ from bot.settings import MAX_QUERY_CHARS
 async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
     query: str = args["query"]
     filters = make_filters(args.get("from"), args.get("to"), args.get("source"))
-    hits = await ctx.core.search(query, k=args.get("k") or 5, filters=filters)
+    hits = await ctx.core.search(query, k=args.get("k") or 5, filters=filters, scope=ctx.scope)
     return Card(lambda page: embeds.search_embed(query, hits, page), embeds.search_pages(hits))
 
 

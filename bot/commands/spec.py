@@ -16,6 +16,7 @@ import discord
 
 from bot.core import Core
 from bot.settings import Settings
+from index.backend import OPERATOR_SCOPE, Scope, owner_for_guild
 from retrieval.models import Answer
 
 OptionType = Literal["text", "integer", "number", "boolean", "file"]
@@ -41,7 +42,8 @@ class Upload:
 @dataclass(frozen=True)
 class CommandContext:
     """Who runs a command, and where. ``guild_id`` is None in DMs and the terminal; it is
-    the scope per-server data will be kept under."""
+    the scope per-server data is kept under. ``operator``: the terminal session, which
+    sees every server's articles (as the CLI does)."""
 
     core: Core
     user_id: int | str
@@ -49,6 +51,18 @@ class CommandContext:
     channel_id: int | None = None
     bot_name: str = "Newsdesk"
     feeds: Any = None  # the running bot.feeds.FeedService, if any (feed health in /stats)
+    operator: bool = False
+
+    @property
+    def scope(self) -> Scope:
+        """What this viewer may see: the shared archive plus this server's own articles
+        (a DM: the shared archive only; the terminal: everything)."""
+        return OPERATOR_SCOPE if self.operator else Scope.for_guild(self.guild_id)
+
+    @property
+    def owner(self) -> str:
+        """Who owns what this viewer uploads: this server, or the operator."""
+        return owner_for_guild(None if self.operator else self.guild_id)
 
     @property
     def settings(self) -> Settings:

@@ -11,7 +11,7 @@ from bot.feed_report import health_summary
 
 
 async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
-    embed = embeds.stats_embed(await ctx.core.stats())
+    embed = embeds.stats_embed(await ctx.core.stats(scope=ctx.scope))
     if ctx.feeds is not None:  # feed health: the shared feeds and this server's own
         owners = {"operator", str(ctx.guild_id)}
         feeds = [f for f in await ctx.core.run_blocking(ctx.feeds.feeds.feeds) if f.owner in owners]

@@ -422,11 +422,12 @@ class FakeDiscord:
             "guild_scheduled_events": [],
         }
 
-    def channel_payload(self, channel_id: int, name: str) -> dict[str, Any]:
+    def channel_payload(self, channel_id: int, name: str,
+                        guild_id: int = GUILD_ID) -> dict[str, Any]:
         return {
             "id": str(channel_id),
             "type": 0,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "name": name,
             "position": 0,
             "permission_overwrites": [],
@@ -473,7 +474,8 @@ class FakeDiscord:
         raise KeyError(name)
 
     def _base_interaction(
-        self, itype: int, *, user_id: int, user_name: str, permissions: int, guild: bool
+        self, itype: int, *, user_id: int, user_name: str, permissions: int, guild: bool,
+        guild_id: int = GUILD_ID,
     ) -> dict[str, Any]:
         iid = self.snowflake()
         payload: dict[str, Any] = {
@@ -486,16 +488,16 @@ class FakeDiscord:
             "attachment_size_limit": 25 * 1024 * 1024,
             "app_permissions": str((1 << 11) | (1 << 14) | (1 << 35) | (1 << 38)),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)}
+            "authorizing_integration_owners": {"0": str(guild_id)}
             if guild
             else {"1": str(user_id)},
             "context": 0 if guild else 1,
         }
         if guild:
-            payload["guild_id"] = str(GUILD_ID)
+            payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
             payload["channel_id"] = str(CHANNEL_ID)
-            payload["channel"] = self.channel_payload(CHANNEL_ID, "general")
+            payload["channel"] = self.channel_payload(CHANNEL_ID, "general", guild_id)
             payload["member"] = self.member_payload(user_id, user_name, permissions=permissions)
         else:
             dm_id = user_id + 1
@@ -516,6 +518,7 @@ class FakeDiscord:
         user_name: str = "reader",
         permissions: int = 1 << 11,
         guild: bool = True,
+        guild_id: int = GUILD_ID,
         autocomplete: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
         raw_options: dict[str, Any] | None = None,
@@ -525,6 +528,8 @@ class FakeDiscord:
         """A user runs ``/name option:value...``; returns the record to wait on.
 
         ``autocomplete="speaker"`` sends an autocomplete interaction focused on that option.
+        ``guild_id``: the server it is run in (another than GUILD_ID: a second server the
+        bot is in, known to it only through the interaction).
         """
         definition = self.command_definition(name)
         top = definition.get("options", [])
@@ -537,6 +542,7 @@ class FakeDiscord:
             user_name=user_name,
             permissions=permissions,
             guild=guild,
+            guild_id=guild_id,
         )
         opts = []
         for key, value in {**options, **(raw_options or {})}.items():

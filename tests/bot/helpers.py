@@ -14,6 +14,7 @@ from typing import Any
 from bot.app import Newsdesk, configure_endpoints
 from bot.core import Core, EngineLike
 from bot.settings import Settings
+from index.backend import OPERATOR, OPERATOR_SCOPE, Scope
 from index.errors import ArticleNotFoundError, BadQueryError
 from index.models import Article, IndexStats, IngestSummary
 from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteHit, QuoteLookup
@@ -91,7 +92,7 @@ class FakeEngine(_LiveMethods):
             highlights=((start, end),),
         )
 
-    def answer(self, question: str, filters: Filters | None = None) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
         self._enter("answer", question)
         if "6000" in question:
             raise BadQueryError("That question is too long.")
@@ -109,7 +110,7 @@ class FakeEngine(_LiveMethods):
             speaker="Wang Wenbin",
         )
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> list[Hit]:
         self._enter("search", query)
         start, end = _span(self.article_.text, "Lavrov painted a picture of a new world order")
         ex = Excerpt(SEED_ID, 1, self.article_.text[start:end], start, end, 3, ((start, end),))
@@ -127,7 +128,8 @@ class FakeEngine(_LiveMethods):
         ]
 
     def quotes(
-        self, speaker: str, about: str | None = None, filters: Filters | None = None
+        self, speaker: str, about: str | None = None, filters: Filters | None = None, *,
+        scope: Scope = OPERATOR_SCOPE,
     ) -> QuoteLookup:
         self._enter("quotes", speaker)
         if speaker.lower() == "wang":
@@ -143,18 +145,18 @@ class FakeEngine(_LiveMethods):
         )
         return QuoteLookup(speaker, speaker, (q,))
 
-    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+    def speakers(self, prefix: str = "", limit: int = 25, *, scope: Scope = OPERATOR_SCOPE) -> list[str]:
         self._enter("speakers", prefix)
         names = ["Sergei Lavrov", "Wang Wenbin", "Wang Yi"]
         return [n for n in names if n.lower().startswith(prefix.lower()) or not prefix][:limit]
 
-    def article(self, article_id: str) -> Article:
+    def article(self, article_id: str, *, scope: Scope = OPERATOR_SCOPE) -> Article:
         self._enter("article", article_id)
         if article_id != SEED_ID:
             raise ArticleNotFoundError(f"No article with id {article_id!r}.")
         return self.article_
 
-    def context(self, article_id: str, start: int, end: int) -> Excerpt:
+    def context(self, article_id: str, start: int, end: int, *, scope: Scope = OPERATOR_SCOPE) -> Excerpt:
         self._enter("context", (article_id, start, end))
         text = self.article_.text
         p0 = text.rfind("\n", 0, start) + 1
@@ -162,7 +164,7 @@ class FakeEngine(_LiveMethods):
         p1 = len(text) if p1 == -1 else p1
         return Excerpt(article_id, 0, text[p0:p1], p0, p1, 6)
 
-    def stats(self) -> IndexStats:
+    def stats(self, *, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
         self._enter("stats", None)
         return IndexStats(
             1,
@@ -178,7 +180,7 @@ class FakeEngine(_LiveMethods):
             12345,
         )
 
-    def ingest(self, paths: Sequence[Path]) -> IngestSummary:
+    def ingest(self, paths: Sequence[Path], *, owner: str = OPERATOR) -> IngestSummary:
         self._enter("ingest", list(paths))
         self.ingested.append(list(paths))
         self.ingested_bytes += [Path(p).read_bytes() for p in paths]

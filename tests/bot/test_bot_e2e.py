@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import RedactTokenFilter
+from index.backend import OPERATOR_SCOPE, Scope
 from retrieval.models import Answer, Filters, Hit
 from tests.bot.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.bot.helpers import (
@@ -430,16 +431,16 @@ class HugeEngine(FakeEngine):
     LONG = ("Officials said the storm forced thousands from their homes along the coast "
             "and that shelters opened in three counties. ") * 60
 
-    def answer(self, question: str, filters: Filters | None = None) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
         base = super().answer("what did Wang Wenbin say?", filters)
         cites = tuple(replace(base.citations[0], marker=i, title="T" * 400) for i in range(1, 31))
         text = " ".join(f"{self.LONG[:300]} [{i}]." for i in range(1, 31))
         return replace(base, text=text, citations=cites)
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> list[Hit]:
         return [replace(h, title="T" * 500) for h in super().search(query, k, filters)]
 
-    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+    def speakers(self, prefix: str = "", limit: int = 25, *, scope: Scope = OPERATOR_SCOPE) -> list[str]:
         return [f"Speaker {i} " + "x" * 200 for i in range(limit)]
 
 

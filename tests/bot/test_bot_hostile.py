@@ -13,6 +13,7 @@ import pytest
 
 from bot.logs import install_privacy_filter
 from bot.markdown import unescape
+from index.backend import OPERATOR_SCOPE, Scope
 from index.errors import ArticleNotFoundError
 from index.models import Article
 from index.readers import SourceFile, read_file
@@ -34,13 +35,13 @@ class HostileEngine(FakeEngine):
     """Search hits under an id that tries to leave its inline code; an answer whose
     highlight starts inside a masked link."""
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> list[Hit]:
         self._enter("search", query)
         ex = Excerpt(EVIL_ID, 1, "Fact-check published.", 0, 21, 1, ((0, 21),))
         return [Hit(EVIL_ID, "A [title](https://evil.example)", "2022-03-31", "Src", None, 1.0,
                     (ex,))]
 
-    def answer(self, question: str, filters: Filters | None = None) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
         self._enter("answer", question)
         start = LINK_TEXT.index("Read the official")
         cite = Citation(1, EVIL_ID, None, "2022-03-31", None, None, LINK_TEXT, 0,
@@ -84,7 +85,7 @@ class ArchiveEngine(FakeEngine):
         super().__init__()
         self.by_id = articles
 
-    def article(self, article_id: str) -> Article:
+    def article(self, article_id: str, *, scope: Scope = OPERATOR_SCOPE) -> Article:
         self._enter("article", article_id)
         if article_id not in self.by_id:
             raise ArticleNotFoundError(f"No article with id {article_id!r}.")

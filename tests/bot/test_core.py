@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from bot.core import Core, check_article_id, clean_text, make_filters
+from index.backend import OPERATOR_SCOPE, Scope
 from index.errors import ArticleNotFoundError, BadQueryError
 from retrieval.models import Answer, Filters
 from tests.bot.helpers import FakeEngine, make_settings
@@ -59,7 +60,7 @@ class GatedEngine(FakeEngine):
         self.most_inside = 0
         self._count = threading.Lock()
 
-    def answer(self, question: str, filters: Filters | None = None) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
         with self._count:
             self.inside += 1
             self.most_inside = max(self.most_inside, self.inside)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Hashable
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ async def test_a_small_upload_is_not_stuck_behind_another_servers_big_one() -> N
     ran: list[str] = []
     finished: list[str] = []
 
-    async def run(paths: list[Path]) -> IngestSummary:
+    async def run(paths: list[Path], server: Hashable) -> IngestSummary:
+        assert paths[0].name.startswith(("big", "again") if server == "server-a" else "small")
         ran.append(paths[0].name)
         await asyncio.sleep(0)
         return IngestSummary(added=1)
@@ -46,7 +48,7 @@ async def test_a_small_upload_is_not_stuck_behind_another_servers_big_one() -> N
 
 
 async def test_a_failing_chunk_fails_its_job_only() -> None:
-    async def run(paths: list[Path]) -> IngestSummary:
+    async def run(paths: list[Path], server: Hashable) -> IngestSummary:
         if paths[0].name == "bad":
             raise RuntimeError("disk full")
         return IngestSummary(added=1)
