@@ -46,6 +46,12 @@ def shows_upload(record: InteractionRecord) -> bool:
     return any(s in text for s in (QUOTE, ARTICLE_ID, "lighthouse accounts", "Harbour Watch"))
 
 
+def articles(record: InteractionRecord) -> int:
+    """The Articles field of a /stats reply."""
+    fields = [f for e in record.embeds() for f in e.get("fields", [])]
+    return int(next(f["value"] for f in fields if f["name"] == "Articles").replace(",", ""))
+
+
 async def test_a_servers_upload_is_seen_in_that_server_only(
     fake: FakeDiscord, seed_index: Path, embedder: object, tmp_path: Path
 ) -> None:
@@ -86,6 +92,22 @@ async def test_a_servers_upload_is_seen_in_that_server_only(
         assert QUOTE not in b_article.text()
         assert b_article.text().replace(ARTICLE_ID, "ID") == missing.text().replace(
             "no-such-article-2022", "ID"), (b_article.text(), missing.text())
+
+        # A DM belongs to no server: the shared archive only.
+        dm = await fake.answered(await fake.slash("search", guild=False,
+                                                  query="lighthouse budget foghorns"), 120)
+        assert dm.callbacks or dm.followups
+        assert not shows_upload(dm), dm.text()
+
+        # /stats: the shared archive plus the server's own additions; the buttons of A's
+        # answer open A's article in A.
+        a_stats, b_stats = await run("stats", GUILD_ID), await run("stats", GUILD_B)
+        assert articles(a_stats) == articles(b_stats) + 1
+        assert "Harbour Watch" in a_stats.text() and "Harbour Watch" not in b_stats.text()
+        (a_answer,) = a_ask.followups
+        assert QUOTE in (await fake.answered(
+            await fake.click(a_answer, "More context"))).text()
+        assert ARTICLE_ID in (await fake.answered(await fake.click(a_answer, "Sources"))).text()
 
         # Both servers see the shared corpus.
         for guild in (GUILD_ID, GUILD_B):
