@@ -18,7 +18,6 @@ import io
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import discord
@@ -28,7 +27,6 @@ from bot.commands.spec import AnswerReply, Card, CommandContext, Reply
 from bot.core import Core
 from bot.errors import NONE, reply_error
 from index.backend import Scope
-from index.errors import ArticleNotFoundError
 from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
@@ -254,10 +252,10 @@ class AnswerButton(
         try:
             core: Core = interaction.client.core  # type: ignore[attr-defined]
             answer = await core.recall(self.key)
+            # The answer (and so its sources) was made in the scope of the server whose
+            # message carries these buttons, the only place they can be clicked; the
+            # context is read again, in the scope of the click.
             scope = Scope.for_guild(interaction.guild_id)
-            if answer is not None and self.action in ("context", "sources"):
-                # Only what the server of the click may see.
-                answer = await _visible(core, answer, scope)
             if answer is None:
                 await interaction.response.send_message(
                     "That answer is too old to act on; ask again.",
@@ -273,21 +271,6 @@ class AnswerButton(
                 await _vote(core, self.key, answer, interaction, 1 if self.action == "up" else -1)
         except Exception as err:  # noqa: BLE001 - every failure gets a user message
             await reply_error(interaction, err, where=f"answer button {self.action}")
-
-
-async def _visible(core: Core, answer: Answer, scope: Scope) -> Answer:
-    """``answer`` with only the citations ``scope`` may see (all of them for a click in the
-    server that asked: the answer was made in that scope)."""
-    hidden: set[str] = set()
-    for article_id in dict.fromkeys(c.article_id for c in answer.citations):
-        try:
-            await core.article(article_id, scope=scope)
-        except ArticleNotFoundError:
-            hidden.add(article_id)
-    if not hidden:
-        return answer
-    return replace(answer,
-                   citations=tuple(c for c in answer.citations if c.article_id not in hidden))
 
 
 async def _more_context(core: Core, answer: Answer, interaction: discord.Interaction,
