@@ -44,6 +44,7 @@ class FeedService:
         self._stop = asyncio.Event()
         self._every_feed = False
         self.polls = 0  # completed passes (tests wait on it)
+        self.started = 0  # passes begun; passes run one at a time, so pass n ends as polls == n
         self.last_report: PollReport | None = None
 
     def _sink(self, articles: Sequence[Article], owner: str) -> IngestSummary:
@@ -84,6 +85,7 @@ class FeedService:
 
     async def once(self) -> PollReport:
         """One pass: poll the due feeds, alert on each batch, send what is queued."""
+        self.started += 1
         every_feed, self._every_feed = self._every_feed, False
         report = await self.poller.poll(due_only=not every_feed, stop=self._stop,
                                         on_batch=self._alert)

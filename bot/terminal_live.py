@@ -97,12 +97,14 @@ class LiveCommands:
 
     async def _check(self, service: FeedService) -> None:
         """Poll every feed now and print what happened."""
-        polls = service.polls
+        # Wait for a pass that began after this wake: one already running may have read the
+        # feed before the caller's change, and its report would say nothing was added.
+        wanted = service.started + 1
         service.wake()
         deadline = time.monotonic() + CHECK_TIMEOUT
-        while service.polls == polls and time.monotonic() < deadline:
+        while service.polls < wanted and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
-        if service.last_report is not None and service.polls > polls:
+        if service.last_report is not None and service.polls >= wanted:
             self._say(report_text(service.last_report) + "\n")
 
     async def follow(self, free: str, options: dict[str, str]) -> None:
