@@ -41,7 +41,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from index.errors import NewsdeskError
+from index.errors import ArticleNotFoundError, NewsdeskError
 from index.models import Article, IndexStats, Passage, Quote
 
 BACKEND_ENV = "NEWSDESK_BACKEND"  # local | milvus
@@ -396,3 +396,12 @@ def open_backend(
     directory = Path(location).expanduser() if location is not None else default_index_dir()
     return LocalBackend.open(directory, create=create, read_only=read_only)
 
+
+def found_or_missing(found: Mapping[str, Article], article_id: str) -> Article:
+    """The article from a scoped lookup, or the one "not found" error every backend raises:
+    the same words for a missing id and for one the scope hides."""
+    if article_id not in found:
+        raise ArticleNotFoundError(
+            f"No article with id {article_id!r}.", hint="Article ids appear in search results."
+        )
+    return found[article_id]

@@ -15,8 +15,8 @@ from index.backend import (
     PreparedArticle,
     Scope,
     StoredVersion,
+    found_or_missing,
 )
-from index.errors import ArticleNotFoundError
 from index.local.db import Database
 from index.local.filters import filter_sql, scope_sql
 from index.local.quotes import insert_quotes
@@ -34,13 +34,7 @@ class ArticleTables:
     # ----- reads -------------------------------------------------------------------------
 
     def get_article(self, article_id: str, scope: Scope = OPERATOR_SCOPE) -> Article:
-        found = self.get_articles([article_id], scope)
-        if article_id not in found:
-            # The same words for a missing id and for one this scope may not see.
-            raise ArticleNotFoundError(
-                f"No article with id {article_id!r}.", hint="Article ids appear in search results."
-            )
-        return found[article_id]
+        return found_or_missing(self.get_articles([article_id], scope), article_id)
 
     def get_articles(self, ids: Iterable[str], scope: Scope = OPERATOR_SCOPE) -> dict[str, Article]:
         where, params = scope_sql(scope)

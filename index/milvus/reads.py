@@ -20,8 +20,8 @@ from index.backend import (
     Scope,
     SpeakerCount,
     TitleCandidate,
+    found_or_missing,
 )
-from index.errors import ArticleNotFoundError
 from index.milvus.client import MAX_WINDOW, filter_expr, lit, query_in, scan, scope_expr
 from index.milvus.rows import (
     ARTICLE_FIELDS,
@@ -52,12 +52,7 @@ class MilvusReads:
     # ----- articles and passages -----------------------------------------------------------
 
     def get_article(self, article_id: str, scope: Scope = OPERATOR_SCOPE) -> Article:
-        found = self.get_articles([article_id], scope)
-        if article_id not in found:
-            raise ArticleNotFoundError(
-                f"No article with id {article_id!r}.", hint="Article ids appear in search results."
-            )
-        return found[article_id]
+        return found_or_missing(self.get_articles([article_id], scope), article_id)
 
     def get_articles(self, ids: Iterable[str], scope: Scope = OPERATOR_SCOPE) -> dict[str, Article]:
         rows = query_in(self.client, self.names.articles, "id", list(ids), ARTICLE_FIELDS,
