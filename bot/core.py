@@ -62,6 +62,7 @@ class EngineLike(Protocol):
         vote: int,
         user_id: str | None = None,
         article_ids: Sequence[str] = (),
+        guild_id: str | None = None,
     ) -> None: ...
     def ingest_articles(self, articles: Sequence[Article], owner: str = ...) -> IngestSummary: ...
     def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]: ...
@@ -332,7 +333,9 @@ class Core:
         vote: int,
         user_id: str | None = None,
         article_ids: Sequence[str] = (),
+        guild_id: int | str | None = None,
     ) -> None:
+        """Store a vote; ``guild_id`` is the server it was given in (None: DM, terminal)."""
         if time.monotonic() - self._feedback_pruned_at > FEEDBACK_PRUNE_EVERY_S:
             self._feedback_pruned_at = time.monotonic()
             await self._run(prune_feedback, self.settings, limited=False)
@@ -343,6 +346,7 @@ class Core:
             vote,
             user_id=user_id,
             article_ids=tuple(article_ids),
+            guild_id=None if guild_id is None else str(guild_id),
             limited=False,
         )
 

@@ -301,6 +301,7 @@ async def _vote(
         vote,
         user_id=str(interaction.user.id),
         article_ids=tuple(dict.fromkeys(c.article_id for c in answer.citations)),
+        guild_id=interaction.guild_id,  # votes are kept per server
     )
     await interaction.followup.send(
         "Thanks for the feedback: noted." if vote > 0 else "Thanks: noted, it helps us improve.",

@@ -27,6 +27,7 @@ CHANGELOG (keep short; the Milvus backend reads this file from branch ``seam``)
   `Engine.open` calls it when a backend has it (the local one loads its FAISS file).
 - v1.2: `IndexReader.prune_feedback(keep_days, user_id)` (privacy retention, from main).
 - v1.3: `IndexReader.passage_vectors(ids)` (topic alerts score stored vectors; copying).
+- v1.4: `record_feedback(..., guild_id=None)`: votes are kept per server.
 """
 
 from __future__ import annotations
@@ -284,8 +285,10 @@ class IndexReader(Protocol):
         """Counts over what the scope sees; the operator also gets the per-owner split."""
 
     def record_feedback(self, question: str, answer_kind: str, vote: int,
-                        user_id: str | None = None, article_ids: Sequence[str] = ()) -> int:
-        """Store one vote (+1/-1); returns its id."""
+                        user_id: str | None = None, article_ids: Sequence[str] = (),
+                        guild_id: str | None = None) -> int:
+        """Store one vote (+1/-1) given in server ``guild_id`` (None: a DM or the
+        terminal); returns its id."""
 
     def prune_feedback(self, keep_days: float | None = None, user_id: str | None = None) -> int:
         """Delete votes older than ``keep_days`` or given by ``user_id``; how many."""

@@ -427,8 +427,10 @@ class Engine:
         return topic_scores(self, topic, article_ids)
 
     def record_feedback(self, question: str, answer_kind: str, vote: int,
-                        user_id: str | None = None, article_ids: Sequence[str] = ()) -> None:
-        self.backend.record_feedback(question, answer_kind, vote, user_id, article_ids)
+                        user_id: str | None = None, article_ids: Sequence[str] = (),
+                        guild_id: str | None = None) -> None:
+        self.backend.record_feedback(question, answer_kind, vote, user_id, article_ids,
+                                     guild_id=guild_id)
 
 
 def _serving_threads(settings: NewsdeskSettings) -> None:

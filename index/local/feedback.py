@@ -17,13 +17,14 @@ class FeedbackAndStats:
     db: Database
 
     def record_feedback(self, question: str, answer_kind: str, vote: int,
-                        user_id: str | None = None, article_ids: Sequence[str] = ()) -> int:
+                        user_id: str | None = None, article_ids: Sequence[str] = (),
+                        guild_id: str | None = None) -> int:
         with self.db.write() as conn:
             cur = conn.execute(
-                "INSERT INTO feedback(created_at, user_id, question, answer_kind, vote, article_ids) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback(created_at, user_id, question, answer_kind, vote, "
+                "article_ids, guild_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (datetime.now(UTC).isoformat(timespec="seconds"), user_id, question,
-                 answer_kind, int(vote), json.dumps(list(article_ids))),
+                 answer_kind, int(vote), json.dumps(list(article_ids)), guild_id),
             )
             return int(cur.lastrowid or 0)
 

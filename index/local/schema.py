@@ -76,6 +76,13 @@ END;
 INSERT INTO titles_fts(rowid, title) SELECT rowid, coalesce(title, '') FROM articles;
 """
 
+# v4: the server each vote was given in (NULL: a DM, the terminal, or a vote from before
+# v4), so votes are read per server like articles.
+_V4_VOTE_SERVER = """
+ALTER TABLE feedback ADD COLUMN guild_id TEXT;
+CREATE INDEX IF NOT EXISTS feedback_guild ON feedback(guild_id);
+"""
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -106,6 +113,7 @@ def _statements(sql: str) -> list[str]:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "article owners (existing articles become shared)", _script(_V2_OWNER)),
     Migration(3, "title search table", _script(_V3_TITLES)),
+    Migration(4, "the server of each vote (existing votes: no server)", _script(_V4_VOTE_SERVER)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -30,6 +30,7 @@ from index.milvus.schema import (
     create_collections,
     row_key,
 )
+from index.milvus.votes import upgrade_votes
 from index.milvus.writes import MilvusWrites
 from index.models import IndexStats
 
@@ -73,9 +74,11 @@ class MilvusBackend(MilvusReads, MilvusWrites):
             create_collections(client, names, dim or DEFAULT_DIM)
             if backend.meta("schema_version") is None:
                 backend.set_meta({"schema_version": SCHEMA_VERSION, "generation": "0"})
-        else:
-            for name in names.all():
+        for name in names.all():
+            if name != names.feedback or client.has_collection(name):  # older: no votes yet
                 client.load_collection(name)
+        if not read_only:
+            upgrade_votes(client, names, dim or DEFAULT_DIM)
         return backend
 
     def close(self) -> None:
@@ -161,11 +164,13 @@ class MilvusBackend(MilvusReads, MilvusWrites):
     # ----- feedback and stats -----------------------------------------------------------------
 
     def record_feedback(self, question: str, answer_kind: str, vote: int,
-                        user_id: str | None = None, article_ids: Sequence[str] = ()) -> int:
+                        user_id: str | None = None, article_ids: Sequence[str] = (),
+                        guild_id: str | None = None) -> int:
         fid = row_key("feedback", time.time_ns(), os.getpid(), threading.get_ident())
         self.client.insert(self.names.feedback, [{
             "id": fid, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "user_id": user_id or "", "question": question[:2000], "answer_kind": answer_kind,
+            "user_id": user_id or "", "guild_id": guild_id or "",
+            "question": question[:2000], "answer_kind": answer_kind,
             "vote": int(vote), "article_ids": json.dumps(list(article_ids)), "_v": PLACEHOLDER}])
         return fid
 

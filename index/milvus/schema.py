@@ -54,7 +54,7 @@ class Collections:
 
     @property
     def feedback(self) -> str:
-        return f"{self.prefix}_feedback"
+        return f"{self.prefix}_votes"  # with the server of each vote (index/milvus/votes.py)
 
     def all(self) -> tuple[str, ...]:
         return (self.passages, self.articles, self.texts, self.quotes, self.meta, self.feedback)
@@ -160,6 +160,7 @@ def create_collections(client: Any, names: Collections, dim: int) -> None:
     f.add_field("id", DataType.INT64, is_primary=True)
     for name in ("created_at", "user_id", "answer_kind"):
         varchar(f, name, 256)
+    varchar(f, "guild_id", 64)  # the server the vote was given in; "" for none
     varchar(f, "question", 8192)
     varchar(f, "article_ids", MAX_VARCHAR)
     ints(f, "vote")

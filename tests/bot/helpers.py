@@ -58,6 +58,7 @@ class FakeEngine(_LiveMethods):
         self.delay = delay
         self.calls: list[tuple[str, Any]] = []
         self.feedback: list[tuple[Any, ...]] = []
+        self.feedback_guilds: list[str | None] = []  # the server of each vote
         self.ingested: list[list[Path]] = []
         self.ingested_bytes: list[bytes] = []
         self.threads: set[str] = set()
@@ -193,9 +194,11 @@ class FakeEngine(_LiveMethods):
         vote: int,
         user_id: str | None = None,
         article_ids: Sequence[str] = (),
+        guild_id: str | None = None,
     ) -> None:
         self._enter("feedback", question)
         self.feedback.append((question, answer_kind, vote, user_id, tuple(article_ids)))
+        self.feedback_guilds.append(guild_id)
 
 
 def make_settings(

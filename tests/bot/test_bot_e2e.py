@@ -85,6 +85,7 @@ async def test_answer_buttons_context_sources_feedback(fake: FakeDiscord) -> Non
         up = await fake.answered(await fake.click(message, "👍", user_id=2002))
         assert "Thanks" in up.text()
         assert engine.feedback == [("what did Wang Wenbin say?", "quotes", 1, "2002", (SEED_ID,))]
+        assert engine.feedback_guilds == [str(GUILD_ID)]  # votes are kept per server
         again = await fake.answered(await fake.click(message, "👎", user_id=2002))
         assert "already" in again.text()
         down = await fake.answered(await fake.click(message, "👎", user_id=2003))

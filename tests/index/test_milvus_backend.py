@@ -69,3 +69,52 @@ def test_filters_and_dimension(seed_milvus: str) -> None:
             backend.check_model("all-MiniLM-L6-v2", 768)
     finally:
         backend.close()
+
+
+def test_votes_keep_their_server_and_older_votes_move_over(tmp_path: Path) -> None:
+    """Votes carry the server they were given in. An index made before votes had a server
+    (a ``_feedback`` collection without the field, built here as the earlier code did) is
+    upgraded on open: every vote kept, with no server, the old collection gone."""
+    from pymilvus import DataType
+
+    from index.milvus.schema import PLACEHOLDER, PLACEHOLDER_DIM
+    from index.milvus.votes import legacy_votes
+
+    uri = str(tmp_path / "votes.db")
+    backend = MilvusBackend.open(uri, create=True)
+    names, client = backend.names, backend.client
+    backend.record_feedback("q1", "answer", 1, user_id="u1", guild_id="777")
+    # The layout of earlier indexes: no votes collection, votes in `_feedback`.
+    client.drop_collection(names.feedback)
+    old = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    old.add_field("id", DataType.INT64, is_primary=True)
+    for name in ("created_at", "user_id", "answer_kind"):
+        old.add_field(name, DataType.VARCHAR, max_length=256)
+    old.add_field("question", DataType.VARCHAR, max_length=8192)
+    old.add_field("article_ids", DataType.VARCHAR, max_length=65_535)
+    old.add_field("vote", DataType.INT64)
+    old.add_field("_v", DataType.FLOAT_VECTOR, dim=PLACEHOLDER_DIM)
+    index = client.prepare_index_params()
+    index.add_index("_v", index_type="FLAT", metric_type="L2")
+    client.create_collection(legacy_votes(names), schema=old, index_params=index,
+                             consistency_level="Strong")
+    client.insert(legacy_votes(names), [
+        {"id": n, "created_at": "2026-11-01T00:00:00+00:00", "user_id": f"u{n}",
+         "answer_kind": "answer", "question": f"old {n}", "article_ids": "[]",
+         "vote": 1 if n % 2 else -1, "_v": PLACEHOLDER} for n in (1, 2, 3)])
+    backend.close()
+
+    reopened = MilvusBackend.open(uri)  # a plain writable open upgrades
+    try:
+        assert not reopened.client.has_collection(legacy_votes(names))
+        rows = reopened.client.query(names.feedback, filter="id >= 0",
+                                     output_fields=["question", "vote", "user_id", "guild_id"])
+        assert sorted((r["question"], r["vote"], r["user_id"], r["guild_id"]) for r in rows) == [
+            ("old 1", 1, "u1", ""), ("old 2", -1, "u2", ""), ("old 3", 1, "u3", "")]
+        reopened.record_feedback("q2", "quotes", -1, user_id="u9", guild_id="777")
+        mine = reopened.client.query(names.feedback, filter='guild_id == "777"',
+                                     output_fields=["question"])
+        assert [r["question"] for r in mine] == ["q2"]
+        assert reopened.prune_feedback(user_id="u2") == 1  # retention works on moved votes
+    finally:
+        reopened.close()

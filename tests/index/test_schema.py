@@ -126,3 +126,25 @@ def test_a_creation_killed_before_the_schema_is_started_again(tmp_path: Path) ->
     index_dir.mkdir()
     (index_dir / "newsdesk.sqlite").write_bytes(b"")  # nothing indexed, no vector files
     assert LocalBackend.open(index_dir, create=True).schema_version() == schema.SCHEMA_VERSION
+
+
+def test_v3_index_keeps_its_votes_as_votes_of_no_server(tmp_path: Path) -> None:
+    """The committed index built by the schema-3 code, with three votes: after the v4
+    upgrade they are all there, with no server; a new vote carries its server."""
+    index_dir = tmp_path / "v3"
+    shutil.copytree(FIXTURES / "v3", index_dir)
+    assert _version(index_dir) == 3
+    with sqlite3.connect(index_dir / "newsdesk.sqlite") as conn:
+        before = conn.execute("SELECT id, created_at, user_id, question, answer_kind, vote, "
+                              "article_ids FROM feedback ORDER BY id").fetchall()
+    assert len(before) == 3
+    backend = LocalBackend.open(index_dir)
+    assert backend.schema_version() == schema.SCHEMA_VERSION >= 4
+    backend.record_feedback("what did Lavrov say?", "quotes", -1, user_id="44",
+                            guild_id="900000000000000777")
+    backend.close()
+    with sqlite3.connect(index_dir / "newsdesk.sqlite") as conn:
+        after = conn.execute("SELECT id, created_at, user_id, question, answer_kind, vote, "
+                             "article_ids, guild_id FROM feedback ORDER BY id").fetchall()
+    assert [row[:7] for row in after[:3]] == before
+    assert [row[7] for row in after] == [None, None, None, "900000000000000777"]
