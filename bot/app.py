@@ -56,6 +56,8 @@ def make_intents(settings: Settings) -> discord.Intents:
     intents.dm_messages = True
     # Privileged: needed to read follow-ups in threads (mentions and DMs carry content anyway).
     intents.message_content = settings.message_content
+    # Privileged: DMs see the user's servers' articles only when the bot knows its members.
+    intents.members = settings.dm_server_articles
     return intents
 
 
@@ -89,8 +91,9 @@ class Newsdesk(commands.Bot):
             allowed_mentions=NONE,
             tree_cls=NewsdeskTree,
             max_messages=200,
-            member_cache_flags=discord.MemberCacheFlags.none(),
-            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.from_intents(make_intents(settings))
+            if settings.dm_server_articles else discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=settings.dm_server_articles,  # who shares which server
             guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings

@@ -7,7 +7,9 @@ Two tables beside the answers of bot/state.py (same file, NEWSDESK_STATE):
   last question. ``user_id`` "*" holds the place's opening state, which a newcomer to
   the thread starts from.
 - ``conversation_turns(message_id)``: the state right after each answer the bot sent, so a
-  Discord reply to any of its answers continues that answer's conversation, anywhere.
+  Discord reply to any of its answers continues that answer's conversation, in the same
+  server only (``key`` is "SERVER|PLACE"; SERVER a guild id or "dm"): a forwarded answer
+  never carries one server's conversation into another.
 
 Both hold questions as understood and who asked (user id); ``forget_user`` deletes one
 person's rows (``newsdesk privacy forget``). Rows live ``TTL_SECONDS`` after their last use and each table is cut to its newest
@@ -108,17 +110,27 @@ class ConversationStore:
 
     # -- answers (reply chains) --------------------------------------------------
 
-    def after_answer(self, message_id: int | str) -> ConversationState | None:
-        """The state right after the bot's answer ``message_id`` (None: not one of ours)."""
+    def after_answer(self, message_id: int | str,
+                     server: str | None = None) -> ConversationState | None:
+        """The state right after the bot's answer ``message_id`` (None: not one of ours, or,
+        with ``server``, given in another server)."""
+        where, args = "", []
+        if server is not None:
+            where, args = " AND substr(coalesce(key, ''), 1, ?) = ?", [len(server) + 1,
+                                                                         server + "|"]
         with self._lock:
             row = self._conn.execute(
-                "SELECT state FROM conversation_turns WHERE message_id = ? AND updated >= ?",
-                (str(message_id), time.time() - self.ttl)).fetchone()
+                "SELECT state FROM conversation_turns WHERE message_id = ? AND updated >= ?"
+                + where, (str(message_id), time.time() - self.ttl, *args)).fetchone()
         return None if row is None else _load(row[0])
 
     def remember_answer(self, message_id: int | str, key: str | None,
-                        state: ConversationState, user_id: str | None = None) -> None:
+                        state: ConversationState, user_id: str | None = None,
+                        server: str | None = None) -> None:
+        """Keep the state after an answer; ``server`` (a guild id or "dm") binds it there."""
         raw = json.dumps(state.to_dict(), ensure_ascii=False)
+        if server is not None:
+            key = f"{server}|{key or ''}"
         with self._lock, self._conn:
             self._conn.execute("INSERT OR REPLACE INTO conversation_turns VALUES (?, ?, ?, ?, ?)",
                                (str(message_id), key, time.time(), raw, user_id))

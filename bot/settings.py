@@ -45,6 +45,12 @@ class Settings(NewsdeskSettings):
         validation_alias=AliasChoices("NEWSDESK_MESSAGE_CONTENT", "message_content"),
         description="request the privileged message content intent (thread follow-ups need it)",
     )
+    dm_server_articles: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("NEWSDESK_DM_SERVER_ARTICLES", "dm_server_articles"),
+        description="DMs also see the articles of the servers the user shares with the bot "
+        "(needs the privileged server members intent)",
+    )
     # Protection of the machine.
     workers: int = Field(
         default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),

@@ -26,6 +26,7 @@ from bot import embeds
 from bot.commands.spec import AnswerReply, Card, CommandContext, Reply
 from bot.core import Core
 from bot.errors import NONE, reply_error
+from bot.scopes import shared_servers, viewer_scope
 from index.backend import Scope
 from retrieval.models import Answer
 
@@ -161,6 +162,8 @@ def context_of(interaction: discord.Interaction) -> CommandContext:
         channel_id=interaction.channel_id,
         bot_name=client.user.name if client.user else "Newsdesk",
         feeds=getattr(client, "feed_service", None),
+        member_of=shared_servers(client.settings, interaction.guild_id,  # type: ignore[attr-defined]
+                                 interaction.user),
     )
 
 
@@ -255,7 +258,7 @@ class AnswerButton(
             # The answer (and so its sources) was made in the scope of the server whose
             # message carries these buttons, the only place they can be clicked; the
             # context is read again, in the scope of the click.
-            scope = Scope.for_guild(interaction.guild_id)
+            scope = viewer_scope(core.settings, interaction.guild_id, interaction.user)
             if answer is None:
                 await interaction.response.send_message(
                     "That answer is too old to act on; ask again.",

@@ -66,6 +66,8 @@ class Scope:
 
     guild_id: str | None = None  # the server whose own articles are visible
     everything: bool = True  # operator: no owner restriction at all
+    # A DM only, when the operator allows it: the servers the user shares with the bot.
+    member_of: tuple[str, ...] = ()
 
     @classmethod
     def operator(cls) -> Scope:
@@ -78,14 +80,17 @@ class Scope:
         return cls(guild_id=str(guild_id).strip(), everything=False)
 
     @classmethod
-    def direct_message(cls) -> Scope:
-        return cls(guild_id=None, everything=False)
+    def direct_message(cls, member_of: Iterable[int | str] = ()) -> Scope:
+        """A DM: the shared archive, plus the articles of ``member_of`` (the servers the
+        user shares with the bot, given only when the operator enables it)."""
+        servers = tuple(sorted({str(g).strip() for g in member_of} - {"", OPERATOR}))
+        return cls(guild_id=None, everything=False, member_of=servers)
 
     def owners(self) -> tuple[str, ...] | None:
         """The owners whose articles are visible; None means all of them."""
         if self.everything:
             return None
-        return (OPERATOR,) if self.guild_id is None else (OPERATOR, self.guild_id)
+        return (OPERATOR, *self.member_of) if self.guild_id is None else (OPERATOR, self.guild_id)
 
     def can_see(self, owner: str) -> bool:
         visible = self.owners()

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot import chart_reply
 from bot.app import Newsdesk, begin
 from bot.errors import NONE
+from bot.scopes import viewer_scope
 from bot.settings import MAX_QUERY_CHARS
 from index.backend import Scope
 
@@ -23,7 +24,8 @@ DATES = {"date_from": "earliest date, e.g. 2022-03-01 (or 2022-03, or 2022)",
 
 def _scope(interaction: discord.Interaction) -> Scope:
     """A chart counts the shared archive plus this server's own articles."""
-    return Scope.for_guild(interaction.guild_id)
+    return viewer_scope(interaction.client.settings,  # type: ignore[attr-defined]
+                        interaction.guild_id, interaction.user)
 
 
 async def _send(interaction: discord.Interaction, rendered: chart_reply.RenderedChart) -> None:
@@ -100,8 +102,7 @@ class Charts(commands.Cog):
     async def speaker_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.bot.core.speakers(current, 25,
-                                             scope=Scope.for_guild(interaction.guild_id))
+        names = await self.bot.core.speakers(current, 25, scope=_scope(interaction))
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
 
 

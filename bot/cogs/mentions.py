@@ -26,6 +26,7 @@ from bot.commands.spec import CommandContext
 from bot.conversations import ConversationStore
 from bot.core import ScopedCore
 from bot.errors import NONE, log_unexpected, user_message
+from bot.scopes import shared_servers, viewer_scope
 from bot.views import answer_reply
 from index.backend import Scope
 from retrieval.conversation import ConversationState
@@ -34,6 +35,7 @@ from retrieval.dialogue import Dialogue, Turn
 log = logging.getLogger(__name__)
 
 MAX_TRACKED_THREADS = 2000
+MAX_DIALOGUES = 256
 THREAD_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 1440
 
 
@@ -42,15 +44,20 @@ class Mentions(commands.Cog):
         self.bot = bot
         self.threads: OrderedDict[int, None] = OrderedDict()  # threads we opened (LRU)
         self.conversations = ConversationStore(bot.settings.answer_store_path())
-        # One dialogue per server (a DM: None, the shared archive only): each one sees only
-        # what its server may, and its vocabulary (speakers, sources) is that server's.
-        self.dialogues: dict[int | None, Dialogue] = {}
+        # One dialogue per scope (a server; DMs: the shared archive, or with the DM setting
+        # the user's servers too): each sees only what its viewer may, and its vocabulary
+        # (speakers, sources) is that scope's. Bounded: DM scopes vary per user.
+        self.dialogues: OrderedDict[Scope, Dialogue] = OrderedDict()
 
-    def _dialogue(self, guild_id: int | None) -> Dialogue:
-        dialogue = self.dialogues.get(guild_id)
+    def _dialogue(self, message: discord.Message) -> Dialogue:
+        guild_id = message.guild.id if message.guild else None
+        scope = viewer_scope(self.bot.settings, guild_id, message.author)
+        dialogue = self.dialogues.get(scope)
         if dialogue is None:
-            scoped = ScopedCore(self.bot.core, Scope.for_guild(guild_id))
-            dialogue = self.dialogues[guild_id] = Dialogue(scoped)
+            dialogue = self.dialogues[scope] = Dialogue(ScopedCore(self.bot.core, scope))
+            while len(self.dialogues) > MAX_DIALOGUES:
+                self.dialogues.popitem(last=False)
+        self.dialogues.move_to_end(scope)
         return dialogue
 
     async def cog_unload(self) -> None:
@@ -113,7 +120,8 @@ class Mentions(commands.Cog):
             return False
         ref = message.reference
         if ref is not None and ref.message_id is not None:
-            state = await asyncio.to_thread(self.conversations.after_answer, ref.message_id)
+            state = await asyncio.to_thread(self.conversations.after_answer, ref.message_id,
+                                            _server(message))
             if state is not None:
                 return True
         if await asyncio.to_thread(self.conversations.knows, f"thread:{message.channel.id}"):
@@ -156,7 +164,8 @@ class Mentions(commands.Cog):
         store = self.conversations
         ref = message.reference
         if ref is not None and ref.message_id is not None:
-            state = await asyncio.to_thread(store.after_answer, ref.message_id)
+            state = await asyncio.to_thread(store.after_answer, ref.message_id,
+                                            _server(message))
             if state is not None:
                 return state
         if place is not None:
@@ -180,14 +189,14 @@ class Mentions(commands.Cog):
         state = await self._state_for(message, place)
         with contextlib.suppress(discord.HTTPException):  # best effort: no permission, no dots
             await message.channel.typing()
-        turn = await self._dialogue(message.guild.id if message.guild else None).turn(state, question)
+        turn = await self._dialogue(message).turn(state, question)
         reply = await self._send(message, turn)
         user = str(message.author.id)
         if place is not None:
             await asyncio.to_thread(self.conversations.put, place, user, turn.state)
         if reply is not None:
             await asyncio.to_thread(self.conversations.remember_answer, reply.id, place,
-                                    turn.state, user)
+                                    turn.state, user, _server(message))
         if (
             reply is not None
             and message.guild is not None
@@ -211,6 +220,8 @@ class Mentions(commands.Cog):
             user_id=message.author.id,
             guild_id=message.guild.id if message.guild else None,
             channel_id=message.channel.id,
+            member_of=shared_servers(self.bot.settings, message.guild.id if message.guild
+                                     else None, message.author),
             bot_name=self.bot.user.name if self.bot.user else "Newsdesk",
         )
         embed, view = await answer_reply(ctx, turn.answer)
@@ -237,6 +248,11 @@ class Mentions(commands.Cog):
         self.threads[thread_id] = None
         while len(self.threads) > MAX_TRACKED_THREADS:
             self.threads.popitem(last=False)
+
+
+def _server(message: discord.Message) -> str:
+    """Where a conversation lives: its server's id, or "dm" (state never crosses them)."""
+    return str(message.guild.id) if message.guild is not None else "dm"
 
 
 def _replies_to(message: discord.Message, bot_id: int) -> bool:

@@ -52,12 +52,17 @@ class CommandContext:
     bot_name: str = "Newsdesk"
     feeds: Any = None  # the running bot.feeds.FeedService, if any (feed health in /stats)
     operator: bool = False
+    member_of: tuple[int, ...] = ()  # a DM: servers whose articles it sees (bot/scopes.py)
 
     @property
     def scope(self) -> Scope:
         """What this viewer may see: the shared archive plus this server's own articles
-        (a DM: the shared archive only; the terminal: everything)."""
-        return OPERATOR_SCOPE if self.operator else Scope.for_guild(self.guild_id)
+        (a DM: the shared archive, plus ``member_of``'s; the terminal: everything)."""
+        if self.operator:
+            return OPERATOR_SCOPE
+        if self.guild_id is None:
+            return Scope.direct_message(self.member_of)
+        return Scope.for_guild(self.guild_id)
 
     @property
     def owner(self) -> str:

@@ -36,7 +36,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -188,6 +188,10 @@ class FakeDiscord:
         self.rejected: list[tuple[str, str, list[str]]] = []  # (method, path, Discord's errors)
         self.rest_fault: Callable[[web.Request], web.Response | None] | None = None
         self.bot_user = user_payload(BOT_ID, "Newsdesk", bot=True)
+        # servers the bot is in (announced at IDENTIFY), each with its one text channel, and
+        # the users a member request (op 8) reports in each (see add_guild)
+        self.guild_channels: dict[int, int] = {GUILD_ID: CHANNEL_ID}
+        self.members: dict[int, set[int]] = {GUILD_ID: set()}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -297,7 +301,7 @@ class FakeDiscord:
                 {
                     "v": 10,
                     "user": self.bot_user,
-                    "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                    "guilds": [{"id": str(g), "unavailable": True} for g in self.guild_channels],
                     "session_id": self.session_id,
                     "resume_gateway_url": self.gateway_url,
                     "application": {"id": str(APP_ID), "flags": 0},
@@ -305,7 +309,16 @@ class FakeDiscord:
                     "relationships": [],
                 },
             )
-            await self._send_dispatch("GUILD_CREATE", self.guild_payload())
+            for guild_id in self.guild_channels:
+                await self._send_dispatch("GUILD_CREATE", self.guild_payload(guild_id))
+        elif op == 8:  # REQUEST_GUILD_MEMBERS: everyone at once, as one chunk
+            d = data["d"]
+            guild_id = int(d["guild_id"])
+            members = [self.member_payload(BOT_ID, "Newsdesk", bot=True)] + [
+                self.member_payload(u, f"user{u}") for u in sorted(self.members.get(guild_id, ()))]
+            await self._send_dispatch("GUILD_MEMBERS_CHUNK", {
+                "guild_id": str(guild_id), "members": members, "chunk_index": 0,
+                "chunk_count": 1, "not_found": [], "nonce": d.get("nonce")})
         elif op == 6:
             self.resumes += 1
             d = data["d"]
@@ -370,9 +383,15 @@ class FakeDiscord:
         if self.ws is not None and not self.ws.closed:
             await self.ws.send_json(frame)
 
-    def guild_payload(self) -> dict[str, Any]:
+    def add_guild(self, guild_id: int, channel_id: int, members: Iterable[int] = ()) -> None:
+        """Another server the bot is in, with its text channel (call before the bot starts:
+        it is announced at IDENTIFY). ``members``: user ids a member request reports."""
+        self.guild_channels[guild_id] = channel_id
+        self.members[guild_id] = set(members)
+
+    def guild_payload(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
         everyone = {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "@everyone",
             "permissions": str(1 << 10 | 1 << 11 | 1 << 16 | 1 << 31),
             "position": 0,
@@ -391,8 +410,8 @@ class FakeDiscord:
             "tags": {"bot_id": str(BOT_ID)},
         }
         return {
-            "id": str(GUILD_ID),
-            "name": "Test Guild",
+            "id": str(guild_id),
+            "name": "Test Guild" if guild_id == GUILD_ID else f"Guild {guild_id}",
             "icon": None,
             "owner_id": str(OWNER_ID),
             "afk_timeout": 300,
@@ -414,7 +433,8 @@ class FakeDiscord:
             "unavailable": False,
             "joined_at": _now(),
             "members": [self.member_payload(BOT_ID, "Newsdesk", bot=True)],
-            "channels": [self.channel_payload(CHANNEL_ID, "general")],
+            "channels": [self.channel_payload(self.guild_channels.get(guild_id, CHANNEL_ID),
+                                              "general", guild_id)],
             "threads": [],
             "voice_states": [],
             "presences": [],
@@ -496,8 +516,9 @@ class FakeDiscord:
         if guild:
             payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
-            payload["channel_id"] = str(CHANNEL_ID)
-            payload["channel"] = self.channel_payload(CHANNEL_ID, "general", guild_id)
+            channel_id = self.guild_channels.get(guild_id, CHANNEL_ID)
+            payload["channel_id"] = str(channel_id)
+            payload["channel"] = self.channel_payload(channel_id, "general", guild_id)
             payload["member"] = self.member_payload(user_id, user_name, permissions=permissions)
         else:
             dm_id = user_id + 1
@@ -638,6 +659,8 @@ class FakeDiscord:
         mention_bot: bool = True,
         mention_role: bool = False,
         guild: bool = True,
+        guild_id: int = GUILD_ID,
+        reference: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A user posts a message (mentioning the bot by default, or its managed role)."""
         if mention_role:
@@ -663,8 +686,11 @@ class FakeDiscord:
             "flags": 0,
             "components": [],
         }
+        if reference is not None:  # a reply (or a forward) of that message
+            msg["message_reference"] = {"message_id": reference["id"],
+                                        "channel_id": reference["channel_id"]}
         if guild:
-            msg["guild_id"] = str(GUILD_ID)
+            msg["guild_id"] = str(guild_id)
             member = self.member_payload(user_id, user_name)
             member.pop("user")
             msg["member"] = member
@@ -940,6 +966,9 @@ class FakeDiscord:
                     pass
                 if channel_id == CHANNEL_ID or channel_id in self.threads:
                     msg["guild_id"] = str(GUILD_ID)
+                for guild_id, channel in self.guild_channels.items():
+                    if channel_id == channel:
+                        msg["guild_id"] = str(guild_id)
                 self.channel_messages.append(msg)
                 self.outgoing.append(Outgoing("message", path, body, now))
                 return json_response(msg)
