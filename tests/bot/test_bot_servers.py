@@ -230,8 +230,8 @@ async def test_dms_see_the_users_servers_only_when_the_operator_allows_it(
     on = make_settings(fake, index_dir=index_dir, dm_server_articles=True)
     async with running_bot(fake, engine, on) as bot:
         assert bot.intents.members
-        await fake.wait_for(lambda: bot.get_guild(GUILD_B) is not None
-                            and bot.get_guild(GUILD_B).get_member(1003), 30, "B's members")
+        await fake.wait_for(lambda: (g := bot.get_guild(GUILD_B)) is not None
+                            and g.get_member(1003), 30, "B's members")
         member = await dm(1001, query=query)
         assert shows(member, "harbour-watch-0"), member.text()
         assert not shows(member, "b-only-article"), member.text()

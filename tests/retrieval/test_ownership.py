@@ -137,3 +137,19 @@ def test_property_no_result_from_another_server(
         seen = [c.article_id for c in answer.citations]
     assert not set(seen) & hidden
     assert "Quillon Vantresse" not in owned.speakers(words[0][:3].lower(), scope=scope)
+
+
+def test_a_dm_sees_the_servers_it_is_given_only(owned: Engine) -> None:
+    """The DM scope with the user's servers (NEWSDESK_DM_SERVER_ARTICLES): A's article for
+    a member of A, never for a member of B only; the shared archive for both."""
+    query = "Quillon Vantresse ferry lifeline"
+    member_of_a = Scope.direct_message([int(SERVER_A), SERVER_B])
+    member_of_b = Scope.direct_message([SERVER_B])
+    assert member_of_a.owners() == (OPERATOR, SERVER_A, SERVER_B)
+    assert "a-harbour-1" in [h.article_id for h in owned.search(query, scope=member_of_a)]
+    assert owned.article("a-harbour-1", scope=member_of_a).text == A_TEXT
+    assert "a-harbour-1" not in [h.article_id for h in owned.search(query, scope=member_of_b)]
+    with pytest.raises(ArticleNotFoundError):
+        owned.article("a-harbour-1", scope=member_of_b)
+    assert owned.stats(scope=member_of_b).articles == owned.stats(
+        scope=Scope.direct_message()).articles
