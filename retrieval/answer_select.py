@@ -15,11 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from index.sentences import paragraph_spans, sentence_spans
-from index.text.stems import content_terms
+from index.text.stems import content_terms, stem
+from index.text.words import tokens
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
 from retrieval.answer_type import Expected, expected_type
 from retrieval.antecedent import needs_antecedent, previous_sentence
-from retrieval.entities import new_mentions
+from retrieval.entities import Mention, new_mentions
 from retrieval.excerpts import lexical_score, term_weights
 from retrieval.models import Excerpt, Hit
 
@@ -42,30 +43,51 @@ class SentenceFeatures:
     # 0.5 for such a mention elsewhere in the sentence; 0 for none.
     typed: float
     restates: bool
+    # The stemmed words of each new mention of the asked-for kind ("las", "vega", "ace").
+    answers: tuple[frozenset[str], ...] = ()
 
 
-def _typed(sentence: str, question: str, expected: Expected) -> float:
-    found = new_mentions(sentence, question, expected.kind,
-                         amounts_only=expected.head == "much")
+def _typed(sentence: str, question: str, expected: Expected,
+           found: Sequence[Mention]) -> float:
     if not found:
         return 0.0
+    if expected.unit is not None and any(_counts_unit(sentence, m, expected.unit)
+                                         for m in found):
+        return 1.0
+    near = 0.75 if expected.unit is not None else 1.0  # the unit, if asked, ranks first
     asked = set(content_terms(question))
     for m in found:
         before = content_terms(" ".join(sentence[:m.start].split()[-NEAR_WORDS:]))
         after = content_terms(" ".join(sentence[m.end:].split()[:NEAR_WORDS]))
         if asked.intersection(before) or asked.intersection(after):
-            return 1.0
+            return near
     return 0.5
+
+
+UNIT_WORDS = 3  # "six months", "3.2 million US lives": the unit follows the number closely
+
+
+def _counts_unit(sentence: str, m: Mention, unit: str) -> bool:
+    """Whether quantity ``m`` counts ``unit``: a percentage for "%", else the unit's
+    word among the next few ("extended six months" for "how many months")."""
+    if unit == "%":
+        return "%" in m.text or "percent" in m.text.lower() or \
+            sentence[m.end:m.end + 9].lower().lstrip().startswith(("percent", "per cent"))
+    following = tokens(sentence[m.end:])[:UNIT_WORDS]
+    return stem(unit) in {stem(w) for w in following}
 
 
 def features(sentence: str, question: str, weights: Mapping[str, float],
              expected: Expected) -> SentenceFeatures:
     lex = lexical_score(sentence, weights)
-    typed = _typed(sentence, question, expected)
+    found = new_mentions(sentence, question, expected.kind,
+                         amounts_only=expected.head == "much")
+    typed = _typed(sentence, question, expected, found)
     new_terms = set(content_terms(sentence)) - set(content_terms(question))
     restates = sentence.rstrip(" ”’\"'").endswith("?") or (
         lex >= RESTATE_LEXICAL and len(new_terms) < RESTATE_NEW_TERMS and not typed)
-    return SentenceFeatures(lex, typed, restates)
+    answers = tuple(w for w in (frozenset(content_terms(m.text)) for m in found) if w)
+    return SentenceFeatures(lex, typed, restates, answers)
 
 
 def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
@@ -81,11 +103,14 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
     weights = term_weights(search_text)
     best_passage = max((passage_scores.get(ex.passage_id, 0.0)
                         for hit in hits for ex in hit.excerpts), default=0.0)
-    out: list[Candidate] = []
+    scored: list[tuple[Candidate, SentenceFeatures]] = []
+    hit_words: dict[str, set[str]] = {}
     for rank, hit in enumerate(hits):
         text = articles_text[hit.article_id]
         prior = HIT_RANK_PRIOR[min(rank, len(HIT_RANK_PRIOR) - 1)]
+        words = hit_words.setdefault(hit.article_id, set())
         for ex in hit.excerpts:
+            words.update(content_terms(ex.text))
             share = passage_scores.get(ex.passage_id, 0.0) / best_passage if best_passage > 0 \
                 else 0.0
             for s, e in sentence_spans(text, ex.start, ex.end):
@@ -94,9 +119,22 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
                     continue
                 score = (W_LEXICAL * f.lexical + W_TYPED * f.typed
                          + W_PASSAGE * max(share, 0.0) + W_RANK * prior)
-                out.append(Candidate(hit=hit, excerpt=ex, span=(s, e), text=text[s:e],
-                                     score=score))
-    return out
+                scored.append((Candidate(hit=hit, excerpt=ex, span=(s, e), text=text[s:e],
+                                         score=score), f))
+    return [replace(c, score=c.score + W_SUPPORT * _support(c.hit.article_id, f, hit_words))
+            for c, f in scored]
+
+
+W_SUPPORT = float(__import__("os").environ.get("WS", "0.1"))
+
+
+def _support(article_id: str, f: SentenceFeatures, hit_words: Mapping[str, set[str]]) -> float:
+    """Share of the other answer hits whose excerpts also hold one of the sentence's
+    typed mentions: several articles naming the same thing is a sign it is the answer."""
+    others = [w for aid, w in hit_words.items() if aid != article_id]
+    if not others or not f.answers:
+        return 0.0
+    return max(sum(a <= w for w in others) for a in f.answers) / len(others)
 
 
 def with_antecedents(chosen: Sequence[Candidate], question: str,

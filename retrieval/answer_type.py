@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from index.quotes.names import wordset
+from index.text.words import STOPWORDS
 
 Kind = Literal["person", "place", "quantity", "date", "name", "other"]
 
@@ -62,6 +63,9 @@ class Expected:
 
     kind: Kind
     head: str | None = None
+    # What a quantity counts, when the question says ("how many months" -> "months",
+    # "what percentage" -> "%"): "six months" answers it, "9 weeks" less so.
+    unit: str | None = None
 
 
 def _question_clause(question: str) -> str:
@@ -71,9 +75,25 @@ def _question_clause(question: str) -> str:
     return asking[-1] if asking else (parts[-1] if parts else question)
 
 
+def singular(noun: str) -> str:
+    """A plural noun's singular, roughly ("bills" -> "bill", "cities" -> "city")."""
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if noun.endswith(("ches", "shes", "sses", "xes")):
+        return noun[:-2]
+    if noun.endswith("s") and not noun.endswith(("ss", "us", "is")):
+        return noun[:-1]
+    return noun
+
+
 def _kind_of_noun(noun: str) -> Kind | None:
     n = noun.lower()
     n = n[:-2] if n.endswith(("’s", "'s")) else n
+    kind = _kind_of_word(n)
+    return kind if kind is not None or singular(n) == n else _kind_of_word(singular(n))
+
+
+def _kind_of_word(n: str) -> Kind | None:
     if n in QUANTITY_HEADS:
         return "quantity"
     if n in DATE_HEADS:
@@ -103,6 +123,30 @@ def _head_after(text: str) -> tuple[Kind | None, str | None]:
     return None, None
 
 
+PERCENT_HEADS = wordset("percentage percent proportion share")
+# Words between "how many" and the counted noun ("how many more", "how many US lives").
+_NOT_UNITS = wordset("more fewer other additional new total")
+
+
+def _unit_after(text: str) -> str | None:
+    """The noun "how many" counts: its first plain word ("how many months", "how many
+    more people"); none when a verb or a name follows ("how many were", "how many US")."""
+    phrase = re.split(r"[,;:?!.—–()]", text, maxsplit=1)[0]
+    for word in _WORD.findall(phrase)[:3]:
+        low = word.lower()
+        if low in _NOT_UNITS:
+            continue
+        return None if low in _VERBISH or low in STOPWORDS or word[:1].isupper() else low
+    return None
+
+
+# Words that end the counted noun phrase ("how many people *were* ...").
+_VERBISH = wordset("""
+    is are was were be been has have had do does did will would could can should may
+    might must shall
+    """)
+
+
 def expected_type(question: str) -> Expected:
     """The answer type of ``question``; kind "other" when the rules cannot tell."""
     clause = _question_clause(question)
@@ -116,7 +160,8 @@ def expected_type(question: str) -> Expected:
         if w["wh"].lower() in ("which", "what"):
             kind, head = _head_after(clause[w.end():])
             if kind is not None:
-                return Expected(kind, head)
+                unit = "%" if head in PERCENT_HEADS else None
+                return Expected(kind, head, unit)
     # A wh-word right after a comma opens a relative clause ("Kanye West, who ...").
     asking = [w for w in found if not re.search(r",\s*$", clause[:w.start()])]
     m = (asking or found)[0]
@@ -125,7 +170,10 @@ def expected_type(question: str) -> Expected:
         if wh == "how soon":
             return Expected("date")
         # "how much" asks for an amount ($5, 60%), not a count: the head says which.
-        return Expected("quantity", wh.split()[1]) if wh != "how often" else Expected("other")
+        if wh == "how often":
+            return Expected("other")
+        unit = _unit_after(clause[m.end():]) if wh == "how many" else None
+        return Expected("quantity", wh.split()[1], unit)
     if wh in ("who", "whom", "whose"):
         return Expected("person")
     if wh == "where":

@@ -42,9 +42,14 @@ _QUANTITY = re.compile(
     re.I)
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 # Words of a name: capitalised or all-caps, with inner dots, hyphens, ampersands.
-_CAP_WORD = re.compile(r"(?:[A-Z][\w’'.&-]*|&)")
+_CAP_WORD = re.compile(r"(?:[A-Z][\w’'.&-]*|[a-z]{1,2}[A-Z][\w’'.&-]*|&)")
 _WORD = re.compile(r"[\w’'.&$%-]+")
 _CONNECTORS = wordset("of the de del la du von van and & for on al bin")
+# A news agency's credit ("(CNN)", "CNN —", "(AP)") names who reported, not what was
+# asked about: its words are never an answer.
+_CREDIT = re.compile(
+    r"\((?:CNN|AP|Reuters|AFP|UPI|CNN Business|CNN Spanish|CNN Español)\)|"
+    r"^[“\"]?(?:CNN|AP|Reuters|AFP)\s*[—–-]")
 _QUOTED = re.compile(r"[“\"‘]([^“”\"‘’]{2,80}?)[”\"“’]")
 
 
@@ -119,7 +124,10 @@ def _kinds_of_run(words: list[str], before: str) -> frozenset[Kind]:
 def mentions(sentence: str) -> list[Mention]:
     """Every typed mention found in ``sentence`` (overlaps allowed)."""
     found: list[Mention] = []
+    credits = [(m.start(), m.end()) for m in _CREDIT.finditer(sentence)]
     for s, e, words in _cap_runs(sentence):
+        if any(cs <= s < ce for cs, ce in credits):
+            continue
         if all(_strip_possessive(w).lower().strip(".") in NON_NAME_CAPS for w in words):
             continue  # "Sunday", "I", "July": dates are typed below
         kinds = _kinds_of_run(words, sentence[:s])
