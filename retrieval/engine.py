@@ -59,7 +59,7 @@ MAX_K = 50
 QUERY_CACHE = 512  # query vectors kept (1.5 KB each)
 EXCERPTS_PER_HIT = 2
 ANSWER_HITS = 3  # hits whose excerpts feed the extractive answer
-ANSWER_PASSAGES = 3  # best-ranked passages per answer hit whose sentences are candidates
+ANSWER_PASSAGES = 5  # best-ranked passages per answer hit whose sentences are candidates
 # Calibrated on RealTime QA dev questions vs 40 off-topic questions (cooking, maths, pets):
 # the best passage cosine was >= 0.47 for 99% of dev questions and < 0.47 for 97.5% of
 # off-topic ones (0.45: 99% / 85%). A passage a bit under the bar still answers when its

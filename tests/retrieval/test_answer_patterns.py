@@ -1,0 +1,116 @@
+"""Patterns in answer choice found among missed dev answers, each on made-up sentences:
+agency credits are not names, camel-case brands are, plural head nouns type a question,
+"how many months" prefers the number that counts months, and a typed mention that the
+other top hits also name outranks one only a single article has."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer_select import answer_candidates, features
+from retrieval.answer_type import expected_type
+from retrieval.entities import mentions, new_mentions
+from retrieval.eval_retrieval import _contains_gold, contains_gold_loosely
+from retrieval.excerpts import term_weights
+from retrieval.models import Excerpt, Hit
+
+
+def _names(sentence: str) -> list[str]:
+    return [m.text for m in mentions(sentence) if "name" in m.kinds]
+
+
+def test_an_agency_credit_is_not_a_name() -> None:
+    assert _names("(CNN) Fruitco customers could soon see a new phone.") == ["Fruitco"]
+    assert "CNN" not in _names("CNN — The Harbour Hawks won the cup.")
+    assert "AP" not in _names("SPRINGFIELD (AP) — Fruitco said sales rose.")
+    # The credit's place stays a place: a dateline can answer "where".
+    assert "place" in {k for m in mentions("Madrid (Reuters) — Talks resumed.")
+                       if m.text == "Madrid" for k in m.kinds}
+
+
+def test_a_camel_case_brand_is_a_name() -> None:
+    q = "Fruitco will unveil a new generation of which popular product?"
+    found = new_mentions("Customers could soon see the next generation of iPhones.", q, "name")
+    assert "iPhones" in [m.text for m in found]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "head"),
+    [
+        ("Which cities banned plastic straws this year?", "place", "cities"),
+        ("The company opposed which of his bills?", "name", "bills"),
+        ("Which two countries signed the pact?", "place", "countries"),
+        ("Which airlines cancelled flights?", "name", "airlines"),
+    ],
+)
+def test_plural_head_nouns_type_the_question(question: str, kind: str, head: str) -> None:
+    expected = expected_type(question)
+    assert (expected.kind, expected.head) == (kind, head)
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("How many months was her detention extended?", "months"),
+        ("Approximately how many lives did the vaccines save?", "lives"),
+        ("How many more people signed up?", "people"),
+        ("How many were hurt in the blast?", None),
+        ("How many of the players were injured?", None),
+        ("What percentage of adults approve?", "%"),
+        ("How much was the company fined?", None),
+    ],
+)
+def test_the_unit_a_quantity_question_counts(question: str, unit: str | None) -> None:
+    assert expected_type(question).unit == unit
+
+
+def _typed(sentence: str, question: str) -> float:
+    return features(sentence, question, term_weights(question), expected_type(question)).typed
+
+
+def test_a_quantity_counting_the_asked_unit_ranks_first() -> None:
+    q = "How many months was the activist's detention extended?"
+    counts_months = _typed("The court extended her detention six months.", q)
+    near_other = _typed("The detention hearing was extended by 40 minutes.", q)
+    assert counts_months == 1.0
+    assert 0 < near_other < counts_months
+    # "3.2 million lives" answers "how many lives", "658 million doses" less so.
+    q = "Approximately how many lives have vaccines saved?"
+    assert _typed("Vaccines saved more than 3.2 million lives, a study says.", q) > \
+        _typed("About 658 million vaccine doses have been given.", q)
+
+
+def test_a_percentage_question_prefers_a_percentage() -> None:
+    q = "What percentage of adults are vaccinated?"
+    assert _typed("So far, 68% of adults are vaccinated.", q) > \
+        _typed("About two-thirds of adults are vaccinated.", q)
+
+
+def _hit(article_id: str, passage_id: int, text: str) -> Hit:
+    ex = Excerpt(article_id, passage_id, text, 0, len(text), 1)
+    return Hit(article_id, None, "2022-10-01", None, None, 1.0, (ex,))
+
+
+def test_a_mention_other_hits_also_name_scores_higher() -> None:
+    q = "Which team won its first championship title?"
+    texts = {
+        "a": "The Harbour Hawks won their first championship title on Sunday. "
+             "Coach Dana Okafor won the first championship title of her career.",
+        "b": "Fans of the Harbour Hawks filled the streets after the final.",
+        "c": "The Harbour Hawks had lost two finals before this season.",
+    }
+    hits = [_hit(aid, n, text) for n, (aid, text) in enumerate(texts.items(), start=1)]
+    scores = {c.text: c.score for c in answer_candidates(q, q, hits, texts, {1: 1.0})}
+    hawks, coach = texts["a"].split(". ", 1)
+    assert scores[hawks + "."] > scores[coach]
+
+
+def test_the_loose_matcher_reads_number_words_and_plurals() -> None:
+    q = {"answer": ["6"]}
+    assert not _contains_gold("Her detention was extended six months.", q)
+    assert contains_gold_loosely("Her detention was extended six months.", q)
+    assert not contains_gold_loosely("It lasted 16 months.", {"answer": ["six"]})
+    nuggets = {"answer": ["Chicken nuggets"]}
+    assert contains_gold_loosely("It sells a new chicken nugget.", nuggets)
+    # Whatever the headline matcher accepts, the loose one accepts too.
+    assert contains_gold_loosely("European regulators agreed.", {"answer": ["Europe"]})
