@@ -113,8 +113,14 @@ def _head_after(text: str) -> tuple[Kind | None, str | None]:
     A possessive head types the possessor: "which state's governor" asks for a state.
     """
     phrase = re.split(r"[,;:?!.—–()]", text, maxsplit=1)[0]  # the noun phrase, not beyond
+    seen = False
     for word in _WORD.findall(phrase)[:HEAD_WINDOW]:
         low = word.lower()
+        if low in _VERBISH:  # the noun phrase ends at its verb ("which measure did ...")
+            if seen:
+                break
+            continue  # "which is the most popular costume": the copula comes first
+        seen = True
         if low.endswith(("’s", "'s")) and low[:-2] in _GROUP_POSSESSIVES:
             continue
         kind = _kind_of_noun(low)

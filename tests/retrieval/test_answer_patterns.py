@@ -114,3 +114,16 @@ def test_the_loose_matcher_reads_number_words_and_plurals() -> None:
     assert contains_gold_loosely("It sells a new chicken nugget.", nuggets)
     # Whatever the headline matcher accepts, the loose one accepts too.
     assert contains_gold_loosely("European regulators agreed.", {"answer": ["Europe"]})
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "head"),
+    [
+        ("Which measure did lawmakers leave out?", "other", None),  # not "lawmakers"
+        ("Which is the most popular streaming show?", "name", "show"),
+        ("Which team did the players beat?", "name", "team"),
+    ],
+)
+def test_the_head_noun_ends_at_the_verb(question: str, kind: str, head: str | None) -> None:
+    expected = expected_type(question)
+    assert (expected.kind, expected.head) == (kind, head)
