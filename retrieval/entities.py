@@ -47,9 +47,12 @@ _WORD = re.compile(r"[\w’'.&$%-]+")
 _CONNECTORS = wordset("of the de del la du von van and & for on al bin")
 # A news agency's credit ("(CNN)", "CNN —", "(AP)") names who reported, not what was
 # asked about: its words are never an answer.
+_AGENCY = r"\((?:CNN|AP|Reuters|AFP|UPI|CNN Business|CNN Spanish|CNN Español)\)"
 _CREDIT = re.compile(
-    r"\((?:CNN|AP|Reuters|AFP|UPI|CNN Business|CNN Spanish|CNN Español)\)|"
-    r"^[“\"]?(?:CNN|AP|Reuters|AFP)\s*[—–-]")
+    rf"{_AGENCY}|^[“\"]?(?:CNN|AP|Reuters|AFP)\s*[—–-]|"
+    # A dateline ("SAN FRANCISCO –", "Hong Kong (CNN)") says where the reporter filed
+    # from, which is often not where the news happened.
+    rf"^[A-Z][A-Z.,'’ -]+?\s*(?:{_AGENCY}\s*)?[—–]|^[A-Z][\w.,'’ -]{{0,40}}?\s*{_AGENCY}")
 _QUOTED = re.compile(r"[“\"‘]([^“”\"‘’]{2,80}?)[”\"“’]")
 
 

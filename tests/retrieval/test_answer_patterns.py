@@ -23,9 +23,16 @@ def test_an_agency_credit_is_not_a_name() -> None:
     assert _names("(CNN) Fruitco customers could soon see a new phone.") == ["Fruitco"]
     assert "CNN" not in _names("CNN — The Harbour Hawks won the cup.")
     assert "AP" not in _names("SPRINGFIELD (AP) — Fruitco said sales rose.")
-    # The credit's place stays a place: a dateline can answer "where".
-    assert "place" in {k for m in mentions("Madrid (Reuters) — Talks resumed.")
-                       if m.text == "Madrid" for k in m.kinds}
+
+
+
+def test_a_dateline_is_not_where_the_news_happened() -> None:
+    q = "Where did the massive data leak occur?"
+    leak = "SPRINGFIELD – A database of one billion records leaked in China, experts said."
+    assert [m.text for m in new_mentions(leak, q, "place")] == ["China"]
+    assert new_mentions("Madrid (Reuters) — Talks resumed on Monday.", q, "place") == []
+    # Not a dateline: a name before a dash inside the sentence stays.
+    assert "Paul Pelosi" in _names("Paul Pelosi, the husband — police said — is recovering.")
 
 
 def test_a_camel_case_brand_is_a_name() -> None:
