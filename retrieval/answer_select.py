@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from index.sentences import paragraph_spans, sentence_spans
 from index.text.stems import content_terms, stem
-from index.text.words import tokens
+from index.text.words import STOPWORDS, tokens
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
 from retrieval.answer_type import Expected, expected_type
 from retrieval.antecedent import needs_antecedent, previous_sentence
@@ -195,9 +195,27 @@ def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
     lead = [c for c in chosen[:2] if c.hit.article_id == first.hit.article_id]
     named = any(new_mentions(c.text, question, expected.kind) for c in lead)
     pointing = len(lead) == 1 and needs_antecedent(first.text, expected)
+    if _title_names_in_full(first.text, first.hit.title, question, expected):
+        return True
     if named and not pointing:
         return False
     # A title's first word is capitalised whatever it is: alone, it names nothing
     # unless it is a known place ("China data leak: ...").
     return any(m.start > 0 or " " in m.text or "place" in m.kinds
                for m in new_mentions(first.hit.title or "", question, expected.kind))
+
+
+def _name_words(text: str) -> list[str]:
+    words = [w.lower().removesuffix("’s").removesuffix("'s") for w in text.split()]
+    return words[1:] if words and words[0] == "the" else words
+
+
+def _title_names_in_full(sentence: str, title: str, question: str,
+                         expected: Expected) -> bool:
+    """The sentence's name is a short form ("The Avalanche") of one the title spells
+    out ("Colorado Avalanche win ..."): the title shows what the short form means."""
+    shorts = [_name_words(m.text) for m in new_mentions(sentence, question, expected.kind)]
+    fulls = [_name_words(m.text) for m in new_mentions(title, question, expected.kind)]
+    return any(short and len(full) > len(short) and full[-len(short):] == short
+               and not STOPWORDS.intersection(full[:-len(short)])
+               for short in shorts for full in fulls)

@@ -134,3 +134,20 @@ def test_the_loose_matcher_reads_number_words_and_plurals() -> None:
 def test_the_head_noun_ends_at_the_verb(question: str, kind: str, head: str | None) -> None:
     expected = expected_type(question)
     assert (expected.kind, expected.head) == (kind, head)
+
+
+def test_the_title_spells_out_a_short_name() -> None:
+    from retrieval.answer import Candidate
+    from retrieval.answer_select import title_names_answer
+
+    text = "The Hawks finished the playoffs unbeaten on the road."
+    ex = Excerpt("a", 1, text, 0, len(text), 1)
+
+    def titled(title: str) -> bool:
+        hit = Hit("a", title, "2022-06-27", None, None, 1.0, (ex,))
+        return title_names_answer([Candidate(hit, ex, (0, len(text)), text, 1.0)],
+                                  "Which team won the cup final?")
+
+    assert titled("Harbour Hawks win first cup title since 2001")
+    assert not titled("Hawks fans celebrate in the streets")
+    assert not titled("Why it matters: Not the Hawks")
