@@ -195,7 +195,7 @@ def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
     lead = [c for c in chosen[:2] if c.hit.article_id == first.hit.article_id]
     named = any(new_mentions(c.text, question, expected.kind) for c in lead)
     pointing = len(lead) == 1 and needs_antecedent(first.text, expected)
-    if _title_names_in_full(first.text, first.hit.title, question, expected):
+    if _title_names_in_full(first.text, first.hit.title or "", question, expected):
         return True
     if named and not pointing:
         return False
