@@ -12,6 +12,7 @@ the search itself (issue 13); these scores matched or beat it on the dev questio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -165,9 +166,17 @@ def with_antecedents(chosen: Sequence[Candidate], question: str,
 
 
 def _names_something(sentence: str, question: str) -> bool:
-    """A name the question lacks, or a few new words ("the shelves of mustard")."""
+    """A name the question lacks, or a few new words ("the shelves of mustard"), in a
+    statement: a question ("Or can they defend the trophy?") or a heading without a
+    full stop ("Efforts to track gun purchases") is not what a reference points to."""
+    if not _STATEMENT_END.search(sentence) or sentence.rstrip(_CLOSERS).endswith("?"):
+        return False
     new_words = set(content_terms(sentence)) - set(content_terms(question))
     return bool(new_mentions(sentence, question, "name")) or len(new_words) >= 3
+
+
+_CLOSERS = " ”’\"')]"
+_STATEMENT_END = re.compile(r"[.!?][”’\"')\]]*\s*$")
 
 
 def _widened(excerpt: Excerpt, text: str, start: int) -> Excerpt:

@@ -151,3 +151,25 @@ def test_the_title_spells_out_a_short_name() -> None:
     assert titled("Harbour Hawks win first cup title since 2001")
     assert not titled("Hawks fans celebrate in the streets")
     assert not titled("Why it matters: Not the Hawks")
+
+
+def test_a_question_or_a_heading_is_no_antecedent() -> None:
+    from retrieval.answer import Candidate
+    from retrieval.answer_select import with_antecedents
+
+    def shown(text: str, question: str) -> list[str]:
+        start = text.rindex("\n") + 1 if "\n" in text else text.index(". ") + 2
+        ex = Excerpt("a", 1, text[start:], start, len(text), 2)
+        hit = Hit("a", None, "2023-09-08", None, None, 1.0, (ex,))
+        cand = Candidate(hit, ex, (start, len(text)), text[start:], 1.0)
+        return [c.text for c in with_antecedents([cand], question, {"a": text})]
+
+    q = "Which stadium will host the cup final?"
+    asked = "Can the Hawks defend the trophy they lifted in 2019?\n\n" \
+            "These questions will be answered when the final is played in Springfield."
+    assert len(shown(asked, q)) == 1
+    heading = "Efforts to track cup tickets\n\nThe new law comes as touts flood Springfield."
+    assert len(shown(heading, q)) == 1
+    stated = "The Harbour Hawks beat the Rovers at Quayside Park. " \
+             "They paraded through Springfield on Sunday."
+    assert shown(stated, "Which team won the cup?")[0].startswith("The Harbour Hawks")
