@@ -19,9 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from index.backend import OPERATOR, OPERATOR_SCOPE, Scope
 from index.errors import IndexNotFoundError, ModelMismatchError, NewsdeskError
-from index.milvus.client import connect, is_server, lit, local_db_path, scan, scope_expr
+from index.milvus.client import connect, is_server, lit, local_db_path, scan
 from index.milvus.reads import MilvusReads
 from index.milvus.schema import (
     PLACEHOLDER,
@@ -30,9 +29,9 @@ from index.milvus.schema import (
     create_collections,
     row_key,
 )
+from index.milvus.summary import MilvusSummary
 from index.milvus.votes import upgrade_votes
 from index.milvus.writes import MilvusWrites
-from index.models import IndexStats
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ PREFIX_ENV = "NEWSDESK_MILVUS_PREFIX"
 DEFAULT_DIM = 384
 
 
-class MilvusBackend(MilvusReads, MilvusWrites):
+class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
     """One index (a set of collections) on one Milvus. Thread-safe: MilvusClient is."""
 
     def __init__(self, client: Any, uri: str, names: Collections, read_only: bool) -> None:
@@ -71,15 +70,29 @@ class MilvusBackend(MilvusReads, MilvusWrites):
                 hint="Build one with `newsdesk index add PATH...` or "
                 "`newsdesk index copy --to URI`.")
         if create and not read_only:
+            if client.has_collection(names.meta):
+                backend._check_schema()
             create_collections(client, names, dim or DEFAULT_DIM)
             if backend.meta("schema_version") is None:
                 backend.set_meta({"schema_version": SCHEMA_VERSION, "generation": "0"})
         for name in names.all():
             if name != names.feedback or client.has_collection(name):  # older: no votes yet
                 client.load_collection(name)
+        backend._check_schema()  # before anything is changed
         if not read_only:
             upgrade_votes(client, names, dim or DEFAULT_DIM)
         return backend
+
+    def _check_schema(self) -> None:
+        self.client.load_collection(self.names.meta)
+        found = self.meta("schema_version")
+        if found is not None and found != SCHEMA_VERSION:
+            self.close()
+            raise NewsdeskError(
+                f"The Newsdesk index in Milvus at {self.uri} (collections {self.names.prefix}_*) "
+                f"has schema version {found}; this Newsdesk reads version {SCHEMA_VERSION}.",
+                hint="Copy the index again into a new file or prefix: `newsdesk index copy "
+                "--to URI` from a local index (or --from-milvus with the older Newsdesk).")
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -161,7 +174,7 @@ class MilvusBackend(MilvusReads, MilvusWrites):
             finally:
                 fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
-    # ----- feedback and stats -----------------------------------------------------------------
+    # ----- feedback -----------------------------------------------------------------
 
     def record_feedback(self, question: str, answer_kind: str, vote: int,
                         user_id: str | None = None, article_ids: Sequence[str] = (),
@@ -187,35 +200,6 @@ class MilvusBackend(MilvusReads, MilvusWrites):
         for n in range(0, len(doomed), 1000):
             self.client.delete(self.names.feedback, ids=doomed[n : n + 1000])
         return len(doomed)
-
-    def stats(self, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
-        where = scope_expr(scope)
-        arts = list(scan(self.client, self.names.articles, where,
-                         ("date_text", "source_text", "nulls", "owner")))
-        dates = [str(a["date_text"]) for a in arts if "date" not in a["nulls"].split(",")]
-        sources: dict[str, int] = {}
-        owners: dict[str, int] = {}
-        for a in arts:
-            src = "(none)" if "source" in a["nulls"].split(",") else str(a["source_text"])
-            sources[src] = sources.get(src, 0) + 1
-            owners[str(a["owner"])] = owners.get(str(a["owner"]), 0) + 1
-        passages = self._count(self.names.passages, where)
-        keys = [str(r["speaker_key"]) for r in
-                scan(self.client, self.names.quotes, where, ("speaker_key",))]
-        model = self.model() or ("(none)", 0)
-        owner_rows = sorted(owners.items(), key=lambda o: (o[0] != OPERATOR, -o[1], o[0]))
-        return IndexStats(
-            articles=len(arts), passages=passages, quotes=len(keys),
-            speakers=len({k for k in keys if k}), date_min=min(dates, default=None),
-            date_max=max(dates, default=None),
-            sources=tuple(sorted(sources.items(), key=lambda s: (-s[1], s[0]))),
-            model=model[0], dimension=model[1], vector_index="milvus",
-            size_bytes=self._size(), owners=tuple(owner_rows) if scope.everything else (),
-        )
-
-    def _count(self, collection: str, expr: str) -> int:
-        rows = self.client.query(collection, filter=expr, output_fields=["count(*)"])
-        return int(rows[0]["count(*)"]) if rows else 0
 
     def _size(self) -> int:
         if is_server(self.uri):

@@ -22,6 +22,7 @@ from index.backend import (
     TitleCandidate,
     found_or_missing,
 )
+from index.milvus.analysis import passage_query, title_query
 from index.milvus.client import MAX_WINDOW, filter_expr, lit, query_in, scan, scope_expr
 from index.milvus.rows import (
     ARTICLE_FIELDS,
@@ -34,8 +35,6 @@ from index.milvus.rows import (
 )
 from index.milvus.schema import Collections
 from index.models import Article, Passage, Quote
-
-MAX_QUERY_TERMS = 32
 
 
 def _and(*parts: str) -> str:
@@ -109,19 +108,6 @@ class MilvusReads:
         found = self.get_articles(wanted)
         return [found[i] for i in wanted if i in found]
 
-    def latest_date(self, scope: Scope = OPERATOR_SCOPE) -> str | None:
-        """Asked by every query plan: a scan of the articles' dates, cached per generation."""
-        key = (self.generation(), scope.owners())
-        cache: dict[Any, str | None] = self.__dict__.setdefault("_latest_cache", {})
-        if key not in cache:
-            expr = _and(scope_expr(scope), "date > 0")
-            dates = [str(r["date_text"]) for r in
-                     scan(self.client, self.names.articles, expr, ("date_text",))]
-            if len(cache) > 64:
-                cache.clear()
-            cache[key] = max(dates, default=None)
-        return cache[key]
-
     def _current_versions(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """article id -> (content hash, quote tag): which derived rows are current."""
         rows = query_in(self.client, self.names.articles, "id", list(ids),
@@ -144,7 +130,7 @@ class MilvusReads:
 
     def lexical_search(self, terms: Sequence[str], k: int,
                        flt: ArticleFilter) -> list[PassageCandidate]:
-        text = _query_text(terms)
+        text = passage_query(terms)
         expr = filter_expr(flt)
         if not text or expr is None or k <= 0:
             return []
@@ -156,7 +142,7 @@ class MilvusReads:
 
     def title_search(self, terms: Sequence[str], k: int,
                      flt: ArticleFilter) -> list[TitleCandidate]:
-        text = _query_text(terms)
+        text = title_query(terms)
         expr = filter_expr(flt, id_field="id")
         if not text or expr is None or k <= 0:
             return []
@@ -230,12 +216,6 @@ def _candidate(hit: dict[str, Any]) -> PassageCandidate:
     entity = hit["entity"]
     return PassageCandidate(int(hit["id"]), str(entity["article_id"]), float(hit["distance"]),
                             entity.get("date_text") or None)
-
-
-def _query_text(terms: Sequence[str]) -> str:
-    """The OR of ``terms`` as Milvus BM25 query text (its analyzer splits it again)."""
-    words = [t for t in dict.fromkeys(terms) if t.strip()]
-    return " ".join(words[:MAX_QUERY_TERMS])
 
 
 def _key_matches(key: str, word: str, prefix: bool) -> bool:

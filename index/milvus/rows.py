@@ -7,18 +7,19 @@ from typing import Any
 import numpy as np
 
 from index.backend import PreparedArticle
+from index.milvus.analysis import passage_terms, title_terms
 from index.milvus.schema import PLACEHOLDER, chunk_text, date_int, row_key
 from index.models import Article, Passage, Quote
 
-ARTICLE_FIELDS = ("pk", "id", "title", "date_text", "source_text", "url", "author",
-                  "nulls", "content_hash", "quote_tag", "owner", "date", "source", "passages",
+ARTICLE_FIELDS = ("pk", "id", "title", "title_terms", "date_text", "source_text", "url",
+                  "author", "nulls", "content_hash", "quote_tag", "owner", "date", "source", "passages",
                   "indexed_at")
 ARTICLE_META = ("id", "title", "date_text", "source_text", "url", "nulls", "content_hash",
                 "quote_tag", "owner")
 PASSAGE_FIELDS = ("id", "article_id", "ordinal", "start", "end", "text", "paragraph_start",
                   "paragraph_end")
-PASSAGE_ALL = (*PASSAGE_FIELDS, "text_hash", "content_hash", "date", "date_text", "source",
-               "owner", "vector")
+PASSAGE_ALL = (*PASSAGE_FIELDS, "terms", "text_hash", "content_hash", "date", "date_text",
+               "source", "owner", "vector")
 QUOTE_FIELDS = ("id", "article_id", "speaker", "speaker_key", "mention", "cue", "text", "start",
                 "end", "direct", "paragraph", "date_text", "quote_tag")
 QUOTE_ALL = (*QUOTE_FIELDS, "speaker_lc", "content_hash", "date", "source", "owner")
@@ -41,7 +42,8 @@ def article_row(item: PreparedArticle, quote_tag: str, indexed_at: str) -> dict[
     a = item.article
     return {
         "pk": article_key(a.id), "id": a.id,
-        "title": a.title or "", "date_text": a.date or "", "source_text": a.source or "",
+        "title": a.title or "", "title_terms": title_terms(a.title or ""),
+        "date_text": a.date or "", "source_text": a.source or "",
         "url": a.url or "", "author": a.author or "",
         "nulls": ",".join(f for f in _NULLABLE if getattr(a, f) is None),
         "content_hash": item.content_hash, "quote_tag": quote_tag, "owner": item.owner,
@@ -78,7 +80,8 @@ def passage_rows(item: PreparedArticle, vectors: dict[str, np.ndarray]) -> list[
               "owner": item.owner}
     return [
         {**common, "id": passage_id(a.id, item.content_hash, p.ordinal), "ordinal": p.ordinal,
-         "start": p.start, "end": p.end, "text": p.text, "paragraph_start": p.paragraph_start,
+         "start": p.start, "end": p.end, "text": p.text, "terms": passage_terms(p.text),
+         "paragraph_start": p.paragraph_start,
          "paragraph_end": p.paragraph_end, "text_hash": p.text_hash,
          "vector": np.asarray(vectors[p.text_hash], dtype=np.float32).tolist()}
         for p in item.passages

@@ -15,15 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = "1"
+from index.milvus.analysis import TERMS_ANALYZER
+
+# 2: BM25 over the terms Newsdesk's analyzers make (index/milvus/analysis.py) instead of
+# Milvus's "english" analyzer over the text. Collections of version 1 are refused with
+# a hint to copy the index again (their fields differ).
+SCHEMA_VERSION = "2"
 MAX_VARCHAR = 65_535  # Milvus's limit, in bytes
 TEXT_CHUNK_CHARS = 16_000  # article text is stored in chunks: 4 UTF-8 bytes a char at most
 PLACEHOLDER_DIM = 2
 PLACEHOLDER = [0.0, 0.0]
-# The stemming analyzer: closest to the local backend's FTS5 porter tokenizer.
-# milvus-lite 3.x accepts only "standard"; pymilvus 2.5 + milvus-lite 2.5.1 (pinned) and
-# Milvus servers accept this one.
-ANALYZER: dict[str, Any] = {"type": "english"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,9 @@ def create_collections(client: Any, names: Collections, dim: int) -> None:
     p.add_field("id", DataType.INT64, is_primary=True)
     varchar(p, "article_id", 512)
     ints(p, "ordinal", "start", "end", "paragraph_start", "paragraph_end")
-    varchar(p, "text", MAX_VARCHAR, enable_analyzer=True, analyzer_params=ANALYZER)
+    varchar(p, "text", MAX_VARCHAR)
+    # BM25 runs on the terms Newsdesk's analyzer made of the text (analysis.py).
+    varchar(p, "terms", MAX_VARCHAR, enable_analyzer=True, analyzer_params=TERMS_ANALYZER)
     varchar(p, "text_hash", 64)
     varchar(p, "content_hash", 64)  # the article version these rows belong to
     ints(p, "date")  # YYYYMMDD, 0 when unknown
@@ -99,7 +102,7 @@ def create_collections(client: Any, names: Collections, dim: int) -> None:
     p.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
     p.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     p.add_function(Function(name="bm25", function_type=FunctionType.BM25,
-                            input_field_names=["text"], output_field_names=["sparse"]))
+                            input_field_names=["terms"], output_field_names=["sparse"]))
     pi = client.prepare_index_params()
     pi.add_index("vector", index_type="AUTOINDEX", metric_type="IP")
     pi.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
@@ -110,7 +113,8 @@ def create_collections(client: Any, names: Collections, dim: int) -> None:
     a = client.create_schema(auto_id=False, enable_dynamic_field=False)
     a.add_field("pk", DataType.INT64, is_primary=True)
     varchar(a, "id", 512)
-    varchar(a, "title", 8192, enable_analyzer=True, analyzer_params=ANALYZER)
+    varchar(a, "title", 8192)
+    varchar(a, "title_terms", 8192, enable_analyzer=True, analyzer_params=TERMS_ANALYZER)
     for f in ("date_text", "source_text", "url", "author", "indexed_at"):
         varchar(a, f, 4096 if f != "url" else 8192)
     varchar(a, "source", 512)
@@ -121,7 +125,8 @@ def create_collections(client: Any, names: Collections, dim: int) -> None:
     ints(a, "date", "passages")
     a.add_field("title_sparse", DataType.SPARSE_FLOAT_VECTOR)
     a.add_function(Function(name="title_bm25", function_type=FunctionType.BM25,
-                            input_field_names=["title"], output_field_names=["title_sparse"]))
+                            input_field_names=["title_terms"],
+                            output_field_names=["title_sparse"]))
     ai = client.prepare_index_params()
     ai.add_index("title_sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
     make(names.articles, a, ai)

@@ -39,6 +39,7 @@ from index.milvus.rows import (
     text_rows,
 )
 from index.milvus.schema import PLACEHOLDER, Collections
+from index.milvus.summary import value_rows
 from index.models import Quote
 
 WRITE_CHUNK = 256  # rows per upsert call (a few MB of vectors and text)
@@ -107,6 +108,7 @@ class MilvusWrites:
         self._upsert(self.names.texts, [row for item in items for row in text_rows(item)])
         self._upsert(self.names.passages, passages)
         self._upsert(self.names.quotes, quotes)
+        self._upsert(self.names.meta, value_rows(articles))  # for stats (summary.py)
         self._hook()
         self._upsert(self.names.articles, articles)  # the commit point
         self._hook()
@@ -131,12 +133,17 @@ class MilvusWrites:
         if not wanted:
             return 0
         for name, fields in ((self.names.passages, PASSAGE_ALL), (self.names.quotes, QUOTE_ALL)):
-            rows = query_in(self.client, name, "article_id", wanted, fields)
+            # Keys first: milvus-lite 2.5.1 fails reading a vector field of a collection
+            # that never held a row ("Growing segment loss raw data").
+            keys = [int(r["id"]) for r in query_in(self.client, name, "article_id", wanted,
+                                                   ("id",))]
+            rows = query_in(self.client, name, "id", keys, fields) if keys else []
             extra = {"_v": PLACEHOLDER} if name == self.names.quotes else {}
             self._upsert(name, [{**r, **extra, "owner": owner} for r in rows])
-        rows = query_in(self.client, self.names.articles, "id", wanted, ARTICLE_FIELDS,
-                        unique=True)
-        self._upsert(self.names.articles, [{**r, "owner": owner} for r in rows])
+        rows = [{**r, "owner": owner} for r in query_in(
+            self.client, self.names.articles, "id", wanted, ARTICLE_FIELDS, unique=True)]
+        self._upsert(self.names.meta, value_rows(rows))
+        self._upsert(self.names.articles, rows)
         self._finish()
         return len(wanted)
 
