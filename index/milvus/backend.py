@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -16,11 +14,11 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from index.errors import IndexNotFoundError, ModelMismatchError, NewsdeskError
 from index.milvus.client import connect, is_server, lit, local_db_path, scan
+from index.milvus.lease import IngestLease
 from index.milvus.reads import MilvusReads
 from index.milvus.schema import (
     PLACEHOLDER,
@@ -42,6 +40,9 @@ DEFAULT_DIM = 384
 class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
     """One index (a set of collections) on one Milvus. Thread-safe: MilvusClient is."""
 
+    lease_ttl_s = 60.0  # the ingest lease's lifetime without renewal (lease.py)
+    lease_settle_s = 2.0
+
     def __init__(self, client: Any, uri: str, names: Collections, read_only: bool) -> None:
         self.client = client
         self.uri = uri
@@ -50,6 +51,7 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
         self.read_only = read_only
         self.before_commit = None
         self._meta_lock = threading.Lock()
+        self._lease: IngestLease | None = None
 
     @classmethod
     def open(cls, uri: str, *, create: bool = False, read_only: bool = False,
@@ -152,27 +154,22 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
 
     @contextlib.contextmanager
     def ingest_lock(self) -> Iterator[None]:
-        """One indexing run at a time. A file lock: across processes on this machine (all
-        of an embedded file's users); writers on several machines against one server must
-        be run one at a time by the operator (documented)."""
-        if is_server(self.uri):
-            digest = hashlib.sha256(f"{self.uri}|{self.names.prefix}".encode()).hexdigest()[:16]
-            path = Path.home() / ".cache" / "newsdesk" / f"milvus-{digest}.lock"
-        else:
-            db = local_db_path(self.uri)
-            path = db.with_name(db.name + ".ingest.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a+b") as f:
-            try:
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                log.warning("waiting for another indexing run on %s to finish", self.uri)
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        """One indexing run at a time: a lease row in the meta collection (lease.py), so
+        it holds across processes and machines sharing a Milvus server. Threads of this
+        process queue on a lock first. An embedded file serves one process only, so a
+        lease found there is a dead process's: taken over at once, with no settling."""
+        embedded = not is_server(self.uri)
+        with _local_lock(self.uri, self.names.prefix):
+            lease = IngestLease(self.client, self.names, ttl_s=self.lease_ttl_s,
+                                settle_s=0.0 if embedded else self.lease_settle_s)
+            lease.acquire(take_any=embedded)
+            self._lease = lease
             try:
                 self.recover()
                 yield
             finally:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+                self._lease = None
+                lease.release()
 
     # ----- feedback -----------------------------------------------------------------
 
@@ -206,6 +203,15 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
             return 0  # a server's storage is not ours to measure
         db = local_db_path(self.uri)
         return sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+
+
+_LOCAL_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOCAL_LOCKS_GUARD = threading.Lock()
+
+
+def _local_lock(uri: str, prefix: str) -> threading.Lock:
+    with _LOCAL_LOCKS_GUARD:
+        return _LOCAL_LOCKS.setdefault((uri, prefix), threading.Lock())
 
 
 def open_backend(uri: str, *, create: bool = False, read_only: bool = False) -> MilvusBackend:

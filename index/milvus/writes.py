@@ -110,6 +110,7 @@ class MilvusWrites:
         self._upsert(self.names.quotes, quotes)
         self._upsert(self.names.meta, value_rows(articles))  # for stats (summary.py)
         self._hook()
+        self._check_lease()
         self._upsert(self.names.articles, articles)  # the commit point
         self._hook()
         self._drop_stale({a["id"]: (a["content_hash"], a["quote_tag"]) for a in articles})
@@ -120,6 +121,7 @@ class MilvusWrites:
         if not found:
             return []
         self._begin(found)
+        self._check_lease()
         for part in chunks(found):
             self.client.delete(self.names.articles, ids=[article_key(i) for i in part])
         self._hook()
@@ -158,6 +160,7 @@ class MilvusWrites:
             rows = [row for a in arts for row in quote_rows(a, quotes[str(a["id"])], tag)]
             self._upsert(self.names.quotes, rows)
             self._hook()
+            self._check_lease()
             self._upsert(self.names.articles, [{**a, "quote_tag": tag} for a in arts])
             self._drop_stale({str(a["id"]): (str(a["content_hash"]), tag) for a in arts})
             self.delete_meta("pending")
@@ -195,6 +198,12 @@ class MilvusWrites:
         self.set_meta({"generation": str(generation)})
         self.delete_meta("pending")
         return generation
+
+    def _check_lease(self) -> None:
+        """Before a commit point: stop if another writer took the ingest lease over."""
+        lease = getattr(self, "_lease", None)
+        if lease is not None:
+            lease.check()
 
     def _hook(self) -> None:
         if self.before_commit is not None:
