@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index.backend import open_backend
 from index.embedder import load_embedder
 from retrieval.engine import Engine
@@ -86,6 +88,104 @@ def sample_latency(out: dict[str, Any]) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def milvus_quote_store(articles: Any, quotes: Any) -> Any:
+    """`retrieval.eval_quotes.memory_store`, but a Milvus (milvus-lite) index."""
+    from collections import defaultdict
+    from dataclasses import replace
+
+    from index.backend import PreparedArticle
+    from index.milvus.backend import MilvusBackend
+    from index.quotes import speaker_key
+
+    root = Path(tempfile.mkdtemp(prefix="nd-quotes-milvus-"))
+    backend = MilvusBackend.open(str(root / "q.db"), create=True)
+    by_article: dict[str, list[Any]] = defaultdict(list)
+    for q in quotes:
+        by_article[q.article_id].append(
+            q if q.speaker_key else replace(q, speaker_key=speaker_key(q.speaker)))
+    items = [PreparedArticle(a, "", (), tuple(by_article.get(a.id, ()))) for a in articles]
+    for n in range(0, len(items), 200):
+        backend.write(items[n : n + 200], {})
+    _OPEN_STORES.append((backend, root))
+    return backend
+
+
+_OPEN_STORES: list[tuple[Any, Path]] = []
+
+
+def quotes_on_backends(data: Path, out: dict[str, Any]) -> None:
+    """The PolNeAR quote evaluation (`newsdesk eval quotes`) with its lookups served by
+    each backend: the same extraction, the same `lookup_quotes`, only the store differs."""
+    from retrieval import eval_quotes
+
+    local_store = eval_quotes.memory_store
+    for kind in ("local", "milvus"):
+        # The evaluation builds its store through this module function: point it at a
+        # Milvus-backed one for the second run (restored afterwards).
+        eval_quotes.memory_store = local_store if kind == "local" else milvus_quote_store
+        try:
+            t0 = time.perf_counter()
+            dev = eval_quotes.run(data / "polnear", "dev", baselines=False, corpus="all")
+            train = eval_quotes.run(data / "polnear", "train", baselines=False)
+            out[kind] = {"dev": dev, "train": train, "seconds": time.perf_counter() - t0}
+        finally:
+            eval_quotes.memory_store = local_store
+            while _OPEN_STORES:
+                backend, root = _OPEN_STORES.pop()
+                backend.close()
+                shutil.rmtree(root, ignore_errors=True)
+
+
+def _passage_texts(data: Path, n: int) -> list[str]:
+    """The first ``n`` passages of the realtimeqa corpus, split as the indexer splits."""
+    from index.models import Article
+    from index.passages import split_passages
+
+    texts: list[str] = []
+    with (data / "realtimeqa" / "corpus.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            article = Article(id=str(row.get("id", len(texts))), text=str(row.get("text", "")))
+            texts += [p.text for p in split_passages(article)]
+            if len(texts) >= n:
+                return texts[:n]
+    return texts
+
+
+def gpu_encode(data: Path, n: int, device: str, out: dict[str, Any]) -> None:
+    """Passages/s of Newsdesk's ingestion encoder on ``device`` (on a GPU: fp16,
+    length-sorted batches of 1,024 tokenized alongside the forward pass) against raw
+    `SentenceTransformer.encode` on the same device, same texts, same precision."""
+    from sentence_transformers import SentenceTransformer
+
+    from index.embedder import Embedder, default_model_path
+
+    texts = _passage_texts(data, n)
+    ours = Embedder(device=device)
+    batch = ours.batch_size
+    raw = SentenceTransformer(str(default_model_path()), device=device, local_files_only=True)
+    if device != "cpu":
+        raw.half()
+    ours.encode(texts[:batch])  # warm-up: CUDA context, kernels, allocator
+    raw.encode(texts[:batch], batch_size=batch)
+    t0 = time.perf_counter()
+    mine = ours.encode(texts)
+    ours_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    theirs = raw.encode(texts, batch_size=batch, convert_to_numpy=True,
+                        normalize_embeddings=True)
+    raw_s = time.perf_counter() - t0
+    name = device
+    if device.startswith("cuda"):
+        import torch
+
+        name = torch.cuda.get_device_name(torch.device(device))
+    agree = float((mine * np.asarray(theirs, dtype=np.float32)).sum(axis=1).min())
+    out.update(device=device, device_name=name, passages=len(texts), batch=batch,
+               ours_rate=len(texts) / ours_s, raw_rate=len(texts) / raw_s,
+               min_cosine=agree)
+
+
 def ray_vs_plain(data: Path, n: int, out: dict[str, Any]) -> None:
     from index.ingest import Indexer
     from index.ray_ingest import connect, ray_add
@@ -134,6 +234,10 @@ GPU_TARGET_RATE = 10_000.0  # passages/s per GPU the Ray path aims at (issue 12;
 GPU_ST_RATE = 3_200.0  # SentenceTransformer.encode fp16 on an H200 (issue 12's figure)
 
 
+QUOTE_METRICS = ("recall", "recall_head_match", "speaker_accuracy", "misattribution",
+                 "ambiguous_queries", "gold_quotes")
+
+
 def _f(x: float, digits: int = 1) -> str:
     return f"{x:,.{digits}f}"
 
@@ -167,6 +271,21 @@ def render(out: dict[str, Any]) -> str:
                          f"{_f(lo['p95'])} | {_f(mi['p50'])} | {_f(mi['p95'])} |")
         lines += ["", f"Answers containing the gold answer: local "
                   f"{loc['answers']['contains_gold']:.3f}, milvus {mil['answers']['contains_gold']:.3f}.", ""]
+    qt = out.get("quotes", {})
+    if qt:
+        lines += ["## PolNeAR quotes (`newsdesk eval quotes`), lookups served by each backend", "",
+                  "| split | system | metric | local | milvus | diff |", "|---|---|---|---|---|---|"]
+        for split in ("dev", "train"):
+            for lrow, mrow in zip(qt["local"][split], qt["milvus"][split], strict=True):
+                for metric in QUOTE_METRICS:
+                    lo, mi = lrow.get(metric), mrow.get(metric)
+                    if lo is None or mi is None:
+                        continue
+                    lines.append(f"| {split} | {lrow['system']} | {metric} | {lo} | {mi} | "
+                                 f"{mi - lo:+.3f} |")
+        lines += ["", f"Whole evaluation: local {_f(qt['local']['seconds'])} s, milvus "
+                  f"{_f(qt['milvus']['seconds'])} s (extraction, writing the store, lookups).",
+                  ""]
     smp = out.get("sample", {})
     if smp:
         lines += ["## Sample corpus (6 articles), warm latency in ms", "",
@@ -190,6 +309,17 @@ def render(out: dict[str, Any]) -> str:
                   "slower per passage (plus the cluster start), as expected: the same two cores "
                   "embed, and Ray adds its own processes and serialisation. Ray pays off only "
                   "with more machines or GPUs.", ""]
+    g = out.get("gpu", {})
+    if g:
+        lines += [f"## Encoding on {g['device_name']} ({g['passages']:,} realtimeqa passages, "
+                  f"batch {g['batch']})", "",
+                  "| encoder | passages/s |", "|---|---|",
+                  f"| Newsdesk ingestion encoder (`Embedder.encode`) | {_f(g['ours_rate'])} |",
+                  f"| raw `SentenceTransformer.encode`, same device and precision | "
+                  f"{_f(g['raw_rate'])} |", "",
+                  f"Ratio {g['ours_rate'] / g['raw_rate']:.2f}x; the two agree to cosine "
+                  f"{g['min_cosine']:.4f} or better on every passage. Target on a GPU: "
+                  f"{GPU_TARGET_RATE:,.0f} passages/s.", ""]
     z = out.get("sizes", {})
     if z:
         per = z["milvus_per_passage"]
@@ -221,34 +351,51 @@ def render(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--local", required=True)
-    parser.add_argument("--milvus", required=True)
+    parser.add_argument("--local", help="a built local index DIR (sizes, backends)")
+    parser.add_argument("--milvus", help="its copy: a milvus-lite FILE.db (sizes, backends)")
     parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
     parser.add_argument("--ray-articles", type=int, default=40)
     parser.add_argument("--questions", type=int, default=1000)
-    parser.add_argument("--skip", default="", help="comma list: backends,sample,ray,sizes")
+    parser.add_argument("--gpu-passages", type=int, default=256,
+                        help="passages encoded by the gpu step")
+    parser.add_argument("--device", default=None,
+                        help="the gpu step's device (default: cuda when torch sees one)")
+    parser.add_argument("--skip", default="",
+                        help="comma list: sizes,backends,quotes,sample,ray,gpu")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--render", type=Path, default=None, help="only write the table of a JSON")
+    parser.add_argument("--out", type=Path, default=None, help="where --render writes")
     parser.add_argument("--copy-rate", type=float, default=0.0,
                         help="passages/s measured by `newsdesk index copy` into milvus-lite")
     args = parser.parse_args()
     if args.render is not None:
         data = json.loads(args.render.read_text())
         data["copy_rate"] = args.copy_rate or data.get("copy_rate", 0.0)
-        target = Path(__file__).parent / "results" / f"{data['started'][:10]}-backends.md"
+        target = args.out or Path(__file__).parent / "results" / f"{data['started'][:10]}-backends.md"
         target.write_text(render(data) + "\n", encoding="utf-8")
         print(target)
         return
     skip = set(args.skip.split(","))
+    if not {"sizes", "backends"} <= skip and not (args.local and args.milvus):
+        parser.error("--local and --milvus are needed unless --skip names sizes,backends")
     out: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="minutes")}
     steps = (("sizes", lambda: sizes(args.local, args.milvus, out.setdefault("sizes", {}))),
              ("backends", lambda: compare_backends(args.local, args.milvus, args.data,
                                                    out.setdefault("backends", {}),
                                                    args.questions)),
+             ("quotes", lambda: quotes_on_backends(args.data, out.setdefault("quotes", {}))),
              ("sample", lambda: sample_latency(out.setdefault("sample", {}))),
-             ("ray", lambda: ray_vs_plain(args.data, args.ray_articles, out.setdefault("ray", {}))))
+             ("ray", lambda: ray_vs_plain(args.data, args.ray_articles, out.setdefault("ray", {}))),
+             ("gpu", lambda: gpu_encode(args.data, args.gpu_passages, args.device or _device(),
+                                        out.setdefault("gpu", {}))))
     for name, step in steps:
         if name not in skip:
             t0 = time.perf_counter()
