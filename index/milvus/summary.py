@@ -19,6 +19,7 @@ Both are cached per (generation, scope): every query plan asks for `latest_date`
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -31,6 +32,7 @@ from index.models import IndexStats
 MAX_DATE = 99_991_231
 MAX_GROUPS = 16_384  # a Milvus server's top-k cap, also for grouping searches
 CACHE_ENTRIES = 64
+log = logging.getLogger(__name__)
 _VALUE = "value:"  # meta key prefix of the recorded source and owner values
 
 
@@ -51,6 +53,40 @@ def value_rows(articles: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             seen[value_key("source", str(a["source_text"]))] = str(a["source_text"])
         seen[value_key("owner", str(a["owner"]))] = str(a["owner"])
     return [{"key": k, "value": v, "_v": PLACEHOLDER} for k, v in seen.items()]
+
+
+def _bisect(reaches: Any, hint: int | None, newest: bool) -> int | None:
+    """The largest (``newest``) or smallest YYYYMMDD ``d`` in 1..MAX_DATE for which
+    ``reaches(d)`` holds ("some article is dated at least d" for the newest, "at most d"
+    for the oldest); None when there is none. Galloping from the last answer (``hint``),
+    an unchanged or slightly moved extreme costs a few queries instead of ~27."""
+    if newest:
+        if hint and reaches(hint):
+            lo, step = hint, 1
+            while lo + step <= MAX_DATE and reaches(lo + step):
+                lo, step = lo + step, step * 2
+            hi = min(lo + step - 1, MAX_DATE)
+        elif reaches(1):
+            lo, hi = 1, MAX_DATE
+        else:
+            return None
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if reaches(mid) else (lo, mid - 1)
+        return lo
+    if hint and reaches(hint):
+        hi, step = hint, 1
+        while hi - step >= 1 and reaches(hi - step):
+            hi, step = hi - step, step * 2
+        lo = max(hi - step + 1, 1)
+    elif reaches(MAX_DATE):
+        lo, hi = 1, MAX_DATE
+    else:
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if reaches(mid) else (mid + 1, hi)
+    return hi
 
 
 class MilvusSummary:
@@ -104,18 +140,16 @@ class MilvusSummary:
     def _extreme_date(self, scope: Scope, *, newest: bool) -> str | None:
         """The newest (or oldest) article date text in ``scope``; None when undated."""
         base = _and(scope_expr(scope), "date > 0")
-        if not self._exists(base):
+        hints: dict[Any, int] = self.__dict__.setdefault("_summary_hints", {})
+        key = (newest, scope.owners())
+        found = _bisect(lambda d: self._exists(_and(base, f"date >= {d}" if newest
+                                                     else f"date <= {d}")),
+                        hints.get(key), newest)
+        if found is None:
             return None
-        lo, hi = 1, MAX_DATE
-        while lo < hi:  # the largest (smallest) YYYYMMDD any article in scope has
-            if newest:
-                mid = (lo + hi + 1) // 2
-                lo, hi = (mid, hi) if self._exists(_and(base, f"date >= {mid}")) else (lo, mid - 1)
-            else:
-                mid = (lo + hi) // 2
-                lo, hi = (lo, mid) if self._exists(_and(base, f"date <= {mid}")) else (mid + 1, hi)
+        hints[key] = found  # the next generation's search starts from here
         texts = [str(r["date_text"]) for r in
-                 scan(self.client, self.names.articles, _and(base, f"date == {lo}"),
+                 scan(self.client, self.names.articles, _and(base, f"date == {found}"),
                       ("date_text",))]
         return (max if newest else min)(texts, default=None)
 
@@ -142,15 +176,22 @@ class MilvusSummary:
 
     def _stats(self, scope: Scope) -> IndexStats:
         where = scope_expr(scope)
+        articles = self._count(self.names.articles, where)
         sources = self._per_value("source", "source_text", where)
         unnamed = self._count(self.names.articles, _and(where, 'nulls like "%source%"'))
         if unnamed:  # a None source is stored as "" and named in ``nulls``
             sources[""] = sources.get("", 0) - unnamed
             sources = {s: n for s, n in sources.items() if n} | {"(none)": unnamed}
         owners = self._per_value("owner", "owner", "") if scope.everything else {}
+        if sum(sources.values()) != articles or \
+                (scope.everything and sum(owners.values()) != articles):
+            # Written without value rows (an older writer): count by reading them all.
+            log.warning("stats: source/owner values incomplete in %s; reading every article",
+                        self.names.articles)
+            sources, owners = self._scan_values(where, scope.everything)
         model = self.model() or ("(none)", 0)
         return IndexStats(
-            articles=self._count(self.names.articles, where),
+            articles=articles,
             passages=self._count(self.names.passages, where),
             quotes=self._count(self.names.quotes, where),
             speakers=self._speakers(where),
@@ -162,3 +203,12 @@ class MilvusSummary:
             owners=tuple(sorted(owners.items(),
                                 key=lambda o: (o[0] != OPERATOR, -o[1], o[0]))),
         )
+
+    def _scan_values(self, where: str, everything: bool) -> tuple[dict[str, int], dict[str, int]]:
+        sources: dict[str, int] = {}
+        owners: dict[str, int] = {}
+        for a in scan(self.client, self.names.articles, where, ("source_text", "nulls", "owner")):
+            src = "(none)" if "source" in str(a["nulls"]).split(",") else str(a["source_text"])
+            sources[src] = sources.get(src, 0) + 1
+            owners[str(a["owner"])] = owners.get(str(a["owner"]), 0) + 1
+        return sources, owners if everything else {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from index.models import Article
 
 
 @pytest.fixture
-def backend(tmp_path: Path) -> MilvusBackend:
+def backend(tmp_path: Path) -> Iterator[MilvusBackend]:
     b = MilvusBackend.open(str(tmp_path / "lease.db"), create=True)
     yield b
     b.close()

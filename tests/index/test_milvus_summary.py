@@ -4,6 +4,7 @@ an owner change and a source change; and they no longer read every article."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,17 @@ def test_empty_index(pair: tuple[Backend, MilvusBackend]) -> None:
     local, milvus = pair
     assert milvus.latest_date() is None
     _same(local, milvus)
+
+
+@pytest.mark.parametrize("newest", [True, False])
+def test_date_bisection_finds_the_extreme_from_any_hint(newest: bool) -> None:
+    """`_bisect` against a plain max/min, with no hint, the right one, a stale one."""
+    rng = random.Random(7)
+    for _ in range(500):
+        dates = sorted(rng.sample(range(19000101, 21001231), rng.randint(0, 4)))
+        want = (max(dates) if newest else min(dates)) if dates else None
+        def reaches(d: int, dates: list[int] = dates) -> bool:
+            return any((x >= d) if newest else (x <= d) for x in dates)
+
+        for hint in (None, want, (want or 20000101) + rng.randint(-900, 900)):
+            assert summary._bisect(reaches, hint, newest) == want, (dates, hint)
