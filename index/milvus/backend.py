@@ -115,7 +115,14 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
         self.client.delete(self.names.meta, filter=f"key == {lit(key)}")
 
     def generation(self) -> int:
-        return int(self.meta("generation") or 0)
+        # An upsert is a delete then an insert: a reader in between finds no row (seen on
+        # milvus-lite 2.5.1), and the row always exists once the index is made.
+        for _ in range(5):
+            value = self.meta("generation")
+            if value is not None:
+                return int(value)
+            time.sleep(0.01)
+        return 0
 
     def quote_rules(self) -> str | None:
         return self.meta("quote_rules")
