@@ -132,6 +132,16 @@ class FollowStore:
                                (follow_id,))
         return _follow(row)
 
+    def forget_user(self, user: str) -> tuple[int, int]:
+        """`newsdesk privacy forget`: delete every follow a user made (in a channel or by
+        DM) and every alert of those follows, whatever its state: (follows, alerts)."""
+        with self._lock, self._conn:
+            mine = "SELECT id FROM follows WHERE user = ?"
+            alerts = self._conn.execute(
+                f"DELETE FROM alerts WHERE follow_id IN ({mine})", (user,)).rowcount
+            follows = self._conn.execute("DELETE FROM follows WHERE user = ?", (user,)).rowcount
+        return int(follows), int(alerts)
+
     # -- the outbox ------------------------------------------------------------
 
     def enqueue(self, alerts: Iterable[Alert]) -> int:

@@ -1,8 +1,9 @@
 """``newsdesk privacy forget --user ID``: delete what Newsdesk keeps about one person.
 
 That is their votes with the questions they voted on (the index's feedback table) and,
-in bot-state.sqlite, the answers they asked for (with the question) and their vote
-marks. Articles are not personal data of users and are left alone.
+in bot-state.sqlite, the answers they asked for (with the question), their vote marks,
+their conversation states, and the follows they made with their alerts. Articles are
+not personal data of users and are left alone.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _forget(args: argparse.Namespace) -> int:
             feedback = store.prune_feedback(user_id=user)
         finally:
             store.close()
-    answers = votes = conversations = 0
+    answers = votes = conversations = follows = alerts = 0
     state = settings.answer_store_path()
     if str(state) != ":memory:" and Path(state).is_file():
         memory = AnswerMemory(state, keep_days=settings.keep_answers_days)
@@ -65,9 +66,16 @@ def _forget(args: argparse.Namespace) -> int:
             conversations = talks.forget_user(user)
         finally:
             talks.close()
+        from bot.follows import FollowStore
+
+        following = FollowStore(state)
+        try:
+            follows, alerts = following.forget_user(user)
+        finally:
+            following.close()
     print(
         f"user {user}: deleted {feedback} feedback row(s) from the index, "
-        f"{answers} answer(s), {votes} vote mark(s) and {conversations} conversation state(s) "
-        f"from {state}"
+        f"{answers} answer(s), {votes} vote mark(s), {conversations} conversation state(s), "
+        f"{follows} follow(s) and {alerts} alert(s) from {state}"
     )
     return 0

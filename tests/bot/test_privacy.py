@@ -15,6 +15,7 @@ import pytest
 from bot.cli import main
 from bot.conversations import ConversationStore
 from bot.core import prune_feedback
+from bot.follows import Alert, FollowStore
 from bot.logs import PrivacyFilter
 from bot.state import AnswerMemory
 from index.local import LocalBackend
@@ -104,10 +105,24 @@ def test_privacy_forget_deletes_one_users_questions_and_votes(
     talks.remember_answer(7, "dm:1", ConversationState(question="mine", turns=1), "42")
     talks.put("dm:2", "43", ConversationState(question="theirs", turns=1))
     talks.close()
+    follows = FollowStore(state)
+    dm, _ = follows.add(guild="9", channel="5", user="42", personal=True, kind="speaker",
+                        value="Wang Yi")
+    channel, _ = follows.add(guild="9", channel="5", user="42", personal=False, kind="topic",
+                             value="floods")
+    other, _ = follows.add(guild="9", channel="5", user="43", personal=False, kind="topic",
+                           value="floods")
+    follows.enqueue([Alert(f.id, "a1", f.target, "new", "floods") for f in (dm, channel, other)])
+    follows.mark([Alert(dm.id, "a1", dm.target, "new", "floods")], "sent")
+    follows.close()
     assert main(["privacy", "forget", "--user", "42", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
     assert "deleted 1 feedback row(s)" in out and "1 answer(s), 1 vote mark(s)" in out
-    assert "2 conversation state(s)" in out
+    assert "2 conversation state(s), 2 follow(s) and 2 alert(s)" in out
+    follows = FollowStore(state)
+    assert [f.user for f in follows.follows(every=True)] == ["43"]
+    assert [a.follow_id for a in follows.queued()] == [other.id]
+    follows.close()
     talks = ConversationStore(state)
     assert talks.get("dm:1", "42") is None and talks.after_answer(7) is None
     assert talks.get("dm:2", "43") is not None
