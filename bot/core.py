@@ -10,11 +10,12 @@ all go through this class. No discord imports here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from bot.settings import MAX_QUERY_CHARS, Settings
 from bot.state import AnswerMemory
 from index.backend import OPERATOR, OPERATOR_SCOPE, Scope
 from index.errors import ArticleNotFoundError, BadQueryError
+from index.gate import QueryGate
 from index.ids import id_problem, normalise_id
 from index.models import Article, IndexStats, IngestSummary
 from index.text.dates import parse_date_range
@@ -161,6 +163,18 @@ def prune_feedback(settings: Settings) -> int:
 # ---------------------------------------------------------------- the core
 
 
+def _marked(gate: QueryGate | None, call: Callable[[], T]) -> Callable[[], T]:
+    """``call`` counted as a query in flight while it runs (None: no gate to tell)."""
+    if gate is None:
+        return call
+
+    def run() -> T:
+        with gate.query():
+            return call()
+
+    return run
+
+
 class Core:
     """Async, limited access to the engine, shared by every front end."""
 
@@ -179,6 +193,8 @@ class Core:
             settings.answer_store_path(), keep_days=settings.keep_answers_days
         )
         self._feedback_pruned_at = float("-inf")
+        # Engine calls count as queries: ingestion in this process yields to them.
+        self._gate: QueryGate | None = getattr(engine, "gate", None)
         self._live = False
         self._live_checked = -LIVE_RECHECK_SECONDS - 1.0
 
@@ -208,7 +224,7 @@ class Core:
         self, fn: Callable[..., T], *args: Any, limited: bool = True, **kwargs: Any
     ) -> T:
         loop = asyncio.get_running_loop()
-        call = functools.partial(fn, *args, **kwargs)
+        call = _marked(self._gate, functools.partial(fn, *args, **kwargs))
         if not limited:
             return await loop.run_in_executor(self._pool, call)
         async with self.limiter.slot():
@@ -296,6 +312,23 @@ class Core:
         loop = asyncio.get_running_loop()
         call = functools.partial(self.engine.ingest, list(paths), owner=owner)
         return await loop.run_in_executor(self._ingest_pool, call)
+
+    @contextlib.asynccontextmanager
+    async def ingest_session(self) -> AsyncIterator[None]:
+        """The `ingest` calls inside share one writer session (see
+        `retrieval.engine.Engine.open_ingest_session`): bot/uploads.FairIngest holds one
+        while its queue has chunks, so a large upload is one session, not one per part."""
+        loop = asyncio.get_running_loop()
+        begin = getattr(self.engine, "open_ingest_session", None)
+        end = getattr(self.engine, "close_ingest_session", None)
+        if begin is None or end is None:
+            yield
+            return
+        await loop.run_in_executor(self._ingest_pool, begin)
+        try:
+            yield
+        finally:
+            await loop.run_in_executor(self._ingest_pool, end)
 
     # -- live feeds (bot/feeds.py) ----------------------------------------------
 

@@ -5,6 +5,9 @@ cut into chunks (:func:`split_upload`, at most ``CHUNK_BYTES`` / ``CHUNK_LINES``
 :class:`FairIngest` runs one chunk at a time, taking turns between servers (round
 robin), first come first served within one server. A server's 60-byte upload thus
 waits for at most one chunk of another server's 10 MB one, never for all of it.
+Chunks only bound reading and fairness: while the queue has work, the chunks run in
+one writer session (``session``, the core's `ingest_session`), so the end-of-run work
+(the vector file, pruning) is done once when the queue empties, not per chunk.
 No discord imports: the admin cog reports progress and delivers the result.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import shutil
 from collections import OrderedDict, deque
@@ -20,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.models import IngestSummary, Skipped
+
+log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
 CHUNK_LINES = 2000
@@ -122,8 +128,13 @@ class FairIngest:
     """One chunk at a time, servers taking turns. ``run(paths, server)`` ingests one chunk
     file for the server that uploaded it (its owner)."""
 
-    def __init__(self, run: Callable[[list[Path], Hashable], Awaitable[IngestSummary]]) -> None:
+    def __init__(
+        self,
+        run: Callable[[list[Path], Hashable], Awaitable[IngestSummary]],
+        session: Callable[[], contextlib.AbstractAsyncContextManager[None]] | None = None,
+    ) -> None:
         self._run = run
+        self._session = session or contextlib.nullcontext
         self._queues: OrderedDict[Hashable, deque[_Job]] = OrderedDict()
         self._worker: asyncio.Task[None] | None = None
         self.order: list[tuple[Hashable, str, int]] = []  # (server, upload, chunk) as run
@@ -145,6 +156,19 @@ class FairIngest:
         return await job.result
 
     async def _work(self) -> None:
+        while self._queues:  # jobs may arrive while a session closes: then another opens
+            try:
+                async with self._session():
+                    await self._drain()
+            except Exception as error:  # the session failed to open or close
+                log.exception("upload session failed")
+                for queue in self._queues.values():
+                    for job in queue:
+                        if not job.result.done():
+                            job.result.set_exception(error)
+                self._queues.clear()
+
+    async def _drain(self) -> None:
         while self._queues:
             key, queue = next(iter(self._queues.items()))
             self._queues.move_to_end(key)  # the next turn goes to another server

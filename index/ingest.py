@@ -6,6 +6,13 @@ write articles, passages, embeddings, FTS rows and quotes in ONE SQLite transact
 that also bumps ``vectors_generation``. The in-memory FAISS index follows each
 commit and is written to disk at checkpoints and at the end; a kill in between
 leaves a stale FAISS file, which the next open rebuilds from SQLite.
+
+A writer session (`Indexer.session`) holds the ingest lock across many `add` calls
+(the chunks of a large upload, uploads queued back to back): the end-of-run work
+(pruning unused vectors, writing the vector file, re-extracting stale quotes) runs
+once when it closes, not per call. ``pause`` (`index.gate.QueryGate.pause`) is called
+between articles, between encode pieces and before each commit, so a serving process
+answers its queries first.
 """
 
 from __future__ import annotations
@@ -15,11 +22,12 @@ import hashlib
 import importlib
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -28,7 +36,6 @@ from index.backend import (
     Backend,
     PreparedArticle,
     PreparedPassage,
-    StoredVersion,
     backend_kind,
     open_backend,
 )
@@ -39,11 +46,15 @@ from index.readers import MAX_ARTICLE_CHARS, collect_files, read_file
 from index.settings import NewsdeskSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH_PASSAGES = 1024  # passages to embed per batch: big enough for length-sorted encoding
 BATCH_ARTICLES = 500  # also flush after this many changed articles (metadata-only edits)
 REQUOTE_BATCH = 500  # articles per transaction when quotes are re-extracted
 CHECKPOINT_SECONDS = 120.0  # write the FAISS file at least this often during long runs
+LOOKUP_ARTICLES = 500  # stored versions are looked up this many ids at a time (not all)
+ENCODE_PIECE = 32  # texts per encode call: the model is shared with queries, which wait
+# for the call in progress (one model batch), and the writer yields to them in between
 
 # Test hook: called with a checkpoint name at interesting moments (crash tests SIGKILL here).
 CHECKPOINT_HOOK: Callable[[str], None] | None = None
@@ -87,6 +98,18 @@ class _Run:
     fresh: set[str] = field(default_factory=set)  # ids whose quotes this run extracted
     bad_quotes: int = 0
 
+    def summary(self, started: float) -> IngestSummary:
+        return IngestSummary(
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            passages_embedded=self.embedded,
+            quotes_refreshed=self.requoted,
+            skipped=tuple(self.skipped),
+            warnings=tuple(self.warnings),
+            seconds=time.monotonic() - started,
+        )
+
 
 class Indexer:
     """Adds and removes articles of one index through its backend's writer.
@@ -108,6 +131,7 @@ class Indexer:
         progress: bool = False,
         quotes: bool = True,
         settings: NewsdeskSettings | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> None:
         if settings is not None:  # the CLI's run: thread counts and vector kind from settings
             from index import vectors
@@ -129,6 +153,10 @@ class Indexer:
         self._model_path = model_path
         self.progress = progress
         self.quotes = quotes
+        self.pause: Callable[[], None] = pause or (lambda: None)
+        # Alone (the CLI), one encode call per batch is fastest (and fills a GPU); beside
+        # queries, pieces of one model batch keep their wait for the shared model short.
+        self.encode_piece = ENCODE_PIECE if pause is not None else sys.maxsize
 
     @property
     def embedder(self) -> EmbedderLike:
@@ -153,93 +181,56 @@ class Indexer:
 
     def add(self, paths: Iterable[str | Path], *, owner: str = OPERATOR) -> IngestSummary:
         """Index files and folders; bad input is reported in the summary, never raised."""
-        started = time.monotonic()
-        run = _Run()
-        sources, bad_paths = collect_files(paths)
-        run.skipped += bad_paths
-        bar = self._bar(sources)
-
-        def articles() -> Iterator[tuple[str, Article]]:
-            for source in sources:
-                result = read_file(source)
-                run.skipped += result.skipped
-                run.warnings += result.warnings
-                bar.update(len(result.skipped))
-                _checkpoint("read")
-                yield from result.articles
-
-        return self._ingest(articles(), owner, run, bar, started)
+        with self.session() as session:
+            return merge_summaries(session.add(paths, owner=owner), session.finish())
 
     def add_articles(self, articles: Iterable[Article], where: str = "feed", *,
                      owner: str = OPERATOR) -> IngestSummary:
         """Index `Article`s built elsewhere (feeds, Ray batches): the same id and size
         rules as files, and the same writer, checks and summary as `add`; ``where`` names
         them in the summary."""
-        started = time.monotonic()
-        run = _Run()
+        with self.session() as session:
+            return merge_summaries(session.add_articles(articles, where, owner=owner),
+                                   session.finish())
 
-        def items() -> Iterator[tuple[str, Article]]:
-            for a in articles:
-                problem = id_problem(a.id) or (
-                    f"article text is over {MAX_ARTICLE_CHARS:,} characters"
-                    if len(a.text) > MAX_ARTICLE_CHARS else None)
-                if problem:
-                    run.skipped.append(Skipped(f"{where}:{a.id[:80]}", problem))
-                else:
-                    yield f"{where}:{a.id}", a
-
-        return self._ingest(items(), owner, run, _NoBar(), started)
-
-    def _ingest(self, items: Iterable[tuple[str, Article]], owner: str, run: _Run, bar: Any,
-                started: float) -> IngestSummary:
+    @contextlib.contextmanager
+    def session(self) -> Iterator[IngestSession]:
+        """One writer session: the backend open and its ingest lock held until it closes;
+        `IngestSession.finish` (called on a normal exit if nobody did) does the
+        end-of-run work once."""
         with self._open(create=True) as backend:
             hook = lambda: _checkpoint("before_commit")  # noqa: E731
             if hasattr(backend, "before_commit"):
                 backend.before_commit = hook
             try:
                 with backend.ingest_lock():
-                    self._add(backend, items, owner, run, bar)
+                    session = IngestSession(self, backend)
+                    yield session
+                    session.finish()
             finally:
                 if hasattr(backend, "before_commit"):
                     backend.before_commit = None
-        return IngestSummary(
-            added=run.added,
-            updated=run.updated,
-            unchanged=run.unchanged,
-            passages_embedded=run.embedded,
-            quotes_refreshed=run.requoted,
-            skipped=tuple(run.skipped),
-            warnings=tuple(run.warnings),
-            seconds=time.monotonic() - started,
-        )
 
-    def _add(self, backend: Backend, items: Iterable[tuple[str, Article]], owner: str,
+    def _add(self, session: IngestSession, items: Iterable[tuple[str, Article]], owner: str,
              run: _Run, bar: Any) -> None:
+        backend = session.backend
         self._check_model(backend, load=backend.model() is None)
-        last_save = time.monotonic()
         batch: list[PreparedArticle] = []
         extract = self._quote_extractor(run) if self.quotes else None
-        known = backend.stored_versions()
-        for item in self._changed(items, known, owner, run, bar, extract):
+        for item in self._changed(items, backend, owner, run, bar, extract):
             batch.append(item)
             if sum(len(b.passages) for b in batch) < BATCH_PASSAGES and len(batch) < BATCH_ARTICLES:
                 continue
             self._write_batch(backend, batch, run)
             bar.update(len(batch))
             batch = []
-            if time.monotonic() - last_save > CHECKPOINT_SECONDS:
-                self._save(backend)
-                last_save = time.monotonic()
+            session.checkpoint()
         if batch:
             self._write_batch(backend, batch, run)
             bar.update(len(batch))
         bar.close()
-        if run.added or run.updated:
-            backend.prune_embeddings()
-        self._save(backend)  # also repairs a stale file left by a crash
-        _checkpoint("end")
-        if extract is not None:
-            self._refresh_quotes(backend, run, extract)
+        session.fresh |= run.fresh
+        session.changed = session.changed or bool(run.added or run.updated)
         if run.quote_failures:
             run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
         if run.bad_quotes:
@@ -248,38 +239,44 @@ class Indexer:
     def _changed(
         self,
         items: Iterable[tuple[str, Article]],
-        known: dict[str, StoredVersion],
+        backend: Backend,
         owner: str,
         run: _Run,
         bar: Any,
         extract: Callable[[Article], list[Quote]] | None,
     ) -> Iterator[PreparedArticle]:
-        """New and changed articles, prepared for storage; tallies everything else."""
+        """New and changed articles, prepared for storage; tallies everything else.
+        Stored versions are looked up a group of ids at a time: the cost follows the
+        upload, not the archive."""
         seen: dict[str, str] = {}  # article id -> where this run first read it
-        for where, article in items:
-            if article.id in seen:
-                reason = f"duplicate id {article.id!r} (first read from {seen[article.id]})"
-                run.skipped.append(Skipped(where, reason))
-                bar.update(1)
-                continue
-            seen[article.id] = where
-            old = known.get(article.id)
-            if old is not None and old.owner != owner:
-                run.skipped.append(Skipped(where, _owned_elsewhere(article.id, old.owner, owner)))
-                bar.update(1)
-                continue
-            digest = content_hash(article)
-            if old is not None and old.content_hash == digest:
-                run.unchanged += 1
-                bar.update(1)
-                continue
-            if old is None:
-                run.added += 1
-            else:
-                run.updated += 1
-            if extract is not None:
-                run.fresh.add(article.id)
-            yield self._prepare(article, digest, extract, owner)
+        for group in _groups(items, LOOKUP_ARTICLES):
+            known = backend.stored_versions(dict.fromkeys(a.id for _, a in group))
+            for where, article in group:
+                self.pause()
+                if article.id in seen:
+                    reason = f"duplicate id {article.id!r} (first read from {seen[article.id]})"
+                    run.skipped.append(Skipped(where, reason))
+                    bar.update(1)
+                    continue
+                seen[article.id] = where
+                old = known.get(article.id)
+                if old is not None and old.owner != owner:
+                    run.skipped.append(Skipped(where, _owned_elsewhere(article.id, old.owner,
+                                                                       owner)))
+                    bar.update(1)
+                    continue
+                digest = content_hash(article)
+                if old is not None and old.content_hash == digest:
+                    run.unchanged += 1
+                    bar.update(1)
+                    continue
+                if old is None:
+                    run.added += 1
+                else:
+                    run.updated += 1
+                if extract is not None:
+                    run.fresh.add(article.id)
+                yield self._prepare(article, digest, extract, owner)
 
     def _prepare(
         self, article: Article, digest: str,
@@ -304,14 +301,25 @@ class Indexer:
         new_vectors: dict[str, np.ndarray] = {}
         if missing:
             self._check_model(backend, load=True)
-            # One call: sentence-transformers sorts by length, so padding stays small.
-            encoded = self.embedder.encode([hashes[h] for h in missing], batch_size=32)
-            new_vectors = dict(zip(missing, np.asarray(encoded, dtype=np.float32), strict=True))
+            new_vectors = self._encode({h: hashes[h] for h in missing})
             run.embedded += len(missing)
         _checkpoint("encoded")
+        self.pause()
         generation = backend.write(batch, new_vectors)
         _checkpoint("after_commit")
         return generation
+
+    def _encode(self, texts: dict[str, str]) -> dict[str, np.ndarray]:
+        """Vectors by hash, longest texts first (little padding per model batch, as
+        sentence-transformers sorts), in pieces with a yield point between them."""
+        order = sorted(texts, key=lambda h: len(texts[h]), reverse=True)
+        out: dict[str, np.ndarray] = {}
+        for n in range(0, len(order), self.encode_piece):
+            piece = order[n : n + self.encode_piece]
+            self.pause()
+            encoded = self.embedder.encode([texts[h] for h in piece], batch_size=32)
+            out.update(zip(piece, np.asarray(encoded, dtype=np.float32), strict=True))
+        return out
 
     def _check_model(self, backend: Backend, load: bool) -> None:
         """Refuse a model other than the index's. Loading takes seconds, so while nothing
@@ -434,6 +442,111 @@ class Indexer:
         with self._open(create=False) as backend:
             ids = backend.article_ids(owner)
         return self.remove(ids) if ids else IngestSummary()
+
+
+class IngestSession:
+    """An open writer session of one `Indexer` (see `Indexer.session`): ``add`` and
+    ``add_articles`` as often as needed, then ``finish`` once."""
+
+    def __init__(self, indexer: Indexer, backend: Backend) -> None:
+        self.indexer = indexer
+        self.backend = backend
+        self.changed = False  # anything added or updated (unused vectors to prune)
+        self.fresh: set[str] = set()  # ids whose quotes this session extracted
+        self.finished = False
+        self._last_save = time.monotonic()
+
+    def add(self, paths: Iterable[str | Path], *, owner: str = OPERATOR) -> IngestSummary:
+        """Index files and folders; bad input is reported in the summary, never raised."""
+        started = time.monotonic()
+        run = _Run()
+        sources, bad_paths = collect_files(paths)
+        run.skipped += bad_paths
+        bar = self.indexer._bar(sources)
+
+        def articles() -> Iterator[tuple[str, Article]]:
+            for source in sources:
+                result = read_file(source)
+                run.skipped += result.skipped
+                run.warnings += result.warnings
+                bar.update(len(result.skipped))
+                _checkpoint("read")
+                yield from result.articles
+
+        self.indexer._add(self, articles(), owner, run, bar)
+        return run.summary(started)
+
+    def add_articles(self, articles: Iterable[Article], where: str = "feed", *,
+                     owner: str = OPERATOR) -> IngestSummary:
+        """`Indexer.add_articles` inside this session."""
+        started = time.monotonic()
+        run = _Run()
+
+        def items() -> Iterator[tuple[str, Article]]:
+            for a in articles:
+                problem = id_problem(a.id) or (
+                    f"article text is over {MAX_ARTICLE_CHARS:,} characters"
+                    if len(a.text) > MAX_ARTICLE_CHARS else None)
+                if problem:
+                    run.skipped.append(Skipped(f"{where}:{a.id[:80]}", problem))
+                else:
+                    yield f"{where}:{a.id}", a
+
+        self.indexer._add(self, items(), owner, run, _NoBar())
+        return run.summary(started)
+
+    def checkpoint(self) -> None:
+        """Write the vector file now and then during a long session (a kill then costs
+        the next open only the vectors added since, rebuilt from SQLite)."""
+        if time.monotonic() - self._last_save > CHECKPOINT_SECONDS:
+            self.indexer.pause()
+            self.indexer._save(self.backend)
+            self._last_save = time.monotonic()
+
+    def finish(self) -> IngestSummary:
+        """The end-of-run work, once: unused vectors pruned, the vector file written (also
+        repairing a stale one left by a crash), stale quotes re-extracted."""
+        if self.finished:
+            return IngestSummary()
+        self.finished = True
+        started = time.monotonic()
+        run = _Run(fresh=self.fresh)
+        if self.changed:
+            self.backend.prune_embeddings()
+        self.indexer._save(self.backend)
+        _checkpoint("end")
+        extract = self.indexer._quote_extractor(run) if self.indexer.quotes else None
+        if extract is not None:
+            self.indexer._refresh_quotes(self.backend, run, extract)
+        if run.quote_failures:
+            run.warnings.append(f"quote extraction failed on {run.quote_failures} article(s)")
+        return run.summary(started)
+
+
+def merge_summaries(a: IngestSummary, b: IngestSummary) -> IngestSummary:
+    """Two summaries as one (the parts of an upload, or a run and its session's end)."""
+    return IngestSummary(
+        added=a.added + b.added,
+        updated=a.updated + b.updated,
+        unchanged=a.unchanged + b.unchanged,
+        removed=a.removed + b.removed,
+        passages_embedded=a.passages_embedded + b.passages_embedded,
+        quotes_refreshed=a.quotes_refreshed + b.quotes_refreshed,
+        skipped=a.skipped + b.skipped,
+        warnings=a.warnings + tuple(w for w in b.warnings if w not in a.warnings),
+        seconds=a.seconds + b.seconds,
+    )
+
+
+def _groups(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    group: list[T] = []
+    for item in items:
+        group.append(item)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _owned_elsewhere(article_id: str, stored_owner: str, owner: str) -> str:

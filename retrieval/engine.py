@@ -12,6 +12,7 @@ ranking, next to the `Filters`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,7 @@ from index.backend import (
 )
 from index.embedder import Embedder, load_embedder, set_torch_threads
 from index.errors import BadQueryError
+from index.gate import QueryGate
 from index.models import Article, IndexStats, IngestSummary
 from index.sentences import paragraph_spans, sentence_spans
 from index.settings import NewsdeskSettings
@@ -51,6 +53,7 @@ from retrieval.topics import TopicScore
 from retrieval.trend_models import ChartData, CompareKind
 
 if TYPE_CHECKING:
+    from index.ingest import Indexer, IngestSession
     from retrieval.trends import Corpus  # trends reads engine's thresholds: imported late
 
 log = logging.getLogger(__name__)
@@ -109,6 +112,9 @@ class Engine:
         self.generator = generator
         self.ranker = HybridRanker(backend)
         self._ingest_lock = threading.Lock()
+        self.gate = QueryGate()  # the bot marks its queries; ingestion here yields to them
+        self._session: contextlib.ExitStack | None = None  # open_ingest_session()
+        self._writer: IngestSession | None = None
         self._cache_lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}  # insertion-ordered: oldest first
         self.settings: NewsdeskSettings | None = None  # set by open()
@@ -404,21 +410,47 @@ class Engine:
 
     def ingest(self, paths: Iterable[str | Path], *, owner: str = OPERATOR) -> IngestSummary:
         """Add files to this index as ``owner`` (`index.backend.owner_for_guild(guild_id)`
-        for a server's upload); searches keep working and follow each commit."""
-        from index.ingest import Indexer
-
+        for a server's upload); searches keep working, follow each commit, and go first
+        (`gate`). Inside `open_ingest_session` the files join the open writer session."""
         with self._ingest_lock:
-            return Indexer(self.backend, self.embedder).add(paths, owner=owner)
+            if self._writer is not None:
+                return self._writer.add(paths, owner=owner)
+            return self._indexer().add(paths, owner=owner)
 
     def ingest_articles(self, articles: Iterable[Article],
                         owner: str = OPERATOR) -> IngestSummary:
         """Add or replace `Article`s built elsewhere (feeds) as ``owner`` through the
         same writer; searches follow each commit."""
+        where = f"feed[{owner}]"
+        with self._ingest_lock:
+            if self._writer is not None:
+                return self._writer.add_articles(articles, where, owner=owner)
+            return self._indexer().add_articles(articles, where=where, owner=owner)
+
+    def open_ingest_session(self) -> None:
+        """Start one writer session for the ingest calls that follow (the chunks of
+        large uploads queued back to back): the end-of-run work (vector file, pruning,
+        stale quotes) runs once, at `close_ingest_session`, not per call."""
+        with self._ingest_lock:
+            if self._session is not None:
+                return
+            stack = contextlib.ExitStack()
+            self._writer = stack.enter_context(self._indexer().session())
+            self._session = stack
+
+    def close_ingest_session(self) -> IngestSummary:
+        with self._ingest_lock:
+            stack, writer = self._session, self._writer
+            self._session = self._writer = None
+            if stack is None or writer is None:
+                return IngestSummary()
+            with stack:
+                return writer.finish()
+
+    def _indexer(self) -> Indexer:
         from index.ingest import Indexer
 
-        with self._ingest_lock:
-            return Indexer(self.backend, self.embedder).add_articles(
-                articles, where=f"feed[{owner}]", owner=owner)
+        return Indexer(self.backend, self.embedder, pause=self.gate.pause)
 
     def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
         """How well each stored article matches a followed topic (retrieval/topics.py)."""

@@ -51,7 +51,8 @@ class Admin(commands.Cog):
     def __init__(self, bot: Newsdesk) -> None:
         self.bot = bot
         # Each chunk belongs to the server that uploaded it: shown there (and in no other).
-        self.uploads = FairIngest(self._ingest_chunk)
+        # ... and the chunks queued back to back share one writer session.
+        self.uploads = FairIngest(self._ingest_chunk, lambda: self.bot.core.ingest_session())
         self.reply_window_s = REPLY_WINDOW_S
         self.progress_every_s = PROGRESS_EVERY_S
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -81,7 +82,26 @@ class ArticleTables:
         rows = self.db.conn().execute(sql + " ORDER BY p.id", params).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
 
-    def passage_vectors(self, ids: Iterable[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def passages_since(self, high: int) -> PassageChanges:
+        """What other writers changed since a copy of the vectors held every passage id up
+        to ``high``: new passages (ids above it: ids are never reused) with their vectors,
+        and how many passages exist in all (fewer than copy + new: some were removed).
+        One read transaction; nothing is read for passages the copy already holds."""
+        with self.db.snapshot() as conn:
+            generation = self.generation()
+            now_high = passage_id_high(conn)
+            count = int(conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+            ids, vectors = self.passage_vectors(after=high)
+        return PassageChanges(generation, now_high, count, ids, vectors)
+
+    def passage_ids_upto(self, high: int) -> np.ndarray:
+        """Sorted ids of the passages at or below ``high`` (to find removed ones)."""
+        rows = self.db.conn().execute(
+            "SELECT id FROM passages WHERE id <= ? ORDER BY id", (int(high),)).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def passage_vectors(self, ids: Iterable[int] | None = None, *,
+                        after: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of passages (all when ``ids`` is None), from the embeddings table."""
         dim = int(self.db.meta("model_dim") or 0)
         sql = "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.text_hash = p.text_hash"
@@ -89,6 +109,9 @@ class ArticleTables:
         if ids is not None:
             sql += " WHERE p.id IN (SELECT value FROM json_each(?))"
             params = (json.dumps([int(i) for i in ids]),)
+        elif after is not None:
+            sql += " WHERE p.id > ?"
+            params = (int(after),)
         rows = self.db.conn().execute(sql + " ORDER BY p.id", params).fetchall()
         out_ids = np.array([r[0] for r in rows], dtype=np.int64)
         if not rows:
@@ -138,6 +161,7 @@ class ArticleTables:
         removed: list[int] = []
         added: list[int] = []
         with self.db.write() as conn:
+            next_id = passage_id_high(conn) + 1
             conn.executemany(
                 "INSERT OR IGNORE INTO embeddings VALUES (?, ?)",
                 ((h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in embeddings.items()),
@@ -158,14 +182,18 @@ class ArticleTables:
                      item.content_hash, now, item.owner),
                 )
                 for p in item.passages:
-                    cur = conn.execute(
-                        "INSERT INTO passages(article_id, ordinal, start, end, text, "
-                        "paragraph_start, paragraph_end, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (a.id, p.ordinal, p.start, p.end, p.text, p.paragraph_start,
+                    conn.execute(
+                        "INSERT INTO passages(id, article_id, ordinal, start, end, text, "
+                        "paragraph_start, paragraph_end, text_hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (next_id, a.id, p.ordinal, p.start, p.end, p.text, p.paragraph_start,
                          p.paragraph_end, p.text_hash),
                     )
-                    added.append(int(cur.lastrowid or 0))
+                    added.append(next_id)
+                    next_id += 1
                 insert_quotes(conn, a.id, item.quotes)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                         (PASSAGE_ID_HIGH, str(next_id - 1)))
             generation = bump_generation(conn)
         return np.array(removed, np.int64), np.array(added, np.int64), generation
 
@@ -177,6 +205,9 @@ class ArticleTables:
                 "SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))", (wanted,))]
             if not found:
                 return [], np.zeros(0, np.int64), self.generation()
+            # Pin the high-water mark before the largest ids may go (an older index).
+            conn.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)",
+                         (PASSAGE_ID_HIGH, str(passage_id_high(conn))))
             sel = "article_id IN (SELECT value FROM json_each(?))"
             doomed = [r[0] for r in conn.execute(f"SELECT id FROM passages WHERE {sel}", (wanted,))]
             conn.execute(f"DELETE FROM passages WHERE {sel}", (wanted,))
@@ -205,6 +236,32 @@ class ArticleTables:
 
     def generation(self) -> int:
         return int(self.db.meta("vectors_generation") or 0)
+
+
+PASSAGE_ID_HIGH = "passage_id_high"
+
+
+@dataclass(frozen=True)
+class PassageChanges:
+    """`ArticleTables.passages_since`: the state after other processes' commits."""
+
+    generation: int
+    high: int  # the highest passage id ever given
+    count: int  # passages stored now
+    ids: np.ndarray  # passages added above the copy's high mark
+    vectors: np.ndarray
+
+
+def passage_id_high(conn: sqlite3.Connection) -> int:
+    """The highest passage id ever given (a `meta` high-water mark: new passages get ids
+    above it, never a removed passage's id, so a reader's copy of the vectors can catch
+    up by loading only ids above its own mark). An index written before the mark
+    existed starts from its largest id."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PASSAGE_ID_HIGH,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    top = conn.execute("SELECT max(id) FROM passages").fetchone()[0]
+    return int(top or 0)
 
 
 def bump_generation(conn: sqlite3.Connection) -> int:

@@ -1,10 +1,13 @@
 """`LocalBackend`: the SQLite + FAISS index directory behind `index.backend.Backend`.
 
 SQLite is the truth (articles, passages, embeddings, FTS, quotes); the FAISS file is a
-cache of the embeddings table. One in-memory `VectorIndex` per open backend serves
-dense search and follows this process's own commits (no rebuild after a write); a
-commit by another process moves the generation and the vectors are reloaded from the
-file, or rebuilt from SQLite when the file is stale.
+cache of the embeddings table, read once when the backend opens (or rebuilt from SQLite
+when it is stale). One in-memory `VectorIndex` per open backend serves dense search and
+follows this process's own commits (no rebuild after a write). A commit by another
+process moves the generation: the copy catches up from SQLite, loading only the
+passages added since (passage ids are never reused) and dropping removed ones; the file
+is not reread. While this process commits, searches keep using the copy as it was (the
+commit's passages appear when it is mirrored) instead of waiting for the write.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +33,7 @@ from index.backend import (
 )
 from index.errors import IndexDamagedError, ModelMismatchError, SchemaVersionError
 from index.local import schema
-from index.local.articles import ArticleTables
+from index.local.articles import ArticleTables, passage_id_high
 from index.local.db import Database, create_private_file, make_private_dir, translate_errors
 from index.local.feedback import FeedbackAndStats
 from index.local.lexical import LexicalSearch
@@ -56,8 +59,11 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         self.location = str(db.dir)
         self._vectors: VectorIndex | None = None
         self._vectors_generation = -1
+        self._vectors_high = 0  # the copy holds every stored passage id up to this one
         self._vectors_lock = threading.RLock()
-        self._hidden_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
+        self._write_lock = threading.RLock()  # this process's writers, one at a time
+        self._writing = 0  # own commits being mirrored: readers use the copies as they are
+        self._hidden_cache: dict[tuple[int, tuple[str, ...]], np.ndarray | None] = {}
         self._latest_cache: dict[tuple[int, tuple[str, ...] | None], str | None] = {}
         self._text: PassageTextIndex | None = None  # tantivy over passages (lexical.py)
         self._text_lock = threading.Lock()
@@ -187,26 +193,25 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
                           or flt.article_ids is not None)
         if only_scope and owners is not None:
             hidden = self._hidden_passages(owners)
-            if hidden.size == 0:
-                return None, None
-            if hidden.size <= HIDDEN_OVERFETCH_MAX:
-                return None, hidden
+            if hidden is not None:
+                return None, (hidden if hidden.size else None)
         return self.passage_ids(flt), None
 
-    def _hidden_passages(self, visible: tuple[str, ...]) -> np.ndarray:
-        """Passage ids of articles owned by anyone not in ``visible`` (cached per
-        generation: a scope's hidden set changes only when the index does)."""
+    def _hidden_passages(self, visible: tuple[str, ...]) -> np.ndarray | None:
+        """Passage ids of articles owned by anyone not in ``visible``; None when there
+        are more than HIDDEN_OVERFETCH_MAX (at most that many are read). Cached per
+        generation: a scope's hidden set changes only when the index does."""
         generation = self.generation()
         key = (generation, visible)
         with self._vectors_lock:
-            cached = self._hidden_cache.get(key)
-        if cached is not None:
-            return cached
+            if key in self._hidden_cache:
+                return self._hidden_cache[key]
         rows = self.db.conn().execute(
             "SELECT p.id FROM articles a JOIN passages p ON p.article_id = a.id "
-            f"WHERE a.owner NOT IN ({','.join('?' * len(visible))}) ORDER BY p.id",
-            list(visible)).fetchall()
-        hidden = np.array([r[0] for r in rows], dtype=np.int64)
+            f"WHERE a.owner NOT IN ({','.join('?' * len(visible))}) LIMIT ?",
+            [*visible, HIDDEN_OVERFETCH_MAX + 1]).fetchall()
+        hidden = (np.sort(np.array([r[0] for r in rows], dtype=np.int64))
+                  if len(rows) <= HIDDEN_OVERFETCH_MAX else None)
         with self._vectors_lock:
             if len(self._hidden_cache) >= HIDDEN_CACHE:
                 self._hidden_cache.pop(next(iter(self._hidden_cache)))
@@ -227,36 +232,67 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         return latest
 
     def vectors(self) -> VectorIndex:
-        """The FAISS index at the current generation (loaded, or rebuilt from SQLite)."""
+        """The FAISS index at the current generation: loaded once, then following this
+        process's commits and catching up with other processes' (`_catch_up`)."""
         generation = self.generation()
         with self._vectors_lock:
-            if self._vectors is None or self._vectors_generation != generation:
-                self._vectors, self._vectors_generation, _ = self._load_vectors()
-            return self._vectors
+            vi = self._vectors
+            if vi is not None and (self._vectors_generation == generation or self._writing):
+                return vi
+            if vi is None or not self._catch_up(vi):
+                self._vectors, self._vectors_generation, self._vectors_high, _ = (
+                    self._load_vectors())
+            return self._vectors  # type: ignore[return-value]
+
+    def _catch_up(self, vi: VectorIndex) -> bool:
+        """Bring the copy to SQLite's generation by loading only the passages added since
+        (ids above the copy's mark) and removing those gone; False if it cannot be
+        trusted (then the caller reloads)."""
+        with self.db.snapshot():
+            changes = self.passages_since(self._vectors_high)
+            expected = len(vi) + len(changes.ids)
+            if changes.count > expected:  # ids not above the mark: not ours to patch
+                return False
+            gone = np.zeros(0, np.int64)
+            if changes.count < expected:
+                gone = np.setdiff1d(vi.ids, self.passage_ids_upto(self._vectors_high),
+                                    assume_unique=True)
+        if gone.size:
+            vi.remove(gone)
+        if changes.ids.size:
+            vi.add(changes.ids, changes.vectors)
+        if len(vi) != changes.count:
+            return False
+        log.debug("vectors caught up to generation %d: %d added, %d removed",
+                  changes.generation, changes.ids.size, gone.size)
+        self._vectors_generation, self._vectors_high = changes.generation, changes.high
+        return True
 
     def load_vectors(self, save: bool = True) -> VectorIndex:
         """A fresh FAISS index matching SQLite (rebuilt and, with ``save``, written back
         when the file is missing, corrupt or stale)."""
-        vi, generation, rebuilt = self._load_vectors()
+        vi, generation, _, rebuilt = self._load_vectors()
         if save and rebuilt and not self.db.read_only:
             save_file(self.dir, vi, generation)
         return vi
 
-    def _load_vectors(self) -> tuple[VectorIndex, int, bool]:
-        """(vectors, their generation, whether they were rebuilt from SQLite)."""
+    def _load_vectors(self) -> tuple[VectorIndex, int, int, bool]:
+        """(vectors, their generation, their passage id mark, whether they were rebuilt
+        from SQLite)."""
         model = self.model()
-        generation = self.generation()
+        with self.db.snapshot() as conn:
+            generation, high = self.generation(), passage_id_high(conn)
         vi = load_file(self.dir, generation, model[1] if model else None)
         if vi is not None:
-            return vi, generation, False
-        with self.db.snapshot():
-            generation = self.generation()
+            return vi, generation, high, False
+        with self.db.snapshot() as conn:
+            generation, high = self.generation(), passage_id_high(conn)
             ids, vectors = self.passage_vectors()
         dim = model[1] if model else DEFAULT_DIM
         if len(ids):
             log.info("rebuilt the vector index from SQLite (%d vectors)", len(ids))
-            return VectorIndex.build(ids, vectors), generation, True
-        return VectorIndex.create(dim), generation, True
+            return VectorIndex.build(ids, vectors), generation, high, True
+        return VectorIndex.create(dim), generation, high, True
 
     # ----- the writer -------------------------------------------------------------------
 
@@ -268,24 +304,34 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
 
     def write(self, items: Sequence[PreparedArticle],
               embeddings: Mapping[str, np.ndarray]) -> int:
-        with self._vectors_lock:
-            vi = self.vectors()
-            before = self._vectors_generation
+        with self._own_commit() as (vi, before):
             removed, added, generation = self.write_rows(items, embeddings)
             self._mirror(vi, before, generation, removed, added)
-        self.follow_text_index(generation, removed, added.tolist())
+            self.follow_text_index(generation, removed, added.tolist())
         return generation
 
     def delete(self, ids: Iterable[str]) -> list[str]:
-        with self._vectors_lock:
-            vi = self.vectors()
-            before = self._vectors_generation
+        with self._own_commit() as (vi, before):
             found, removed, generation = self.delete_rows(ids)
             if found:
                 self._mirror(vi, before, generation, removed, np.zeros(0, np.int64))
-        if found:
-            self.follow_text_index(generation, removed, [])
+                self.follow_text_index(generation, removed, [])
         return found
+
+    @contextlib.contextmanager
+    def _own_commit(self) -> Iterator[tuple[VectorIndex, int]]:
+        """One commit of this process: searches meanwhile use the vectors and the text
+        index as they were (never a reload because the generation moved under them)."""
+        with self._write_lock:
+            vi = self.vectors()
+            with self._vectors_lock:
+                before = self._vectors_generation
+                self._writing += 1
+            try:
+                yield vi, before
+            finally:
+                with self._vectors_lock:
+                    self._writing -= 1
 
     def set_owner(self, ids: Iterable[str], owner: str) -> int:
         """The text index filters by owner too: its rows of these articles are rewritten."""
@@ -300,17 +346,18 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
 
     def _mirror(self, vi: VectorIndex, before: int, generation: int,
                 removed: np.ndarray, added: np.ndarray) -> None:
-        """Follow one commit in memory; if another process committed in between, our copy
-        is behind: drop it (the next read reloads)."""
+        """Follow one commit in memory; if another process committed in between, leave
+        the copy behind (the next read catches up with both commits)."""
         if generation != before + 1:
-            self._vectors = None
             return
-        if removed.size:
-            vi.remove(removed)
-        if added.size:
-            _, stored = self.passage_vectors(added)
-            vi.add(added, stored)
-        self._vectors_generation = generation
+        stored = self.passage_vectors(added)[1] if added.size else None
+        with self._vectors_lock:
+            if removed.size:
+                vi.remove(removed)
+            if stored is not None:
+                vi.add(added, stored)
+                self._vectors_high = max(self._vectors_high, int(added.max()))
+            self._vectors_generation = generation
 
     def flush(self) -> None:
         if self.db.read_only:

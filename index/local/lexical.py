@@ -38,6 +38,7 @@ class LexicalSearch:
     dir: Path
     _text: PassageTextIndex | None  # set by LocalBackend.__init__
     _text_lock: threading.Lock
+    _writing: int  # this process is committing: the text index follows it right after
 
     if TYPE_CHECKING:
         def generation(self) -> int: ...  # ArticleTables
@@ -112,9 +113,11 @@ class LexicalSearch:
             if self._text is None:
                 self._text = PassageTextIndex.open(self.dir)
             text = self._text
-            if text is not None and text.generation != generation:
-                text.refresh()
-            return text if text is not None and text.generation == generation else None
+        if text is not None and self._writing and text.generation == generation - 1:
+            return text  # this process's commit is being followed: not stale, just early
+        if text is not None and text.generation != generation:
+            text.refresh()
+        return text if text is not None and text.generation == generation else None
 
     def ensure_text_index(self) -> None:
         """Rebuild ``lexical/`` from SQLite when it is missing or stale (writable only)."""
@@ -135,11 +138,13 @@ class LexicalSearch:
         before; otherwise leave it stale (FTS5 answers; flush rebuilds)."""
         if self.db.read_only:
             return
-        with file_lock(self.dir / "lexical.lock"), self._text_lock:
-            text = self._text or PassageTextIndex.open(self.dir)
-            self._text = text
+        with file_lock(self.dir / "lexical.lock"):
+            with self._text_lock:
+                text = self._text or PassageTextIndex.open(self.dir)
+                self._text = text
             if text is None or text.refresh() != generation - 1:
                 return
+            # Outside _text_lock: searches go on with tantivy's current reader meanwhile.
             try:
                 text.apply(removed.tolist(), list(self._text_rows(list(added))), generation)
             except (OSError, ValueError) as err:  # stays stale: rebuilt on the next flush

@@ -44,22 +44,22 @@ def install(kill_at: str) -> None:
         threading.Timer(float(arg), die).start()
         return
     if name == "faiss_write":
-        import faiss
+        from index import vectors
 
-        real_write = faiss.write_index
+        real_write = vectors.write_bytes
         calls = 0
 
-        def write_half(index: Any, path: str) -> None:
+        def write_half(blob: Any, path: str) -> None:
             nonlocal calls
             calls += 1
-            real_write(index, path)
+            real_write(blob, path)
             if calls == int(arg):
                 size = Path(path).stat().st_size
                 with open(path, "r+b") as f:
                     f.truncate(size // 2)
                 die()
 
-        setattr(faiss, "write_index", write_half)  # noqa: B010 (untyped patch)
+        vectors.write_bytes = write_half
         return
     seen = 0
 
