@@ -65,7 +65,9 @@ def load_questions(data: Path, limit: int) -> list[str]:
             q = json.loads(line).get("question", "").strip() if line.strip() else ""
             if q and q not in out:
                 out.append(q)
-    return out[:limit] or ["What did the council decide about the budget?"]
+    if not out:
+        raise SystemExit(f"no questions in {path}: pass --data (the shared eval folder)")
+    return out[:limit]
 
 
 @dataclass
