@@ -28,6 +28,7 @@ class QueryGate:
         self._idle = threading.Condition()
         self._free_until = 0.0  # monotonic time until which pause() does not wait
         self.waited_s = 0.0  # total time the writer spent yielding (reported by benchmarks)
+        self.waiting = 0  # writers waiting now (tests watch it)
 
     @contextlib.contextmanager
     def query(self) -> Iterator[None]:
@@ -50,7 +51,9 @@ class QueryGate:
             return
         started = time.monotonic()
         with self._idle:
+            self.waiting += 1
             self._idle.wait_for(lambda: not self._active, timeout=self.max_wait_s)
+            self.waiting -= 1
             still_busy = bool(self._active)
         now = time.monotonic()
         self.waited_s += now - started

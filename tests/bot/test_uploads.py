@@ -124,3 +124,49 @@ async def test_progress_late_result_to_the_channel_and_cleanup(
         posted = fake.channel_messages[-1]
         assert str(posted.get("channel_id")) == str(CHANNEL_ID)
         assert "Ingested late.txt" in json.dumps(posted)
+
+
+async def test_queued_chunks_share_one_writer_session() -> None:
+    """A large upload is one session, not one per chunk: opened when the queue gets work,
+    closed when it empties; an upload that arrives after that gets a new one."""
+    import contextlib
+    from collections.abc import AsyncIterator
+
+    events: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def session() -> AsyncIterator[None]:
+        events.append("open")
+        yield
+        events.append("close")
+
+    async def run(paths: list[Path], server: Hashable) -> IngestSummary:
+        events.append(paths[0].name)
+        await asyncio.sleep(0)
+        return IngestSummary(added=1)
+
+    queue = FairIngest(run, session)
+    big = queue.submit("a", "big", [Chunk(Path(f"big{i}")) for i in range(3)])
+    small = queue.submit("b", "small", [Chunk(Path("small0"))])
+    assert [s.added for s in await asyncio.gather(big, small)] == [3, 1]
+    assert events[0] == "open" and events[-1] == "close"
+    assert events.count("open") == 1 and len(events) == 6
+    assert (await queue.submit("a", "later", [Chunk(Path("later0"))])).added == 1
+    assert events[6:] == ["open", "later0", "close"]
+
+
+async def test_a_session_that_fails_to_open_fails_the_uploads_with_its_error() -> None:
+    import contextlib
+    from collections.abc import AsyncIterator
+
+    @contextlib.asynccontextmanager
+    async def session() -> AsyncIterator[None]:
+        raise RuntimeError("index is read-only")
+        yield
+
+    async def run(paths: list[Path], server: Hashable) -> IngestSummary:
+        raise AssertionError("no chunk runs without a session")
+
+    queue = FairIngest(run, session)
+    with pytest.raises(RuntimeError, match="read-only"):
+        await queue.submit("a", "up", [Chunk(Path("up0"))])
