@@ -54,7 +54,7 @@ async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
         raise BadQueryError(f"{name} is larger than the {limit:,}-byte limit.")
     index_dir = ctx.settings.index_dir
     root = index_dir / UPLOAD_DIR
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)  # uploads are private like the index
     with tempfile.TemporaryDirectory(dir=root) as tmp:
         path = upload_path(index_dir, Path(tmp), name)
         path.write_bytes(data)
