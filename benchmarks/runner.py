@@ -68,7 +68,13 @@ def _sections(cfg: Config, shared: _Shared) -> dict[str, Callable[[], Section]]:
     def c() -> Section:
         return coldstart.run(cfg, *shared.index())
 
-    return {"indexing": lambda: indexing.run(cfg), "queries": q, "scale": s, "coldstart": c}
+    def serving() -> Section:
+        from benchmarks import serve_ingest
+
+        return serve_ingest.section(cfg, shared.index()[0])
+
+    return {"indexing": lambda: indexing.run(cfg), "queries": q, "scale": s, "coldstart": c,
+            "serving": serving}
 
 
 def run(cfg: Config, command: str, results_dir: Path = RESULTS_DIR) -> int:

@@ -34,11 +34,15 @@ from typing import Any
 from benchmarks.common import (
     DEFAULT_DATA,
     SCRATCH,
+    Config,
     PeakRSS,
+    Section,
+    Table,
     machine_info,
     percentiles,
     rss_bytes,
 )
+from benchmarks.report import table_md
 
 BASE_INDEX = Path("/tmp/rtqa_copy")  # the full realtimeqa index (read only: copied first)
 UPLOADER, OTHER = "1001", "1002"  # the server uploading, and another one asking meanwhile
@@ -191,74 +195,88 @@ def cross_process_catch_up(index_dir: Path, articles: int, repeats: int) -> dict
             "reread_file_s": reread}
 
 
-def _row(name: str, p: dict[str, float]) -> str:
-    return f"| {name} | {p['n']} | {p['p50']:,.0f} | {p['p95']:,.0f} | {p['p99']:,.0f} |"
+def _row(name: str, p: dict[str, float]) -> list[str]:
+    return [name, str(p["n"]), f"{p['p50']:,.0f}", f"{p['p95']:,.0f}", f"{p['p99']:,.0f}"]
 
 
-def report(res: dict[str, Any], cross: dict[str, Any] | None, meta: dict[str, Any]) -> str:
+def tables(res: dict[str, Any], cross: dict[str, Any] | None) -> tuple[list[Table], list[str]]:
+    """The result tables and the verdict notes (shared by the runner section and the
+    standalone report)."""
     phases = res["phases"]
     idle_before = phases["idle, before the upload"]["all"]["p95"]
     idle_after = phases["idle, after the upload"]["all"]["p95"]
     during = phases["during the upload"]["all"]["p95"]
-    worst_idle = max(idle_before, idle_after)
-    best_idle = min(idle_before, idle_after)
+    rows = []
+    for name, p in phases.items():
+        rows.append(_row(name, p["all"]))
+        rows += [_row(f"· asked by the {scope}", p[scope])
+                 for scope in ("uploader", "other server") if scope in p]
+    out = [Table("/ask latency (Core.answer), ms",
+                 ["phase", "questions", "p50", "p95", "p99"], rows)]
+    base, peak = res["rss_base_mib"], res["rss_peak_ingest_mib"]
+    out.append(Table("The upload and memory", ["measure", "value"], [
+        ["upload", f"{res['articles']:,} articles, {res['upload_bytes'] / 1e6:.1f} MB, "
+                   f"{res['chunks']} chunks"],
+        ["added / skipped / passages embedded",
+         f"{res['added']:,} / {res['skipped']:,} / {res['passages_embedded']:,}"],
+        ["upload wall time (queries running)",
+         f"{res['ingest_s']:.0f} s ({res['articles'] / res['ingest_s']:.0f} articles/s)"],
+        ["time the writer spent yielding to queries", f"{res['gate_waited_s']:.0f} s"],
+        ["passages in the index after", f"{res['passages_after']:,}"],
+        ["RSS after the engine opened (model loaded): baseline", f"{base:,.0f} MiB"],
+        ["peak RSS during the upload", f"{peak:,.0f} MiB (+{peak - base:,.0f})"],
+        ["RSS at the end", f"{res['rss_end_mib']:,.0f} MiB"],
+    ]))
+    if cross:
+        out.append(Table(
+            f"Another process commits {cross['articles']:,} articles; the serving process's "
+            f"next search ({cross['passages']:,} passages), ms, median (min–max) of "
+            f"{len(cross['catch_up_s'])}",
+            ["how the serving copy follows", "ms"],
+            [["catch up from SQLite (new passages only)", _ms(cross["catch_up_s"])],
+             ["reread the whole vector file (before)", _ms(cross["reread_file_s"])]]))
+    best, worst = min(idle_before, idle_after), max(idle_before, idle_after)
+    notes = [
+        f"p95 during the upload / idle p95: {during / idle_before:.2f}x against idle before, "
+        f"{during / idle_after:.2f}x against idle after (target ≤ 2x: "
+        f"{'met' if during <= 2 * best else 'NOT met'} against the smaller idle p95, "
+        f"{'met' if during <= 2 * worst else 'NOT met'} against the larger).",
+        "One process, the bot's path without Discord: `Core.answer` asked realtimeqa "
+        f"questions one at a time ({THINK_S:.1f} s apart), alternately as the uploading "
+        "server and another server, while `FairIngest` ran the upload's chunks through "
+        "`Core.ingest` in one writer session.",
+    ]
+    return out, notes
+
+
+def report(res: dict[str, Any], cross: dict[str, Any] | None, meta: dict[str, Any]) -> str:
+    found, notes = tables(res, cross)
     lines = [
         f"## Serving while ingesting — {meta['started']}",
         "",
         f"`{meta['command']}` ({meta['machine']['logical_cores']} shared cores, load average "
         f"{meta['load_start']} at start, {meta['load_end']} at end; torch threads "
-        f"{meta['torch_threads']}). One process, the bot's path without Discord: "
-        "`Core.answer` asked realtimeqa questions one at a time "
-        f"({THINK_S:.1f} s apart), alternately as the uploading server and another server, "
-        "while `FairIngest` ran the upload's chunks through `Core.ingest` in one writer session.",
+        f"{meta['torch_threads']}).",
         "",
-        "**/ask latency (Core.answer), ms**",
-        "",
-        "| phase | questions | p50 | p95 | p99 |",
-        "|---|---|---|---|---|",
     ]
-    for name, p in phases.items():
-        lines.append(_row(name, p["all"]))
-        for scope in ("uploader", "other server"):
-            if scope in p:
-                lines.append(_row(f"· asked by the {scope}", p[scope]))
-    lines += [
-        "",
-        f"p95 during the upload / idle p95: **{during / idle_before:.2f}x** against idle "
-        f"before, **{during / idle_after:.2f}x** against idle after (target ≤ 2x: "
-        f"{'met' if during <= 2 * best_idle else 'NOT met'} against the smaller idle p95, "
-        f"{'met' if during <= 2 * worst_idle else 'NOT met'} against the larger).",
-        "",
-        "**The upload and memory**",
-        "",
-        "| measure | value |",
-        "|---|---|",
-        f"| upload | {res['articles']:,} articles, {res['upload_bytes'] / 1e6:.1f} MB, "
-        f"{res['chunks']} chunks |",
-        f"| added / skipped / passages embedded | {res['added']:,} / {res['skipped']:,} / "
-        f"{res['passages_embedded']:,} |",
-        f"| upload wall time (queries running) | {res['ingest_s']:.0f} s "
-        f"({res['articles'] / res['ingest_s']:.0f} articles/s) |",
-        f"| time the writer spent yielding to queries | {res['gate_waited_s']:.0f} s |",
-        f"| passages in the index after | {res['passages_after']:,} |",
-        f"| RSS after the engine opened (model loaded): baseline | {res['rss_base_mib']:,.0f} MiB |",
-        f"| peak RSS during the upload | {res['rss_peak_ingest_mib']:,.0f} MiB "
-        f"(+{res['rss_peak_ingest_mib'] - res['rss_base_mib']:,.0f}) |",
-        f"| RSS at the end | {res['rss_end_mib']:,.0f} MiB |",
-    ]
-    if cross:
-        cu, rr = cross["catch_up_s"], cross["reread_file_s"]
-        lines += [
-            "",
-            f"**Another process commits {cross['articles']:,} articles; the serving process's "
-            f"next search ({cross['passages']:,} passages), ms, median (min–max) of {len(cu)}**",
-            "",
-            "| how the serving copy follows | ms |",
-            "|---|---|",
-            f"| catch up from SQLite (new passages only) | {_ms(cu)} |",
-            f"| reread the whole vector file (before) | {_ms(rr)} |",
-        ]
+    for t in found:
+        lines += [table_md(t), ""]
+    lines += [f"- {n}" for n in notes]
     return "\n".join(lines) + "\n"
+
+
+def section(cfg: Config, base: Path) -> Section:
+    """`python -m benchmarks run --only serving` (10,000 articles with --quick)."""
+    index_dir = SCRATCH / "serve-ingest"
+    prepare_index(base, index_dir)
+    articles = cfg.articles or (10_000 if cfg.quick else 100_000)
+    res = asyncio.run(serve_while_ingesting(index_dir, articles,
+                                            load_questions(cfg.data, 200), 1))
+    cross = cross_process_catch_up(index_dir, 1000, cfg.repeats)
+    found, notes = tables(res, cross)
+    return Section("serving", f"Serving while ingesting ({articles:,} articles)", found,
+                   [*notes, "torch threads 1 (on 2 shared cores two threads spin)."],
+                   {"serve": res, "cross": cross})
 
 
 def _ms(values: list[float]) -> str:

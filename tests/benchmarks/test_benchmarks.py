@@ -98,3 +98,27 @@ def test_absent_data_skips_every_section_with_a_message(tmp_path: Path) -> None:
 def test_cli_rejects_unknown_sections() -> None:
     with pytest.raises(SystemExit):
         main(["run", "--only", "bogus"])
+
+
+def test_serve_ingest_upload_and_verdict(tmp_path: Path) -> None:
+    from benchmarks.serve_ingest import tables, write_upload
+
+    size = write_upload(tmp_path / "up.jsonl", 1000)
+    lines = (tmp_path / "up.jsonl").read_text().splitlines()
+    assert len(lines) == 1000 and 35 < size / 1000 < 55  # the issue's ~44 bytes an article
+    assert len({json.loads(line)["id"] for line in lines}) == 1000
+
+    def phase(p95: float) -> dict[str, dict[str, float]]:
+        return {"all": {"n": 10, "p50": p95 / 2, "p95": p95, "p99": p95}}
+
+    res = {"phases": {"idle, before the upload": phase(100.0),
+                      "during the upload": phase(250.0),
+                      "idle, after the upload": phase(150.0)},
+           "rss_base_mib": 500.0, "rss_peak_ingest_mib": 900.0, "rss_end_mib": 700.0,
+           "articles": 10, "upload_bytes": 440, "chunks": 1, "added": 10, "skipped": 0,
+           "passages_embedded": 10, "ingest_s": 2.0, "gate_waited_s": 0.5,
+           "passages_after": 20}
+    found, notes = tables(res, None)
+    assert "2.50x against idle before" in notes[0]
+    assert "NOT met against the smaller idle p95, met against the larger" in notes[0]
+    assert found[1].rows[6] == ["peak RSS during the upload", "900 MiB (+400)"]
