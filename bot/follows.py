@@ -128,8 +128,9 @@ class FollowStore:
             if row is None:
                 return None
             self._conn.execute("DELETE FROM follows WHERE id = ?", (follow_id,))
-            self._conn.execute("DELETE FROM alerts WHERE follow_id = ? AND state = 'queued'",
-                               (follow_id,))
+            # Sent ones too: they only kept this follow from repeating itself, and a DM
+            # alert names its user (README: kept until /unfollow).
+            self._conn.execute("DELETE FROM alerts WHERE follow_id = ?", (follow_id,))
         return _follow(row)
 
     def forget_user(self, user: str) -> tuple[int, int]:
@@ -138,7 +139,8 @@ class FollowStore:
         with self._lock, self._conn:
             mine = "SELECT id FROM follows WHERE user = ?"
             alerts = self._conn.execute(
-                f"DELETE FROM alerts WHERE follow_id IN ({mine})", (user,)).rowcount
+                f"DELETE FROM alerts WHERE follow_id IN ({mine}) OR target = ?",
+                (user, f"user:{user}")).rowcount
             follows = self._conn.execute("DELETE FROM follows WHERE user = ?", (user,)).rowcount
         return int(follows), int(alerts)
 

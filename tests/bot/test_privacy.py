@@ -114,11 +114,12 @@ def test_privacy_forget_deletes_one_users_questions_and_votes(
                            value="floods")
     follows.enqueue([Alert(f.id, "a1", f.target, "new", "floods") for f in (dm, channel, other)])
     follows.mark([Alert(dm.id, "a1", dm.target, "new", "floods")], "sent")
+    follows.enqueue([Alert(999, "a2", "user:42", "left by an older version", "x")])
     follows.close()
     assert main(["privacy", "forget", "--user", "42", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
     assert "deleted 1 feedback row(s)" in out and "1 answer(s), 1 vote mark(s)" in out
-    assert "2 conversation state(s), 2 follow(s) and 2 alert(s)" in out
+    assert "2 conversation state(s), 2 follow(s) and 3 alert(s)" in out
     follows = FollowStore(state)
     assert [f.user for f in follows.follows(every=True)] == ["43"]
     assert [a.follow_id for a in follows.queued()] == [other.id]
