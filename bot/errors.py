@@ -15,9 +15,22 @@ import discord
 from discord import app_commands
 
 from bot.embeds import fit_content
-from index.errors import NewsdeskError
+from index.errors import (
+    IndexDamagedError,
+    IndexNotFoundError,
+    ModelLoadError,
+    ModelMismatchError,
+    NewsdeskError,
+    SchemaVersionError,
+)
 
 log = logging.getLogger(__name__)
+
+# The index itself is broken or missing: the message names server paths and operator
+# commands, so Discord users get a plain sentence and the log gets the details.
+OPERATOR_ERRORS = (IndexDamagedError, IndexNotFoundError, ModelLoadError, ModelMismatchError,
+                   SchemaVersionError)
+UNAVAILABLE = "The archive can't be read right now; the operator has been told (see the bot's log)."
 
 APOLOGY = (
     "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
@@ -36,9 +49,13 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def user_message(error: BaseException) -> tuple[str, bool]:
-    """(message for the user, whether it is unexpected and must be logged with traceback)."""
+def user_message(error: BaseException, *, operator: bool = False) -> tuple[str, bool]:
+    """(message for the user, whether it is unexpected and must be logged with traceback).
+    ``operator``: the reader runs this machine (the terminal session): paths are fine."""
     error = _unwrap(error)
+    if isinstance(error, OPERATOR_ERRORS) and not operator:
+        log.error("%s", error.user_message())
+        return UNAVAILABLE, False
     if isinstance(error, NewsdeskError):
         return error.user_message(), False
     if isinstance(error, app_commands.MissingPermissions):

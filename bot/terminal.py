@@ -206,7 +206,7 @@ class TerminalSession:
             if command.name == "help":
                 self.write("\n".join(usage(c) for c in registry()) + "\n" + SESSION_HELP + "\n")
         except Exception as error:
-            message, unexpected = user_message(error)
+            message, unexpected = user_message(error, operator=True)
             if unexpected:
                 message = f"{message} (ref {log_unexpected(error, 'terminal')})"
             self.write(f"error: {strip_controls(message)}\n")

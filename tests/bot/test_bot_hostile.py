@@ -15,6 +15,7 @@ from bot.logs import install_privacy_filter
 from bot.markdown import unescape
 from index.backend import OPERATOR_SCOPE, Scope
 from index.errors import ArticleNotFoundError
+from index.local.db import damaged
 from index.models import Article
 from index.readers import SourceFile, read_file
 from retrieval.models import Answer, Citation, Excerpt, Filters, Hit
@@ -127,3 +128,22 @@ async def test_debug_logs_hold_no_message_content_nor_interaction_tokens(
     assert secret not in text
     assert "itoken-" not in text  # the fake's interaction tokens
     assert "[token]" in text
+
+
+class DamagedEngine(FakeEngine):
+    """An index whose database broke while the bot was serving."""
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
+               scope: Scope = OPERATOR_SCOPE) -> list[Hit]:
+        self._enter("search", query)
+        raise damaged(Path("/srv/secret/newsdesk-index"), "database disk image is malformed")
+
+
+async def test_a_damaged_index_does_not_show_server_paths_on_discord(
+    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(fake, DamagedEngine(), make_settings(fake)):
+        rec = await fake.answered(await fake.slash("search", query="budget"))
+    assert "can't be read right now" in rec.text()
+    assert "/srv/secret" not in rec.text() and "newsdesk index add" not in rec.text()
+    assert "/srv/secret/newsdesk-index is damaged" in caplog.text  # the operator's log has it
