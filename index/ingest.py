@@ -356,12 +356,16 @@ class Indexer:
         for n in range(0, len(stale), REQUOTE_BATCH):
             ids = stale[n : n + REQUOTE_BATCH]
             articles = store.get_articles(ids)
-            found = {i: extract(articles[i]) for i in ids if i in articles}
+            found = {i: self._paused(extract, articles[i]) for i in ids if i in articles}
             store.replace_quotes(found)
             run.requoted += len(found)
             bar.update(len(ids))
         bar.close()
         store.replace_quotes({}, rules)
+
+    def _paused(self, extract: Callable[[Article], list[Quote]], article: Article) -> list[Quote]:
+        self.pause()
+        return extract(article)
 
     def _quote_extractor(self, run: _Run) -> Callable[[Article], list[Quote]] | None:
         """`index.quotes.extract_quotes` guarded so one article's failure never stops a run."""
