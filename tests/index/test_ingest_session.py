@@ -89,9 +89,17 @@ def test_a_session_does_the_end_of_run_work_once(tmp_path: Path,
     flushes: list[int] = []
     lookups: list[Any] = []
     real_flush, real_versions = backend.flush, backend.stored_versions
-    monkeypatch.setattr(backend, "flush", lambda: (flushes.append(1), real_flush())[1])
-    monkeypatch.setattr(backend, "stored_versions",
-                        lambda ids=None: (lookups.append(ids), real_versions(ids))[1])
+
+    def flush() -> None:
+        flushes.append(1)
+        real_flush()
+
+    def stored_versions(ids: Any = None) -> Any:
+        lookups.append(ids)
+        return real_versions(ids)
+
+    monkeypatch.setattr(backend, "flush", flush)
+    monkeypatch.setattr(backend, "stored_versions", stored_versions)
     indexer = Indexer(backend, FakeEmbedder(), quotes=False)
     with indexer.session() as session:
         for part in range(3):
