@@ -152,7 +152,7 @@ async def serve_while_ingesting(index_dir: Path, articles: int, questions: list[
         "upload_bytes": size, "chunks": len(chunks), "articles": articles,
         "added": summary.added, "skipped": len(summary.skipped),
         "passages_embedded": summary.passages_embedded,
-        "ingest_s": ingest_s, "gate_waited_s": getattr(getattr(engine, "gate", None), "waited_s", 0.0),
+        "ingest_s": ingest_s, "gate_waited_s": getattr(getattr(engine, "query_gate", None), "waited_s", 0.0),
         "rss_base_mib": base_rss / 2**20, "rss_peak_mib": peak.peak / 2**20,
         "rss_peak_ingest_mib": ingest_peak.peak / 2**20, "rss_end_mib": rss_bytes() / 2**20,
         "passages_after": len(engine.backend.vectors()),

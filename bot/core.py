@@ -194,7 +194,8 @@ class Core:
         )
         self._feedback_pruned_at = float("-inf")
         # Engine calls count as queries: ingestion in this process yields to them.
-        self._gate: QueryGate | None = getattr(engine, "gate", None)
+        gate = getattr(engine, "query_gate", None)
+        self._gate = gate if isinstance(gate, QueryGate) else None
         self._live = False
         self._live_checked = -LIVE_RECHECK_SECONDS - 1.0
 

@@ -112,7 +112,7 @@ class Engine:
         self.generator = generator
         self.ranker = HybridRanker(backend)
         self._ingest_lock = threading.Lock()
-        self.gate = QueryGate()  # the bot marks its queries; ingestion here yields to them
+        self.query_gate = QueryGate()  # the bot marks its queries; ingestion here yields to them
         self._session: contextlib.ExitStack | None = None  # open_ingest_session()
         self._writer: IngestSession | None = None
         self._cache_lock = threading.Lock()
@@ -411,7 +411,7 @@ class Engine:
     def ingest(self, paths: Iterable[str | Path], *, owner: str = OPERATOR) -> IngestSummary:
         """Add files to this index as ``owner`` (`index.backend.owner_for_guild(guild_id)`
         for a server's upload); searches keep working, follow each commit, and go first
-        (`gate`). Inside `open_ingest_session` the files join the open writer session."""
+        (`query_gate`). Inside `open_ingest_session` the files join the open writer session."""
         with self._ingest_lock:
             if self._writer is not None:
                 return self._writer.add(paths, owner=owner)
@@ -450,7 +450,7 @@ class Engine:
     def _indexer(self) -> Indexer:
         from index.ingest import Indexer
 
-        return Indexer(self.backend, self.embedder, pause=self.gate.pause)
+        return Indexer(self.backend, self.embedder, pause=self.query_gate.pause)
 
     def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
         """How well each stored article matches a followed topic (retrieval/topics.py)."""

@@ -170,3 +170,27 @@ async def test_a_session_that_fails_to_open_fails_the_uploads_with_its_error() -
     queue = FairIngest(run, session)
     with pytest.raises(RuntimeError, match="read-only"):
         await queue.submit("a", "up", [Chunk(Path("up0"))])
+
+
+async def test_core_marks_engine_calls_as_queries_for_the_writer() -> None:
+    """Ingestion in the bot's process yields to what Core runs: every engine call is
+    counted on the engine's query gate while it runs."""
+    from bot.core import Core
+    from index.backend import OPERATOR_SCOPE, Scope
+    from index.gate import QueryGate
+    from index.models import IndexStats
+
+    seen: list[bool] = []
+
+    class GateEngine(FakeEngine):
+        query_gate = QueryGate()
+
+        def stats(self, *, scope: Scope = OPERATOR_SCOPE) -> IndexStats:
+            seen.append(self.query_gate.busy())
+            return super().stats(scope=scope)
+
+    engine = GateEngine()
+    core = Core(engine, make_settings())
+    await core.stats()
+    core.close()
+    assert seen == [True] and not engine.query_gate.busy()

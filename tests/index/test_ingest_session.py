@@ -67,13 +67,13 @@ def test_engine_ingestion_commits_nothing_while_a_query_runs(tmp_path: Path) -> 
     index_dir = tmp_path / "idx"
     shutil.copytree(FIXTURE, index_dir)
     engine = Engine.open(index_dir, FakeEmbedder())  # type: ignore[arg-type]
-    engine.gate = QueryGate(max_wait_s=60)
+    engine.query_gate = QueryGate(max_wait_s=60)
     before = engine.backend.generation()
     article = Article("yield-1", "Harbour cranes were stopped by the storm.", title="Storm")
-    with engine.gate.query():
+    with engine.query_gate.query():
         thread = threading.Thread(target=engine.ingest_articles, args=([article],))
         thread.start()
-        _until(lambda: engine.gate.waiting == 1, "ingestion to yield")
+        _until(lambda: engine.query_gate.waiting == 1, "ingestion to yield")
         assert engine.backend.generation() == before
     thread.join(60)
     assert engine.backend.generation() == before + 1
