@@ -150,6 +150,21 @@ def machine_info() -> dict[str, Any]:
     }
 
 
+def index_disk_bytes(index_dir: Path) -> dict[str, int]:
+    """Bytes per part of a local index directory (SQLite with its WAL, FAISS, tantivy)."""
+    def size(p: Path) -> int:
+        if p.is_dir():
+            return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+        return p.stat().st_size if p.exists() else 0
+
+    sqlite_b = sum(size(index_dir / n) for n in
+                   ("newsdesk.sqlite", "newsdesk.sqlite-wal", "newsdesk.sqlite-shm"))
+    faiss_b = size(index_dir / "vectors.faiss") + size(index_dir / "vectors.json")
+    lexical_b = size(index_dir / "lexical")
+    return {"sqlite": sqlite_b, "faiss": faiss_b, "lexical": lexical_b,
+            "total": sqlite_b + faiss_b + lexical_b}
+
+
 def rss_bytes() -> int:
     return int(psutil.Process().memory_info().rss)
 

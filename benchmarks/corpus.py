@@ -125,9 +125,25 @@ class PassageData:
     vectors: np.ndarray  # float32 (n, dim), normalised, as stored
 
 
-def load_passages(index_dir: Path) -> PassageData:
-    """Every passage with its stored embedding, in id order."""
+LARGE_INDEX = 200_000  # passages: above this the in-memory baselines are skipped
+
+
+def passage_count(index_dir: Path) -> int:
     db = index_dir / "newsdesk.sqlite"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        return int(con.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+
+def load_passages(index_dir: Path) -> PassageData:
+    """Every passage with its stored embedding, in id order. Above LARGE_INDEX passages
+    only the ids (the baselines that need texts and vectors are skipped there: a bm25s
+    index and a FAISS copy of 1M passages would take minutes and gigabytes)."""
+    db = index_dir / "newsdesk.sqlite"
+    if passage_count(index_dir) > LARGE_INDEX:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            ids = np.array([r[0] for r in con.execute("SELECT id FROM passages ORDER BY id")],
+                           dtype=np.int64)
+        return PassageData(ids, [], np.zeros((0, 0), np.float32))
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         rows = con.execute(
             "SELECT p.id, p.text, e.vector FROM passages p "

@@ -200,9 +200,11 @@ class Engine:
 
     def _rank(self, plan: QueryPlan, k: int, scope: Scope,
               mode: Mode = "hybrid") -> tuple[list[ArticleGroup], np.ndarray]:
-        qvec = self._encode_query(plan.text)
         flt = backend_filter(plan.filters, scope)
-        groups = self.ranker.rank(plan.text, qvec, flt, k, plan.as_of, mode)
+        # BM25 over passages and titles needs no vector: it runs while the query encodes.
+        lexical = self.ranker.start_lexical(plan.text, flt, mode) if mode != "dense" else None
+        qvec = self._encode_query(plan.text)
+        groups = self.ranker.rank(plan.text, qvec, flt, k, plan.as_of, mode, lexical)
         return groups, qvec
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None, *,

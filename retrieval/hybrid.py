@@ -8,13 +8,15 @@ grouping run here on the candidate lists, so every backend ranks alike.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 import numpy as np
 
-from index.backend import ArticleFilter, IndexReader, PassageCandidate
+from index.backend import ArticleFilter, IndexReader, PassageCandidate, TitleCandidate
 from index.text.fts import MAX_QUERY_TERMS
 from index.text.words import FTS_STOPWORDS, STOPWORDS, content_words
 from retrieval.fusion import DEFAULT_WEIGHTS, MISSING, Weights, fuse, recency_prior
@@ -23,6 +25,26 @@ from retrieval.grouping import ArticleGroup
 Mode = Literal["hybrid", "dense", "bm25"]
 CANDIDATES = 200  # passages taken from each index per query
 PASSAGES_PER_ARTICLE = 3
+LEXICAL_WORKERS = 4  # lexical searches running beside query encodes, per process
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _lexical_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(LEXICAL_WORKERS, thread_name_prefix="newsdesk-lexical")
+        return _pool
+
+
+@dataclass(frozen=True)
+class LexicalLists:
+    """Passage and title BM25 candidates of one query (None: that signal is off)."""
+
+    passages: list[PassageCandidate] | None
+    titles: list[TitleCandidate] | None
 
 
 def passage_terms(text: str) -> list[str]:
@@ -67,16 +89,30 @@ class HybridRanker:
     def __init__(self, backend: IndexReader, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.backend, self.weights = backend, weights
 
+    def lexical_lists(self, text: str, flt: ArticleFilter, mode: Mode = "hybrid") -> LexicalLists:
+        """The BM25 candidate lists (they need no query vector)."""
+        return LexicalLists(
+            self.backend.lexical_search(passage_terms(text), CANDIDATES, flt)
+            if mode in ("hybrid", "bm25") else None,
+            self.backend.title_search(title_terms(text), CANDIDATES, flt)
+            if mode == "hybrid" else None)
+
+    def start_lexical(self, text: str, flt: ArticleFilter,
+                      mode: Mode = "hybrid") -> Future[LexicalLists]:
+        """`lexical_lists` on a helper thread, to run while the caller encodes the query
+        (the encoder releases the GIL in its matrix products)."""
+        return _lexical_pool().submit(self.lexical_lists, text, flt, mode)
+
     def rank(self, text: str, qvec: np.ndarray, flt: ArticleFilter, k: int,
-             as_of: date | None = None, mode: Mode = "hybrid") -> list[ArticleGroup]:
+             as_of: date | None = None, mode: Mode = "hybrid",
+             lexical: Future[LexicalLists] | None = None) -> list[ArticleGroup]:
+        """``lexical``: the lists `start_lexical` is computing (else computed here)."""
         rows = _Rows()
         passages: dict[int, _PassageScore] = {}
         dense_hits = self.backend.dense_search(qvec, CANDIDATES, flt) \
             if mode in ("hybrid", "dense") else None
-        lexical_hits = self.backend.lexical_search(passage_terms(text), CANDIDATES, flt) \
-            if mode in ("hybrid", "bm25") else None
-        title_hits = self.backend.title_search(title_terms(text), CANDIDATES, flt) \
-            if mode == "hybrid" else None
+        lists = lexical.result() if lexical is not None else self.lexical_lists(text, flt, mode)
+        lexical_hits, title_hits = lists.passages, lists.titles
         for hit in (dense_hits or []) + (lexical_hits or []):
             rows.row(hit.article_id, hit.date)
         for t in title_hits or []:

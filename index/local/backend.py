@@ -18,6 +18,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from index.backend import (
 from index.errors import IndexDamagedError, ModelMismatchError, SchemaVersionError
 from index.local import schema
 from index.local.articles import ArticleTables, passage_id_high
+from index.local.catalog import PassageCatalog
 from index.local.db import Database, create_private_file, make_private_dir, translate_errors
 from index.local.feedback import FeedbackAndStats
 from index.local.lexical import LexicalSearch
@@ -46,6 +48,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DIM = 384
 HIDDEN_OVERFETCH_MAX = 5_000  # other servers' passages skipped by searching deeper
+# The catalog is re-read at most this often (~1 s at 1M passages); between two reads a
+# moved generation is answered by SQLite, so a stream of commits costs no re-read each.
+CATALOG_REREAD_S = 30.0
 HIDDEN_CACHE = 64  # scopes whose hidden passage ids / latest date are kept
 
 
@@ -67,6 +72,9 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         self._latest_cache: dict[tuple[int, tuple[str, ...] | None], str | None] = {}
         self._text: PassageTextIndex | None = None  # tantivy over passages (lexical.py)
         self._text_lock = threading.Lock()
+        self._catalog: PassageCatalog | None = None  # passage -> article, per generation
+        self._catalog_lock = threading.Lock()
+        self._catalog_read_at = 0.0
 
     @classmethod
     def open(cls, directory: str | Path, *, create: bool = False,
@@ -174,6 +182,9 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         pids, cos = ids[0][keep].tolist(), scores[0][keep].tolist()
         if not pids:
             return []
+        catalog = self.passage_catalog()
+        if catalog is not None:
+            return catalog.candidates(pids, cos)
         rows = self.db.conn().execute(
             "SELECT p.id, p.article_id, a.date FROM passages p JOIN articles a "
             "ON a.id = p.article_id WHERE p.id IN (SELECT value FROM json_each(?))",
@@ -182,6 +193,25 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         # Passages deleted since the vectors were loaded are left out.
         return [PassageCandidate(p, where[p][0], float(c), where[p][1])
                 for p, c in zip(pids, cos, strict=True) if p in where]
+
+    def passage_catalog(self) -> PassageCatalog | None:
+        """The passage -> article map of the current generation, read again after each
+        commit; None while another thread reads it (callers then ask SQLite)."""
+        generation = self.generation()
+        catalog = self._catalog
+        if catalog is not None and catalog.generation == generation:
+            return catalog
+        if catalog is not None and time.monotonic() - self._catalog_read_at < CATALOG_REREAD_S:
+            return None  # commits keep coming (an ingest run): SQLite answers until they pause
+        if not self._catalog_lock.acquire(blocking=False):
+            return None
+        try:
+            with self.db.snapshot() as conn:
+                catalog = PassageCatalog.read(conn, self.generation())
+            self._catalog, self._catalog_read_at = catalog, time.monotonic()
+        finally:
+            self._catalog_lock.release()
+        return catalog if catalog.generation == generation else None
 
     def _restriction(self, flt: ArticleFilter) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(allowed passage ids or None for all, hidden passage ids or None). A scope
@@ -372,6 +402,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         counts come from the settings: `retrieval.engine.Engine.open` applies them.)"""
         self.vectors()
         self.ensure_text_index()
+        self.passage_catalog()
 
     def save_vectors(self, vi: VectorIndex, generation: int) -> None:
         save_file(self.dir, vi, generation)

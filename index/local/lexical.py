@@ -14,6 +14,9 @@ import numpy as np
 
 from index.backend import ArticleFilter, PassageCandidate, TitleCandidate
 from index.local.db import Database
+
+if TYPE_CHECKING:
+    from index.local.catalog import PassageCatalog
 from index.local.filters import filter_sql
 from index.local.textindex import PassageTextIndex, TextRow, invalidate
 from index.local.vectorfiles import file_lock
@@ -42,6 +45,7 @@ class LexicalSearch:
 
     if TYPE_CHECKING:
         def generation(self) -> int: ...  # ArticleTables
+        def passage_catalog(self) -> PassageCatalog | None: ...  # LocalBackend
 
     def lexical_search(self, terms: Sequence[str], k: int,
                        flt: ArticleFilter) -> list[PassageCandidate]:
@@ -62,6 +66,9 @@ class LexicalSearch:
             return self.fts5_lexical_search(words, k, flt)
         if not hits:
             return []
+        catalog = self.passage_catalog()
+        if catalog is not None:
+            return catalog.candidates([pid for pid, _ in hits], [score for _, score in hits])
         rows = self.db.conn().execute(
             "SELECT p.id, p.article_id, a.date FROM passages p JOIN articles a "
             "ON a.id = p.article_id WHERE p.id IN (SELECT value FROM json_each(?))",

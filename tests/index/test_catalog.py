@@ -1,0 +1,82 @@
+"""The in-memory passage catalog (index/local/catalog.py) answers exactly what SQLite
+would, for the generation it was read at, and is read again after every commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.backend import NO_FILTER
+from index.ingest import Indexer
+from index.local import LocalBackend
+from index.local import backend as backend_module
+from index.models import Article
+from tests.index.index_fakes import FakeEmbedder, article_text
+
+
+def _articles(prefix: str, n: int, seed: int) -> list[Article]:
+    import random
+
+    rng = random.Random(seed)
+    return [Article(id=f"{prefix}{i}", text=article_text(rng, paragraphs=4),
+                    date=None if i == 2 else f"2022-03-{10 + i:02d}") for i in range(n)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalBackend:
+    Indexer(tmp_path / "idx", FakeEmbedder(), quotes=False).add_articles(_articles("a", 6, 1))
+    return LocalBackend.open(tmp_path / "idx")
+
+
+def _sql_truth(store: LocalBackend) -> dict[int, tuple[str, str | None]]:
+    rows = store.conn().execute(
+        "SELECT p.id, p.article_id, a.date FROM passages p JOIN articles a ON a.id = p.article_id")
+    return {int(r[0]): (str(r[1]), r[2]) for r in rows}
+
+
+def test_catalog_maps_every_passage_as_sqlite_does(store: LocalBackend) -> None:
+    catalog = store.passage_catalog()
+    assert catalog is not None and catalog.generation == store.generation()
+    truth = _sql_truth(store)
+    ids = sorted(truth)[::-1]  # any order: kept as given
+    found = catalog.candidates(ids + [10**9], [float(i) for i in ids] + [1.0])
+    assert [(c.passage_id, c.article_id, c.date) for c in found] == \
+        [(i, *truth[i]) for i in ids]
+    assert [c.score for c in found] == [float(i) for i in ids]
+
+
+def test_catalog_follows_writes_and_deletes(store: LocalBackend,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    before = store.passage_catalog()
+    assert before is not None
+    gone = store.passages_for("a1")
+    store.delete(["a1"])
+    Indexer(store, FakeEmbedder(), quotes=False).add_articles(_articles("b", 2, 2))
+    assert store.passage_catalog() is None  # read moments ago: SQLite answers for now
+    monkeypatch.setattr(backend_module, "CATALOG_REREAD_S", 0.0)
+    after = store.passage_catalog()
+    assert after is not None and after.generation == store.generation() > before.generation
+    truth = _sql_truth(store)
+    removed = [p.id for p in gone if p.id not in truth]
+    assert removed and not after.candidates(removed, [0.0] * len(removed))
+    assert {c.passage_id: (c.article_id, c.date) for c in
+            after.candidates(sorted(truth), [0.0] * len(truth))} == truth
+
+
+def test_searches_return_the_same_candidates_with_and_without_the_catalog(
+        store: LocalBackend) -> None:
+    vector = FakeEmbedder().encode(["minister border trade"])[0]
+    with_catalog = store.dense_search(vector, 50, NO_FILTER)
+    lexical = store.lexical_search(["minister", "border", "trade"], 50, NO_FILTER)
+    store.passage_catalog = lambda: None  # type: ignore[method-assign]  # the SQLite path
+    assert store.dense_search(vector, 50, NO_FILTER) == with_catalog
+    assert store.lexical_search(["minister", "border", "trade"], 50, NO_FILTER) == lexical
+    assert with_catalog and np.all(np.diff([c.score for c in with_catalog]) <= 1e-6)
+
+
+def test_empty_index_has_an_empty_catalog(tmp_path: Path) -> None:
+    store = LocalBackend.open(tmp_path / "empty", create=True)
+    catalog = store.passage_catalog()
+    assert catalog is not None and catalog.candidates([1, 2], [0.5, 0.4]) == []
