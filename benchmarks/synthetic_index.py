@@ -73,10 +73,10 @@ def _pool_vectors(articles: list, db: Path, dim: int) -> np.ndarray:
 
 
 def build(args: argparse.Namespace) -> dict[str, object]:
+    from index.backend import PreparedArticle, PreparedPassage
     from index.ingest import content_hash, text_hash
     from index.local import LocalBackend
     from index.local.vectorfiles import save_file
-    from index.backend import PreparedArticle, PreparedPassage
     from index.models import Article
     from index.vectors import VectorIndex
 

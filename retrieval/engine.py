@@ -118,6 +118,8 @@ class Engine:
         self._cache_lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}  # insertion-ordered: oldest first
         self.settings: NewsdeskSettings | None = None  # set by open()
+        # False: BM25 after the encode, in the calling thread (the benchmark's diagnostic).
+        self.overlap_lexical = True
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, embedder: Embedder | None = None,
@@ -202,7 +204,8 @@ class Engine:
               mode: Mode = "hybrid") -> tuple[list[ArticleGroup], np.ndarray]:
         flt = backend_filter(plan.filters, scope)
         # BM25 over passages and titles needs no vector: it runs while the query encodes.
-        lexical = self.ranker.start_lexical(plan.text, flt, mode) if mode != "dense" else None
+        lexical = self.ranker.start_lexical(plan.text, flt, mode) \
+            if mode != "dense" and self.overlap_lexical else None
         qvec = self._encode_query(plan.text)
         groups = self.ranker.rank(plan.text, qvec, flt, k, plan.as_of, mode, lexical)
         return groups, qvec

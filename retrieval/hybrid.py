@@ -105,13 +105,13 @@ class HybridRanker:
 
     def rank(self, text: str, qvec: np.ndarray, flt: ArticleFilter, k: int,
              as_of: date | None = None, mode: Mode = "hybrid",
-             lexical: Future[LexicalLists] | None = None) -> list[ArticleGroup]:
-        """``lexical``: the lists `start_lexical` is computing (else computed here)."""
+             pending: Future[LexicalLists] | None = None) -> list[ArticleGroup]:
+        """``pending``: the lists `start_lexical` is computing (else computed here)."""
         rows = _Rows()
         passages: dict[int, _PassageScore] = {}
         dense_hits = self.backend.dense_search(qvec, CANDIDATES, flt) \
             if mode in ("hybrid", "dense") else None
-        lists = lexical.result() if lexical is not None else self.lexical_lists(text, flt, mode)
+        lists = pending.result() if pending is not None else self.lexical_lists(text, flt, mode)
         lexical_hits, title_hits = lists.passages, lists.titles
         for hit in (dense_hits or []) + (lexical_hits or []):
             rows.row(hit.article_id, hit.date)
