@@ -106,6 +106,9 @@ class PassageTextIndex:
             return None
         try:
             index = tantivy.Index(_schema(), path=str(path), reuse=True)
+            # Manual: we reload on our own generation; an auto-reload watcher thread could
+            # recreate lock files while the directory is being removed or replaced.
+            index.config_reader(reload_policy="Manual")
         except (OSError, ValueError) as err:
             log.warning("lexical index at %s unreadable (%s): FTS5 answers until it is rebuilt",
                         path, err)
@@ -121,6 +124,7 @@ class PassageTextIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(mode=0o700)
         index = tantivy.Index(_schema(), path=str(tmp), reuse=False)
+        index.config_reader(reload_policy="Manual")
         index.register_tokenizer(ANALYZER, analyzer())
         writer = index.writer(WRITER_HEAP, 1)
         for row in rows:
