@@ -21,6 +21,7 @@ from index.errors import ModelLoadError
 
 log = logging.getLogger(__name__)
 
+# Named in messages only: index/settings.py reads them (device, query_device).
 DEVICE_ENV = "NEWSDESK_DEVICE"  # ingestion: auto (CUDA when torch sees one) | cpu | cuda[:N]
 QUERY_DEVICE_ENV = "NEWSDESK_QUERY_DEVICE"  # query serving: cpu unless told otherwise
 GPU_BATCH = 1024  # passages per forward pass on a GPU (fp16, length-sorted)
@@ -51,15 +52,16 @@ def _cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
-def ingest_device() -> str:
-    """The device for embedding passages: ``$NEWSDESK_DEVICE``, default auto."""
-    return choose_device(os.environ.get(DEVICE_ENV), _cuda_available)
+def ingest_device(requested: str | None = None) -> str:
+    """The device for embedding passages: ``settings.device`` (NEWSDESK_DEVICE), default auto."""
+    return choose_device(requested, _cuda_available)
 
 
-def query_device() -> str:
-    """The device for query encoding: ``$NEWSDESK_QUERY_DEVICE``, default cpu (one short
-    query gains nothing from a GPU, and the serving process need not hold one)."""
-    return choose_device(os.environ.get(QUERY_DEVICE_ENV) or "cpu", _cuda_available)
+def query_device(requested: str | None = None) -> str:
+    """The device for query encoding: ``settings.query_device`` (NEWSDESK_QUERY_DEVICE),
+    default cpu (one short query gains nothing from a GPU, and the serving process need
+    not hold one)."""
+    return choose_device(requested or "cpu", _cuda_available)
 
 
 def default_model_path() -> Path:
@@ -212,8 +214,8 @@ def load_embedder(model_path: str | Path | None = None, *, device: str | None = 
     """One `Embedder` per model path and device per process (loading costs seconds).
 
     With no path, the packaged model (callers pass ``settings.model``). With no device,
-    the query device (`query_device`: the CPU unless told); ingestion passes
-    `ingest_device()`.
+    the CPU (the query default); callers pass ``query_device(settings.query_device)`` or,
+    when indexing, ``ingest_device(settings.device)``.
     """
     device = device or query_device()
     key = (str(Path(model_path).expanduser().resolve()) if model_path else "") + "|" + device

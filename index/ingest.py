@@ -119,7 +119,8 @@ class Indexer:
     (the engine's own, so that its searches follow the writes without reloading).
     ``embedder`` defaults to `load_embedder(model_path)` (loaded on first need).
     ``quotes=False`` skips quote extraction (faster; the quotes table stays empty).
-    ``settings`` (optional) applies the model, thread and vector-index settings.
+    ``settings`` (optional) applies the model, device, thread and vector-index settings
+    (without it the model loads on the ingestion default device, auto).
     """
 
     def __init__(
@@ -133,6 +134,7 @@ class Indexer:
         settings: NewsdeskSettings | None = None,
         pause: Callable[[], None] | None = None,
     ) -> None:
+        device: str | None = None
         if settings is not None:  # the CLI's run: thread counts and vector kind from settings
             from index import vectors
             from index.embedder import set_torch_threads
@@ -140,6 +142,7 @@ class Indexer:
             vectors.configure(settings.vector_index, settings.faiss_threads)
             set_torch_threads(settings.torch_threads)
             model_path = model_path or settings.model
+            device = settings.device
             if index is None and backend_kind() == "local":
                 index = settings.index_dir
         self._backend: Backend | None = None
@@ -151,6 +154,7 @@ class Indexer:
             self._backend, self.location = index, index.location
         self._embedder = embedder
         self._model_path = model_path
+        self._device = device
         self.progress = progress
         self.quotes = quotes
         self.pause: Callable[[], None] = pause or (lambda: None)
@@ -163,7 +167,7 @@ class Indexer:
         if self._embedder is None:
             from index.embedder import ingest_device, load_embedder
 
-            self._embedder = load_embedder(self._model_path, device=ingest_device())
+            self._embedder = load_embedder(self._model_path, device=ingest_device(self._device))
         return self._embedder
 
     @contextlib.contextmanager

@@ -59,10 +59,10 @@ def connect(address: str | None) -> Any:
 class _Embed:
     """One embedding actor: the model on this actor's device (its GPU, or the CPU)."""
 
-    def __init__(self, model_path: str | None) -> None:
+    def __init__(self, model_path: str | None, device: str | None) -> None:
         from index.embedder import ingest_device, load_embedder
 
-        self.embedder = load_embedder(model_path, device=ingest_device())
+        self.embedder = load_embedder(model_path, device=ingest_device(device))
 
     def info(self) -> tuple[str, int, str]:
         return self.embedder.name, self.embedder.dim, self.embedder.device
@@ -108,8 +108,9 @@ class _Prepare:
 
 def ray_add(backend: Backend, paths: Iterable[str | Path], *, address: str | None = "auto",
             owner: str = OPERATOR, model_path: str | None = None, quotes: bool = True,
-            actors: int | None = None) -> IngestSummary:
-    """Index ``paths`` into ``backend`` through Ray (see the module docstring)."""
+            actors: int | None = None, device: str | None = None) -> IngestSummary:
+    """Index ``paths`` into ``backend`` through Ray (see the module docstring).
+    ``device``: the actors' embedding device (``settings.device``; None: auto)."""
     started = time.monotonic()
     ray = connect(address)
     from ray.data import DataContext
@@ -118,7 +119,7 @@ def ray_add(backend: Backend, paths: Iterable[str | Path], *, address: str | Non
     sources, bad = collect_files(paths)
     run.skipped += bad
     with backend.ingest_lock():
-        pool = _actors(ray, model_path, actors)
+        pool = _actors(ray, model_path, actors, device)
         name, dim, device = ray.get(pool[0].info.remote())
         log.info("embedding on %d actor(s), device %s", len(pool), device)
         backend.check_model(name, dim, record=True)
@@ -144,7 +145,8 @@ def ray_add(backend: Backend, paths: Iterable[str | Path], *, address: str | Non
                          seconds=time.monotonic() - started)
 
 
-def _actors(ray: Any, model_path: str | None, count: int | None) -> list[Any]:
+def _actors(ray: Any, model_path: str | None, count: int | None,
+            device: str | None = None) -> list[Any]:
     gpus = int(ray.cluster_resources().get("GPU", 0))
     if gpus:
         cls = ray.remote(num_gpus=1)(_Embed)
@@ -152,7 +154,7 @@ def _actors(ray: Any, model_path: str | None, count: int | None) -> list[Any]:
     else:
         cls = ray.remote(num_cpus=STAGE_CPUS)(_Embed)
         count = count or max(1, int(ray.cluster_resources().get("CPU", 1)) // 4)
-    return [cls.remote(model_path) for _ in range(count)]
+    return [cls.remote(model_path, device) for _ in range(count)]
 
 
 def _pipeline(ray: Any, sources: Sequence[SourceFile], known: dict[str, StoredVersion],

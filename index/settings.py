@@ -61,6 +61,14 @@ class NewsdeskSettings(BaseSettings):
         "NEWSDESK_TORCH_THREADS", "torch_threads", ge=1, le=256,
         description="torch threads for the embedding model (default: torch's own)",
     )
+    device: str = env(
+        "NEWSDESK_DEVICE", "device", "auto",
+        description="device for embedding passages when indexing: auto (CUDA when torch sees one), cpu, cuda or cuda:N",
+    )
+    query_device: str = env(
+        "NEWSDESK_QUERY_DEVICE", "query_device", "cpu",
+        description="device for encoding questions when serving: cpu (default), auto, cuda or cuda:N",
+    )
     llm_url: str | None = env(
         "NEWSDESK_LLM_URL", "llm_url",
         description="an OpenAI-compatible endpoint to rephrase answers (off unless set)",
@@ -76,10 +84,15 @@ class NewsdeskSettings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("vector_index", mode="before")
+    @field_validator("vector_index", "device", mode="before")
     @classmethod
     def _lower_kind(cls, value: object) -> object:
         return (value.strip().lower() or "auto") if isinstance(value, str) else value
+
+    @field_validator("query_device", mode="before")
+    @classmethod
+    def _lower_query_device(cls, value: object) -> object:
+        return (value.strip().lower() or "cpu") if isinstance(value, str) else value
 
     @field_validator("index_dir", "model", mode="after")
     @classmethod

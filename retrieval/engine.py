@@ -32,7 +32,7 @@ from index.backend import (
     backend_kind,
     open_backend,
 )
-from index.embedder import Embedder, load_embedder, set_torch_threads
+from index.embedder import Embedder, load_embedder, query_device, set_torch_threads
 from index.errors import BadQueryError
 from index.gate import QueryGate
 from index.models import Article, IndexStats, IngestSummary
@@ -145,7 +145,8 @@ class Engine:
         # Lazy: the model is checked when it loads (`embedder`), so a quote lookup by name
         # works on an index built with any model.
         if embedder is not None or not lazy_model:
-            embedder = embedder or load_embedder(settings.model)
+            embedder = embedder or load_embedder(
+                settings.model, device=query_device(settings.query_device))
             store.check_model(embedder.name, embedder.dim)
         engine = cls(store, embedder, generator or GeneratorConfig.from_settings(settings),
                      model_path=settings.model)
@@ -158,7 +159,8 @@ class Engine:
         if self._embedder is None:
             with self._model_lock:
                 if self._embedder is None:
-                    embedder = load_embedder(self._model_path)
+                    wanted = self.settings.query_device if self.settings else None
+                    embedder = load_embedder(self._model_path, device=query_device(wanted))
                     self.backend.check_model(embedder.name, embedder.dim)
                     self._embedder = embedder
         return self._embedder

@@ -101,7 +101,7 @@ def _add_with_ray(args: argparse.Namespace, settings: NewsdeskSettings) -> Inges
     try:
         return ray_add(backend, args.paths, address=args.ray,
                        model_path=args.model or (str(settings.model) if settings.model else None),
-                       quotes=not args.no_quotes)
+                       quotes=not args.no_quotes, device=settings.device)
     finally:
         backend.close()
 

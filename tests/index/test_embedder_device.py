@@ -6,15 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.embedder import (
-    DEVICE_ENV,
-    QUERY_DEVICE_ENV,
-    Embedder,
-    choose_device,
-    ingest_device,
-    query_device,
-)
+from index.embedder import Embedder, choose_device, ingest_device, query_device
 from index.errors import ModelLoadError
+from index.settings import NewsdeskSettings
 
 
 def test_auto_picks_cuda_only_when_torch_sees_it() -> None:
@@ -38,12 +32,29 @@ def test_asking_for_a_missing_gpu_or_an_unknown_device_is_a_clear_error() -> Non
 def test_queries_stay_on_the_cpu_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
-    monkeypatch.delenv(QUERY_DEVICE_ENV, raising=False)
-    monkeypatch.delenv(DEVICE_ENV, raising=False)
-    assert query_device() == "cpu"
-    assert ingest_device() == ("cuda" if torch.cuda.is_available() else "cpu")
-    monkeypatch.setenv(DEVICE_ENV, "cpu")
-    assert ingest_device() == "cpu"
+    monkeypatch.delenv("NEWSDESK_QUERY_DEVICE", raising=False)
+    monkeypatch.delenv("NEWSDESK_DEVICE", raising=False)
+    settings = NewsdeskSettings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.device, settings.query_device) == ("auto", "cpu")
+    assert query_device(settings.query_device) == "cpu" == query_device()
+    cuda = "cuda" if torch.cuda.is_available() else "cpu"
+    assert ingest_device(settings.device) == cuda == ingest_device()
+    monkeypatch.setenv("NEWSDESK_DEVICE", " CPU ")
+    monkeypatch.setenv("NEWSDESK_QUERY_DEVICE", "")
+    settings = NewsdeskSettings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.device, settings.query_device) == ("cpu", "cpu")
+    assert ingest_device(settings.device) == "cpu"
+
+
+def test_the_device_settings_reach_the_indexer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NEWSDESK_DEVICE is read once into the settings and passed down, not read again."""
+    from index.ingest import Indexer
+
+    monkeypatch.setenv("NEWSDESK_DEVICE", "tpu")
+    settings = NewsdeskSettings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.delenv("NEWSDESK_DEVICE")
+    with pytest.raises(ModelLoadError, match="Unknown device 'tpu'"):
+        _ = Indexer(None, settings=settings).embedder
 
 
 def test_pipelined_encoder_matches_sentence_transformers(embedder: Embedder) -> None:
