@@ -3,16 +3,21 @@
 - ``embedder``: the real all-MiniLM-L6-v2 model, loaded once per session.
 - ``seed_index``: an index directory built once from ``sample_corpus/`` (read-only:
   tests that modify an index must copy it, e.g. ``shutil.copytree(seed_index, tmp)``).
+- ``seed_copy``: a writable copy of ``seed_index`` for one test.
+- ``site``: a feed site on 127.0.0.1 (tests/index/feed_server.py), one per test module.
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index.embedder import Embedder, load_embedder
 from index.ingest import Indexer
+from tests.index.feed_server import FeedServer
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO / "sample_corpus"
@@ -31,6 +36,20 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> 
     summary = Indexer(index_dir, embedder).add([SAMPLE_CORPUS])
     assert summary.added >= 1 and not summary.skipped, summary
     return index_dir
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path, seed_index: Path) -> Path:
+    target = tmp_path / "index"
+    shutil.copytree(seed_index, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[FeedServer]:
+    server = FeedServer().start()
+    yield server
+    server.stop()
 
 
 # ----- both backends (issue 12): retrieval, quote and bot suites run on each ---------------

@@ -12,6 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from bot.cli.options import add_index_option
+
 DEFAULT_POLNEAR = Path("../shared/eval/polnear")
 DEFAULT_REALTIMEQA = Path("../shared/eval/realtimeqa")
 
@@ -87,12 +89,7 @@ def _register_retrieval(suites: Any) -> None:
         default=DEFAULT_REALTIMEQA,
         help=f"RealTime QA folder (default {DEFAULT_REALTIMEQA})",
     )
-    p.add_argument(
-        "--index",
-        type=Path,
-        metavar="DIR",
-        help="reuse this index of corpus.jsonl (built there once if missing)",
-    )
+    add_index_option(p, help="reuse this index of corpus.jsonl (built there once if missing)")
     p.add_argument("--passages-index", type=Path, metavar="DIR",
                    help="reuse this index of evidence_passages.jsonl (default: a temporary one)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="first N questions only")
@@ -125,8 +122,7 @@ def _register_conversation(suites: Any) -> None:
                    help=f"evaluation data folder with polnear/ and bbc/ (default {DEFAULT_EVAL})")
     p.add_argument("--dialogues", type=Path, default=DEFAULT_DIALOGUES, metavar="FILE",
                    help="dialogue file (JSON lines; default: the committed set)")
-    p.add_argument("--index", type=Path, metavar="DIR",
-                   help="reuse this index (built there once if missing; default: temporary)")
+    add_index_option(p, help="reuse this index (built there once if missing; default: temporary)")
     p.add_argument("--json", action="store_true", help="the report as JSON, with every failure")
     p.set_defaults(func=_run_conversation)
 

@@ -6,9 +6,7 @@ coming during a poll of 200 feeds."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +28,9 @@ HIS_WORDS = "China supports every effort to keep the sea lanes open and safe for
 OTHER_WORDS = "Our two countries should deepen cooperation"
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[FeedServer]:
-    server = FeedServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def index_dir(tmp_path: Path, seed_index: Path) -> Path:
-    target = tmp_path / "index"
-    shutil.copytree(seed_index, target)
-    return target
+def index_dir(seed_copy: Path) -> Path:
+    return seed_copy
 
 
 async def wait_polls(service: FeedService, count: int, timeout: float = 120.0) -> None:

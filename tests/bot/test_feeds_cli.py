@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from bot.feed_report import parse_every
 from index.errors import BadQueryError
 from index.feeds.store import FeedStore
 from tests.index.feed_server import FeedServer
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[FeedServer]:
-    server = FeedServer().start()
-    yield server
-    server.stop()
 
 
 def test_feeds_commands(tmp_path: Path, seed_index: Path, site: FeedServer,

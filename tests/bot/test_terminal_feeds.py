@@ -4,10 +4,7 @@ speaker, and the alert prints; the new article is answerable at once."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.core import Core
 from bot.terminal import TerminalSession
@@ -17,13 +14,6 @@ from tests.bot.helpers import make_settings
 from tests.index.feed_server import FeedServer
 
 HIS_WORDS = "China supports every effort to keep the sea lanes open and safe for all nations."
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[FeedServer]:
-    server = FeedServer().start()
-    yield server
-    server.stop()
 
 
 async def test_terminal_feed_follow_alert(tmp_path: Path, seed_index: Path, site: FeedServer,

@@ -3,8 +3,7 @@ and nothing is indexed twice."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -22,18 +21,9 @@ CONFIG = FeedConfig(allow_hosts=frozenset({"127.0.0.1"}), connect_timeout=1.0, r
                     total_timeout=3.0, max_page_bytes=1_000_000, max_feed_bytes=1_000_000)
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[FeedServer]:
-    server = FeedServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def index_dir(tmp_path: Path, seed_index: Path) -> Path:
-    target = tmp_path / "index"
-    shutil.copytree(seed_index, target)
-    return target
+def index_dir(seed_copy: Path) -> Path:
+    return seed_copy
 
 
 def make_poller(index_dir: Path, embedder: Embedder, config: FeedConfig = CONFIG) -> Poller:
