@@ -23,14 +23,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Slash commands come from the command registry (bot/commands/); mentions have their cog.
+# Slash commands come from the command registry (bot/commands/); the admin cog adds what
+# Discord's /ingest needs beyond it; mentions have their cog.
 COGS: tuple[str, ...] = (
     "bot.cogs.slash",
     "bot.cogs.admin",
     "bot.cogs.mentions",
-    "bot.cogs.feeds",
-    "bot.cogs.follows",
-    "bot.cogs.charts",
 )
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
@@ -111,7 +109,7 @@ class Newsdesk(commands.Bot):
         await self.sync_commands()
         # Feeds and alerts in the background (bot/feeds.py), beside an existing index.
         if self.settings.feeds_poll and self.settings.index_dir.is_dir():
-            from bot.cogs.follows import discord_send
+            from bot.discord_alerts import discord_send
             from bot.feeds import FeedService
 
             self.feed_service = FeedService(self.core, functools.partial(discord_send, self))

@@ -8,6 +8,8 @@ and text without a leading slash is an /ask::
     /search Lavrov visit from: 2022-03 k: 3
     /quotes Wang about: Russia
     /article lavrov_china_2022-03-31 page: 2
+    /trend ferry strike by: week png: strike.png
+    /feeds add https://example.org/rss.xml every: 1h
     /ingest path/to/articles.jsonl
     /stats    /help    /quit
 
@@ -31,13 +33,21 @@ from typing import Any
 import discord
 
 from bot import embeds
-from bot.chart_terminal import chart_commands
-from bot.commands import find, registry
+from bot.commands import GROUPS, find, group_commands, registry
 from bot.commands.quotes import quotes_card
-from bot.commands.spec import AnswerReply, Command, CommandContext, Option, Reply, Upload
+from bot.commands.spec import (
+    AnswerReply,
+    Command,
+    CommandContext,
+    Option,
+    Reply,
+    ReplyFile,
+    Text,
+    Upload,
+)
 from bot.core import Core
 from bot.errors import log_unexpected, user_message
-from bot.terminal_live import LiveCommands
+from bot.terminal_live import LiveFeeds
 from bot.terminal_text import strip_controls
 from index.errors import BadQueryError
 from retrieval.conversation import ConversationState
@@ -47,17 +57,8 @@ from retrieval.models import Answer
 log = logging.getLogger(__name__)
 
 ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
-SESSION_HELP = """Feeds and alerts (bot/terminal_live.py):
-  /feeds [list] | /feeds add <url> [source: NAME] [every: 15m] | /feeds remove <n> | /feeds check
-  /follow speaker: <name>  |  /follow topic: <words>    /following    /unfollow <n>
-Charts (bot/chart_terminal.py):
-  /trend <topic> [from: ...] [to: ...] [by: day|week|month|year] [png: FILE]
-  /timeline <speaker> [from: ...] [to: ...] [by: ...] [png: FILE]
-  /compare <name or topic>, <another>[, ...] [of: topics|speakers] [by: ...] [png: FILE]
-About the last reply: /sources  /context [n]  /next  /prev  /vote up|down  <number> (pick a choice)
+SESSION_HELP = """About the last reply: /sources  /context [n]  /next  /prev  /vote up|down  <number> (pick a choice)
 /quit ends the session"""
-# Options of the session's own commands (feeds, follows), beside the registry's.
-SESSION_OPTION_KEYS = ("topic", "every", "source", "speaker", "by", "of", "png")
 
 
 def _option_pattern() -> re.Pattern[str]:
@@ -66,7 +67,7 @@ def _option_pattern() -> re.Pattern[str]:
 
 @functools.cache
 def _pattern_for(commands: tuple[Command, ...]) -> re.Pattern[str]:
-    names = {o.name for c in commands for o in c.options} | set(SESSION_OPTION_KEYS)
+    names = {o.name for c in commands for o in c.options}
     keys = sorted(names, key=len, reverse=True)
     return re.compile(rf"(?:^|\s)({'|'.join(map(re.escape, keys))}):", re.I)
 
@@ -74,12 +75,17 @@ def _pattern_for(commands: tuple[Command, ...]) -> re.Pattern[str]:
 def parse_command(line: str) -> tuple[str, str, dict[str, str]]:
     """``"/search lavrov from: 2022 k: 3"`` -> ``("search", "lavrov", {"from": "2022", "k": "3"})``.
 
-    Text without a leading slash is an /ask. Option values run to the next option.
+    Text without a leading slash is an /ask. Option values run to the next option. A
+    group's subcommand joins the name: ``"/feeds add URL"`` -> ``("feeds add", "URL", {})``
+    (``/feeds`` alone: ``/feeds list``).
     """
     text = line.strip()
     if not text.startswith("/"):
         return "ask", text, {}
     name, _, rest = text[1:].partition(" ")
+    if name.lower() in GROUPS:
+        sub, _, rest = rest.strip().partition(" ")
+        name = f"{name} {sub or 'list'}"
     parts = _option_pattern().split(" " + rest)
     free = parts[0].strip()
     options: dict[str, str] = {}
@@ -90,7 +96,7 @@ def parse_command(line: str) -> tuple[str, str, dict[str, str]]:
 
 def usage(command: Command) -> str:
     """``/search <query> [from: ...] [to: ...]`` for the terminal's help."""
-    parts = [f"/{command.name}"]
+    parts = [command.path]
     for option in command.options:
         if option is command.free_option:
             parts.append(f"<{option.name}>")
@@ -116,7 +122,7 @@ async def convert(command: Command, free: str, options: Mapping[str, str]) -> di
     unknown = [k for k in options if k not in known]
     if unknown:
         raise BadQueryError(
-            f"/{command.name} has no option {unknown[0]}:.", hint=f"Usage: {usage(command)}"
+            f"{command.path} has no option {unknown[0]}:.", hint=f"Usage: {usage(command)}"
         )
     args: dict[str, Any] = {}
     for option in command.options:
@@ -135,8 +141,8 @@ async def _typed(command: Command, option: Option, raw: str | None) -> Any:
     if option.type == "file":
         return await _local_file(raw.strip())
     if option.type in ("integer", "number"):
-        try:
-            return int(raw) if option.type == "integer" else float(raw)
+        try:  # "#3" as /feeds list and /following show numbers
+            return int(raw.strip().lstrip("#")) if option.type == "integer" else float(raw)
         except ValueError:
             bounds = f" from {option.min} to {option.max}" if option.max is not None else ""
             raise BadQueryError(f"{option.name} must be a number{bounds}.") from None
@@ -157,7 +163,6 @@ class TerminalSession:
 
     def __init__(self, core: Core, write: Callable[[str], None], *, colour: bool = False) -> None:
         self.core = core
-        self.ctx = CommandContext(core=core, user_id="terminal", operator=True)
         self.write = write
         self.bold = ANSI_BOLD if colour else ("", "")
         self.last_answer: Answer | None = None
@@ -175,9 +180,13 @@ class TerminalSession:
             "prev": self.prev_page,
             "vote": self.vote,
         }
-        self.live = LiveCommands(self)
-        self.session_commands.update(self.live.commands())
-        self.session_commands.update(chart_commands(core, write))  # /trend, /timeline, /compare
+        self.live = LiveFeeds(core, write)  # feeds polled, alerts printed (once started)
+
+    @property
+    def ctx(self) -> CommandContext:
+        """The operator's context: every server's articles, admin commands allowed."""
+        return CommandContext(core=self.core, user_id="terminal", operator=True,
+                              feeds=self.live.service)
 
     def show(self, embed: discord.Embed) -> None:
         self.write(embeds.embed_to_text(embed, bold=self.bold))
@@ -198,9 +207,13 @@ class TerminalSession:
             if session_command is not None:
                 await session_command(free, options)
                 return True
-            command = find(name)
+            command = find(*name.split(" ", 1))
             if command is None:
-                raise BadQueryError(f"Unknown command /{name}.", hint="Type /help for the list.")
+                group = name.split(" ", 1)[0]
+                subs = ", ".join(c.name for c in group_commands(group))
+                raise BadQueryError(f"Unknown command /{name}.",
+                                    hint=f"/{group} takes {subs}." if subs else
+                                    "Type /help for the list.")
             reply = await command.run(self.ctx, await convert(command, free, options))
             self.present(reply)
             if command.name == "help":
@@ -234,14 +247,21 @@ class TerminalSession:
         if isinstance(reply, AnswerReply):
             self._answer(reply.answer)
             return
-        if reply.choices and reply.choose is not None:
+        if isinstance(reply, Text):
+            self.write(strip_controls(reply.plain or reply.content).rstrip("\n") + "\n")
+            return
+        if reply.text is not None:
+            self.paged = None
+            self.write(strip_controls(reply.text).rstrip("\n") + "\n")
+        elif reply.choices and reply.choose is not None:
             self.paged = None
             self.show(reply.render(reply.page))
-            self._offer(reply.choices, reply.choose)
         else:
             self._page(reply.render, reply.pages, reply.page)
+        if reply.choices and reply.choose is not None:
+            self._offer(reply.choices, reply.choose)
         for file in reply.files:
-            self._save(file.name, file.data)
+            self._save(file)
 
     async def ask(self, free: str, options: dict[str, str]) -> None:
         """/ask (and a typed question) through the dialogue, so follow-ups resolve."""
@@ -267,10 +287,18 @@ class TerminalSession:
                 "(/sources for all sources, /context <n> for the paragraph around [n], /vote up|down)\n"
             )
 
-    def _save(self, name: str, data: bytes) -> None:
-        path = Path.cwd() / Path(name).name
-        path.write_bytes(data)
-        self.write(f"(file saved: {path})\n")
+    def _save(self, file: ReplyFile) -> None:
+        """Write a reply's file (a chart) where it asks, else in the current folder; a
+        path that cannot be written is a clear error, not a traceback."""
+        path = file.path or Path.cwd() / Path(file.name).name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file.data)
+        except OSError as err:
+            raise BadQueryError(
+                f"Could not write the {file.kind.lower()} to {path}: {err.strerror or err}.",
+                hint="Give another file with png: FILE.") from err
+        self.write(f"{file.kind} written to {path}\n")
 
     # -- about the last reply ---------------------------------------------------------
 

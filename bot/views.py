@@ -23,7 +23,7 @@ from typing import Any
 import discord
 
 from bot import embeds
-from bot.commands.spec import AnswerReply, Card, CommandContext, Reply
+from bot.commands.spec import AnswerReply, Card, CommandContext, Reply, Text
 from bot.core import Core
 from bot.errors import NONE, reply_error
 from bot.scopes import shared_servers, viewer_scope
@@ -179,6 +179,8 @@ async def reply_parts(
     if isinstance(reply, AnswerReply):
         embed, answer_view = await answer_reply(ctx, reply.answer)
         return embed, answer_view, []
+    if isinstance(reply, Text):  # where only an embed can go (a replaced message)
+        return discord.Embed(description=reply.content[: embeds.DESCRIPTION_LIMIT]), None, []
     view: BaseView | None = None
     owner = ctx.user_id if isinstance(ctx.user_id, int) else None
     if reply.choices and reply.choose is not None:
@@ -193,6 +195,9 @@ async def send_reply(
     interaction: discord.Interaction, ctx: CommandContext, reply: Reply, *, ephemeral: bool = False
 ) -> None:
     """The follow-up to a deferred interaction; never pings anyone."""
+    if isinstance(reply, Text):
+        await interaction.followup.send(reply.content, ephemeral=ephemeral, allowed_mentions=NONE)
+        return
     embed, view, files = await reply_parts(ctx, reply)
     kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral, "files": files}
     if view is not None:

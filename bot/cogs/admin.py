@@ -1,37 +1,26 @@
-"""/ingest (Manage Server only): add a .txt or .jsonl attachment to the index.
-
-The one slash command not built from the registry: its spec (bot/commands/ingest.py,
-``slash=False``) serves the terminal and /help, while on Discord this cog adds what only
-Discord needs: progress edits of the deferred reply and a channel post when the job
-outlives the 15-minute interaction token.
-
-Uploads go through :class:`bot.uploads.FairIngest` (chunks, servers taking turns). A
-long job reports its progress in the deferred reply; when it ends after the
-interaction token has expired (Discord keeps it 15 minutes), the result is posted in
-the channel instead. Temporary upload folders left by a killed run are removed when
-the cog loads.
+"""What Discord needs beyond the registry's /ingest (bot/commands/ingest.py): chunked
+ingestion with servers taking turns (:class:`bot.uploads.FairIngest`), progress edits of
+the deferred reply, and (in bot/cogs/slash.py) a channel post when a reply outlives the
+15-minute interaction token. Temporary upload folders left by a killed run are removed
+when the cog loads. The slash command itself is built from the registry like every other.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from pathlib import Path
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
-from bot import embeds, views
-from bot.app import Newsdesk, begin
-from bot.commands.ingest import UPLOAD_DIR, safe_upload_name, upload_path
-from bot.commands.spec import Card
+from bot import embeds
+from bot.app import Newsdesk
+from bot.commands.ingest import UPLOAD_DIR
 from bot.errors import NONE
 from bot.uploads import FairIngest, JobProgress, clean_leftovers, split_upload
 from index.backend import owner_for_guild
-from index.errors import BadQueryError
 from index.models import IngestSummary
 
 log = logging.getLogger(__name__)
@@ -39,12 +28,6 @@ log = logging.getLogger(__name__)
 # Discord accepts follow-ups for 15 minutes after an interaction; keep a margin.
 REPLY_WINDOW_S = 14 * 60.0
 PROGRESS_EVERY_S = 5.0
-
-
-async def send_reply(interaction: discord.Interaction, embed: discord.Embed, *,
-                     ephemeral: bool = False) -> None:
-    await views.send_reply(interaction, views.context_of(interaction), Card.of(embed),
-                           ephemeral=ephemeral)
 
 
 class Admin(commands.Cog):
@@ -65,46 +48,22 @@ class Admin(commands.Cog):
         if removed:
             log.info("Removed %d leftover upload folder(s) of an interrupted run", removed)
 
-    @app_commands.command(
-        name="ingest", description="Add a .txt or .jsonl file to the archive (Manage Server)."
-    )
-    @app_commands.describe(file="a seed-format .txt or a .jsonl of articles")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
-    async def ingest(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
-        limit = self.bot.settings.ingest_max_bytes
-        name = safe_upload_name(file.filename)
-        if file.size > limit:
-            raise BadQueryError(f"{name} is {file.size:,} bytes; the limit is {limit:,}.")
-        started = time.monotonic()
-        core = await begin(interaction, ephemeral=True)
-        data = await file.read()
-        if len(data) > limit:  # the declared size is the client's word; check what arrived
-            raise BadQueryError(f"{name} is larger than the {limit:,}-byte limit.")
-        index_dir = core.settings.index_dir
-        root = index_dir / UPLOAD_DIR
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=root) as tmp:
-            path = upload_path(index_dir, Path(tmp), name)
-            path.write_bytes(data)
-            log.info("User %s ingests %s (%d bytes)", interaction.user.id, name, len(data))
-            chunks = split_upload(path, name)
-            progress = _Progress(
-                interaction, started, self.reply_window_s, self.progress_every_s
-            )
-            summary = await self.uploads.submit(interaction.guild_id, name, chunks, progress)
-        embed = embeds.ingest_embed(summary, name)
-        if time.monotonic() - started < self.reply_window_s:
-            await send_reply(interaction, embed, ephemeral=True)
-            return
-        # The interaction token has expired: tell the channel instead.
-        channel = interaction.channel
-        if isinstance(channel, discord.abc.Messageable):
-            embed.set_footer(text=f"/ingest by {interaction.user.display_name}: took over 14 minutes")
-            await channel.send(embed=embed, allowed_mentions=NONE)
-        else:
-            log.warning("Ingest of %s finished after the reply window, no channel to tell", name)
+    def ingest_for(self, interaction: discord.Interaction,
+                   started: float) -> Callable[[Path, str], Awaitable[IngestSummary]]:
+        """How /ingest adds a file for this interaction: in chunks, taking turns with
+        other servers, editing the deferred reply with its progress."""
+
+        async def ingest(path: Path, name: str) -> IngestSummary:
+            progress = _Progress(interaction, started, self.reply_window_s,
+                                 self.progress_every_s)
+            return await self.uploads.submit(interaction.guild_id, name,
+                                             split_upload(path, name), progress)
+
+        return ingest
+
+    def expired(self, started: float) -> bool:
+        """Whether the interaction token begun at ``started`` can no longer be used."""
+        return time.monotonic() - started >= self.reply_window_s
 
 
 class _Progress:

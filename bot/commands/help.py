@@ -8,28 +8,18 @@ from typing import Any
 from bot import embeds
 from bot.commands.spec import Card, Command, CommandContext, Reply
 
-# Slash commands that cogs still define outside the registry (bot/cogs/feeds.py, follows.py,
-# charts.py).
-COG_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("/follow", "Alerts here (or in your DMs) when a person is quoted or a topic moves; "
-     "/following, /unfollow.", "/follow speaker: Wang Wenbin"),
-    ("/feeds", "This server's news feeds (Manage Server only).", "/feeds add url: https://…"),
-    ("/trend", "A chart of how many articles match a topic per period, by source.",
-     "/trend query: ferry strike by: week"),
-    ("/timeline", "A chart of a person's quoted statements per period.",
-     "/timeline speaker: Wang Wenbin"),
-    ("/compare", "Two to four people or topics on one chart.",
-     "/compare first: Wang Wenbin second: Wang Yi"),
-)
+
+def help_lines(ctx: CommandContext) -> tuple[tuple[str, str, str], ...]:
+    """(how it is typed, what it does, example) for each command offered here (the
+    terminal-only ones in the terminal only)."""
+    from bot.commands import registry
+
+    return tuple((c.path, c.help or c.description, c.example or c.path)
+                 for c in registry() if c.slash or ctx.operator)
 
 
 async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
-    from bot.commands import registry
-
-    lines = tuple(
-        (f"/{c.name}", c.help or c.description, c.example or f"/{c.name}") for c in registry()
-    ) + COG_COMMANDS
-    return Card.of(embeds.help_embed(ctx.bot_name, lines))
+    return Card.of(embeds.help_embed(ctx.bot_name, help_lines(ctx)))
 
 
 COMMAND = Command(

@@ -59,7 +59,10 @@ async def run(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
         path = upload_path(index_dir, Path(tmp), name)
         path.write_bytes(data)
         log.info("User %s ingests %s (%d bytes)", ctx.user_id, name, len(data))
-        summary = await ctx.core.ingest([path], owner=ctx.owner)
+        if ctx.ingest is not None:  # Discord: chunked, servers taking turns, progress shown
+            summary = await ctx.ingest(path, name)
+        else:
+            summary = await ctx.core.ingest([path], owner=ctx.owner)
     return Card.of(embeds.ingest_embed(summary, name))
 
 
@@ -73,5 +76,4 @@ COMMAND = Command(
                     required=True),),
     admin=True,
     ephemeral=True,
-    slash=False,  # bot/cogs/admin.py: chunked fair ingestion with progress on Discord
 )

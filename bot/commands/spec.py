@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import discord
+from discord import app_commands
 
 from bot.core import Core
 from bot.settings import Settings
 from index.backend import OPERATOR_SCOPE, Scope, owner_for_guild
+from index.models import IngestSummary
 from retrieval.models import Answer
 
 OptionType = Literal["text", "integer", "number", "boolean", "file"]
@@ -50,9 +53,23 @@ class CommandContext:
     guild_id: int | None = None
     channel_id: int | None = None
     bot_name: str = "Newsdesk"
-    feeds: Any = None  # the running bot.feeds.FeedService, if any (feed health in /stats)
+    feeds: Any = None  # the running bot.feeds.FeedService, if any (feeds, alerts, /stats)
     operator: bool = False
     member_of: tuple[int, ...] = ()  # a DM: servers whose articles it sees (bot/scopes.py)
+    # The invoker's permissions in this channel (Discord); None: the operator, allowed all.
+    permissions: discord.Permissions | None = None
+    # How a front end ingests an uploaded file (Discord: chunked, servers taking turns,
+    # progress shown); None: straight through the Core.
+    ingest: Callable[[Path, str], Awaitable[IngestSummary]] | None = None
+
+    def allowed(self, permission: str) -> bool:
+        """Whether the invoker holds ``permission`` (e.g. "manage_channels") here."""
+        return self.permissions is None or bool(getattr(self.permissions, permission))
+
+    def require(self, permission: str) -> None:
+        """Refuse (as Discord's own checks do) unless the invoker holds ``permission``."""
+        if not self.allowed(permission):
+            raise app_commands.MissingPermissions([permission])
 
     @property
     def scope(self) -> Scope:
@@ -81,6 +98,8 @@ class ReplyFile:
     name: str
     data: bytes
     description: str = ""
+    kind: str = "File"  # what the terminal says it wrote: "Chart written to PATH"
+    path: Path | None = None  # where a text front end writes it (default: the current folder)
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,7 @@ class Card:
     choices: tuple[str, ...] = ()
     choose: Callable[[CommandContext, str], Awaitable[Reply]] | None = None
     placeholder: str = "Choose one"
+    text: str | None = None  # the reply in words for a text front end (default: the embed)
 
     @classmethod
     def of(cls, embed: discord.Embed, **kwargs: Any) -> Card:
@@ -112,7 +132,16 @@ class AnswerReply:
     answer: Answer
 
 
-Reply = Card | AnswerReply
+@dataclass(frozen=True)
+class Text:
+    """A plain message: ``content`` is Discord markdown (untrusted parts already escaped);
+    ``plain`` is the same for a terminal (default: ``content``)."""
+
+    content: str
+    plain: str | None = None
+
+
+Reply = Card | AnswerReply | Text
 Handler = Callable[[CommandContext, Mapping[str, Any]], Awaitable[Reply]]
 Autocomplete = Callable[[CommandContext, str], Awaitable[list[str]]]
 
@@ -131,6 +160,7 @@ class Option:
     max: int | float | None = None
     choices: tuple[str, ...] = ()
     autocomplete: Autocomplete | None = None
+    slash: bool = True  # False: a terminal-only option (e.g. png: FILE for a chart)
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.name) <= NAME_LIMIT or not 1 <= len(self.description) <= DESCRIPTION_LIMIT:
@@ -144,8 +174,11 @@ class Option:
 @dataclass(frozen=True)
 class Command:
     """A command every front end offers. ``admin``: Manage Server on Discord, server only.
-    ``ephemeral``: only the invoker sees the reply. ``defer=False`` answers at once (for
-    replies that need no engine call). ``example`` is shown by /help."""
+    ``guild_only``: not in DMs. ``ephemeral``: only the invoker sees the reply.
+    ``defer=False`` answers at once (for replies that need no engine call). ``example`` is
+    shown by /help. ``group``: a subcommand (``/feeds add``: group "feeds", name "add";
+    the group's description is in ``bot.commands.GROUPS``). ``free``: the option typed
+    without its name in the terminal (default: the first required text or file option)."""
 
     name: str
     description: str
@@ -156,8 +189,11 @@ class Command:
     ephemeral: bool = False
     defer: bool = True
     cooldown: bool = True
-    slash: bool = True  # False: a cog provides the slash command (bot/cogs/admin.py)
+    slash: bool = True  # False: the terminal only (e.g. /feeds check polls the feeds now)
     help: str = ""  # a longer line for /help (default: the description)
+    guild_only: bool = False
+    group: str = ""
+    free: str = ""
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.name) <= NAME_LIMIT or self.name != self.name.lower():
@@ -169,8 +205,17 @@ class Command:
         required = [o.required for o in self.options]
         if required != sorted(required, reverse=True):
             raise ValueError(f"command {self.name!r}: required options come first")
+        if self.free and self.free not in {o.name for o in self.options}:
+            raise ValueError(f"command {self.name!r}: free option {self.free!r} is not an option")
+
+    @property
+    def path(self) -> str:
+        """How it is typed: ``/search``, ``/feeds add``."""
+        return f"/{self.group} {self.name}" if self.group else f"/{self.name}"
 
     @property
     def free_option(self) -> Option | None:
         """The option typed without its name in the terminal (``/search lavrov``)."""
+        if self.free:
+            return next(o for o in self.options if o.name == self.free)
         return next((o for o in self.options if o.required and o.type in ("text", "file")), None)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import bot.commands
-from bot.commands import registry
+from bot.commands import find, registry
 from bot.commands.spec import Command, Option
 from bot.core import Core
-from bot.terminal import TerminalSession, usage
-from tests.bot.fake_discord import FakeDiscord
+from bot.terminal import TerminalSession, parse_command, usage
+from tests.bot.fake_discord import GUILD_ID, FakeDiscord
 from tests.bot.helpers import FakeEngine, make_settings, running_bot
 
 
@@ -53,21 +54,61 @@ async def test_a_registered_command_reaches_discord_terminal_and_help(
         assert "/echo words: hello times: 2" in help_.text()
 
 
+def synced_spec(fake: FakeDiscord, spec: Command) -> dict[str, Any]:
+    """What Discord holds for ``spec``: the command, or its group's subcommand."""
+    if not spec.group:
+        return fake.command_definition(spec.name)
+    group = fake.command_definition(spec.group)
+    return next(o for o in group["options"] if o["name"] == spec.name and o["type"] == 1)
+
+
 async def test_synced_options_match_the_specs(fake: FakeDiscord) -> None:
     async with running_bot(fake, FakeEngine(), make_settings(fake)):
         for spec in registry():
             if not spec.slash:
                 continue
-            synced = fake.command_definition(spec.name)
+            synced = synced_spec(fake, spec)
             assert synced["description"] == spec.description
             assert [o["name"] for o in synced.get("options", [])] == [
-                o.name for o in spec.options
+                o.name for o in spec.options if o.slash
             ]
         search = {o["name"]: o for o in fake.command_definition("search")["options"]}
         assert search["k"]["min_value"] == 1 and search["k"]["max_value"] == 10
         assert search["query"]["max_length"] == 1000
         quotes = {o["name"]: o for o in fake.command_definition("quotes")["options"]}
         assert quotes["speaker"]["autocomplete"] is True
+        trend = {o["name"]: o for o in fake.command_definition("trend")["options"]}
+        assert [c["value"] for c in trend["by"]["choices"]] == ["day", "week", "month", "year"]
+        feeds = fake.command_definition("feeds")
+        assert int(feeds["default_member_permissions"]) == 1 << 5  # Manage Server
+        assert int(fake.command_definition("ingest")["default_member_permissions"]) == 1 << 5
+
+
+async def test_every_registered_command_is_in_the_tree_the_terminal_and_help(
+    fake: FakeDiscord,
+) -> None:
+    """A command in the registry must reach every front end: the synced slash tree (unless
+    terminal-only), the terminal (typed by its path) and /help on both."""
+    out: list[str] = []
+    term = TerminalSession(Core(FakeEngine(), make_settings()), out.append)
+    await term.handle("/help")
+    terminal_help = "".join(out)
+    async with running_bot(fake, FakeEngine(), make_settings(fake)):
+        discord_help = (await fake.answered(await fake.slash("help"))).text()
+        for spec in registry():
+            assert parse_command(f"{spec.path} x")[0] == spec.path[1:], spec.path
+            assert find(*spec.path[1:].split(" ")) is spec
+            assert usage(spec) in terminal_help and spec.example in terminal_help, spec.path
+            if spec.slash:
+                assert synced_spec(fake, spec)["name"] == spec.name
+                assert spec.path in discord_help and spec.example in discord_help, spec.path
+            else:
+                assert spec.path not in discord_help, spec.path
+    top = {spec.group or spec.name for spec in registry() if spec.slash}
+    synced = {c["name"] for c in fake.commands[str(GUILD_ID)] + fake.commands.get("global", [])}
+    assert synced == top  # nothing outside the registry either
+    assert {"trend", "timeline", "compare", "follow", "following", "unfollow", "feeds",
+            "ingest"} <= top
 
 
 def test_specs_refuse_what_discord_refuses() -> None:
@@ -90,3 +131,6 @@ def test_terminal_usage_lines() -> None:
     lines = [usage(c) for c in registry()]
     assert "/search <query> [from: ...] [to: ...] [source: ...] [k: ...]" in lines
     assert "/ingest <file>" in lines
+    assert "/feeds add <url> [source: ...] [every: ...]" in lines
+    assert "/trend <query> [from: ...] [to: ...] [by: ...] [png: ...]" in lines
+    assert "/unfollow <follow>" in lines

@@ -167,3 +167,38 @@ async def test_feeds_commands_in_discord(fake: FakeDiscord, site: FeedServer, in
         removed = await fake.slash("feeds", subcommand="remove", feed=1, permissions=MANAGE_GUILD)
         await fake.answered(removed)
         assert "Removed feed #1" in removed.text()
+
+
+async def test_follow_commands_keep_their_permission_rules(
+        fake: FakeDiscord, index_dir: Path, embedder: Embedder) -> None:
+    """From the registry (bot/commands/follows.py): a channel follow needs Manage
+    Channels, a personal one does not; /following shows only one's own personal follows;
+    /unfollow of another's personal follow is refused; DMs are refused."""
+    settings = make_settings(fake, index_dir, state_path=index_dir / "bot-state.sqlite")
+    engine = Engine.open(index_dir, embedder)
+    async with running_bot(fake, engine, settings) as bot:
+        assert bot.feed_service is not None
+        store = bot.feed_service.follows
+        denied = await fake.answered(await fake.slash("follow", topic="ferry strike"))
+        assert "Manage Channels" in denied.text() and store.follows(str(GUILD_ID)) == []
+        assert denied.messages[-1].get("flags", 0) & 64  # only the asker sees it
+        mine = await fake.answered(await fake.slash("follow", topic="ferry strike",
+                                                    personal=True))
+        assert "Following: #1: news on **ferry strike** → your DMs" in mine.text()
+        channel = await fake.answered(await fake.slash("follow", speaker="Wang Wenbin",
+                                                       permissions=MANAGE_CHANNELS))
+        assert f"quotes by **Wang Wenbin** → <#{CHANNEL_ID}>" in channel.text()
+        neither = await fake.answered(await fake.slash("follow", permissions=MANAGE_CHANNELS))
+        assert "Give either speaker: or topic:" in neither.text()
+        others = await fake.answered(await fake.slash("following", user_id=2002))
+        assert "#2" in others.text() and "ferry strike" not in others.text()
+        stolen = await fake.answered(await fake.slash("unfollow", follow=1, user_id=2002,
+                                                      permissions=MANAGE_CHANNELS))
+        assert "You have no follow #1 here" in stolen.text()
+        gone = await fake.answered(await fake.slash("unfollow", follow=1))
+        assert "Stopped: #1" in gone.text()
+        assert [f.id for f in store.follows(str(GUILD_ID))] == [2]
+        dm = await fake.answered(await fake.slash("following", guild=False))
+        assert "server" in dm.text().lower() and "#2" not in dm.text()
+        carrying = [o.message_data() or {} for o in fake.outgoing if o.message_data()]
+        assert carrying and all(allowed_mentions_ok(m) for m in carrying)
