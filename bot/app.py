@@ -149,16 +149,6 @@ class Newsdesk(commands.Bot):
             self.core.close()
 
 
-async def begin(interaction: discord.Interaction, *, ephemeral: bool = False) -> Core:
-    """Start a cog's command (the registry's commands do this in bot/cogs/slash.py):
-    per-user cooldown first, then defer at once so Discord's 3 s deadline can't pass."""
-    client = interaction.client
-    assert isinstance(client, Newsdesk)
-    client.core.check_cooldown(interaction.user.id)
-    await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-    return client.core
-
-
 async def run_bot(settings: Settings, core: Core) -> None:
     """Connect and serve until closed. Raises discord.LoginFailure on a bad token."""
     token = settings.token()

@@ -66,22 +66,25 @@ async def _make(core: Core, compute: Callable[[ChartEngine], ChartData]) -> Rend
 # terminal is the operator's and counts everything).
 
 
+async def _one(core: Core, kind: str, subject: str, what: str, date_from: str | None,
+               date_to: str | None, by: str | None, scope: Scope) -> RenderedChart:
+    """A trend (a topic) or a timeline (a speaker): one subject's counts per period."""
+    text = clean_text(subject, what) or ""
+    filters, period = make_filters(date_from, date_to), parse_period(by)
+    return await _make(core, lambda e: (e.trend if kind == "trend" else e.timeline)(
+        text, filters, period, scope=scope))
+
+
 async def trend(core: Core, query: str, date_from: str | None = None,
                 date_to: str | None = None, by: str | None = None, *,
                 scope: Scope = OPERATOR_SCOPE) -> RenderedChart:
-    text = clean_text(query, "query")
-    assert text is not None
-    filters, period = make_filters(date_from, date_to), parse_period(by)
-    return await _make(core, lambda e: e.trend(text, filters, period, scope=scope))
+    return await _one(core, "trend", query, "query", date_from, date_to, by, scope)
 
 
 async def timeline(core: Core, speaker: str, date_from: str | None = None,
                    date_to: str | None = None, by: str | None = None, *,
                    scope: Scope = OPERATOR_SCOPE) -> RenderedChart:
-    name = clean_text(speaker, "speaker name")
-    assert name is not None
-    filters, period = make_filters(date_from, date_to), parse_period(by)
-    return await _make(core, lambda e: e.timeline(name, filters, period, scope=scope))
+    return await _one(core, "timeline", speaker, "speaker name", date_from, date_to, by, scope)
 
 
 async def compare(core: Core, names: Sequence[str | None], kind: str | None = None,
