@@ -24,6 +24,22 @@ def test_parse_command() -> None:
         {"about": "Russia ties"},
     )
     assert parse_command("/stats") == ("stats", "", {})
+    # A group's subcommand joins the name (/feeds alone lists).
+    assert parse_command("/feeds add https://x.org/rss source: World desk") == (
+        "feeds add", "https://x.org/rss", {"source": "World desk"})
+    assert parse_command("/feeds") == ("feeds list", "", {})
+
+
+async def test_unknown_subcommand_names_the_ones_there_are(
+    session: tuple[TerminalSession, list[str], FakeEngine],
+) -> None:
+    term, out, _ = session
+    await term.handle("/feeds bogus")
+    assert "error: Unknown command /feeds bogus." in "".join(out)
+    assert "/feeds takes add, list, remove, check." in "".join(out)
+    out.clear()
+    await term.handle("/feeds list")  # no index here: feeds are off, said plainly
+    assert "error: Feeds are off in this session" in "".join(out)
 
 
 @pytest.fixture
