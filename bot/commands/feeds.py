@@ -67,7 +67,8 @@ async def add(ctx: CommandContext, args: Mapping[str, Any]) -> Reply:
     except BlockedURL as err:
         raise BadQueryError(f"That feed cannot be added: {err}.") from None
     store, owner = _store(ctx), ctx.owner
-    if not ctx.operator and len(store.feeds(owner)) >= MAX_FEEDS_PER_SERVER:
+    if not ctx.operator and len(await ctx.core.run_blocking(store.feeds, owner)) \
+            >= MAX_FEEDS_PER_SERVER:
         raise BadQueryError(f"This server already follows {MAX_FEEDS_PER_SERVER} feeds.")
     feed, created = await ctx.core.run_blocking(
         lambda: store.add(url, owner=owner, source=args["source"] or None, every=interval))
