@@ -33,7 +33,6 @@ CHANGELOG (keep short; the Milvus backend reads this file from branch ``seam``)
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ import numpy as np
 
 from index.errors import ArticleNotFoundError, NewsdeskError
 from index.models import Article, IndexStats, Passage, Quote
+from index.settings import NewsdeskSettings
 
 BACKEND_ENV = "NEWSDESK_BACKEND"  # local | milvus
 MILVUS_URI_ENV = "NEWSDESK_MILVUS_URI"  # a milvus-lite path or http://host:19530
@@ -354,9 +354,15 @@ class BackendUnavailableError(NewsdeskError):
     """The selected backend cannot be used here (unknown name, missing module)."""
 
 
+def _settings() -> NewsdeskSettings:
+    # Read when a backend is chosen, not at import: tests and entry points set the
+    # environment first. The settings model is the one reader of NEWSDESK_* variables.
+    return NewsdeskSettings()
+
+
 def backend_kind(kind: str | None = None) -> str:
     """``kind``, else $NEWSDESK_BACKEND, else ``local``; validated."""
-    chosen = (kind or os.environ.get(BACKEND_ENV) or "local").strip().lower()
+    chosen = (kind or _settings().backend or "local").strip().lower()
     if chosen not in BACKENDS:
         raise BackendUnavailableError(
             f"Unknown index backend {chosen!r}.",
@@ -382,7 +388,7 @@ def open_backend(
     """
     chosen = backend_kind(kind)
     if chosen == "milvus":
-        uri = str(location) if location is not None else os.environ.get(MILVUS_URI_ENV, "")
+        uri = str(location) if location is not None else (_settings().milvus_uri or "")
         if not uri:
             raise BackendUnavailableError(
                 "NEWSDESK_BACKEND=milvus needs a Milvus URI.",

@@ -69,6 +69,22 @@ class NewsdeskSettings(BaseSettings):
         "NEWSDESK_QUERY_DEVICE", "query_device", "cpu",
         description="device for encoding questions when serving: cpu (default), auto, cuda or cuda:N",
     )
+    backend: str = env(
+        "NEWSDESK_BACKEND", "backend", "local",
+        description="storage behind the index: local (SQLite + FAISS directory) or milvus",
+    )
+    milvus_uri: str | None = env(
+        "NEWSDESK_MILVUS_URI", "milvus_uri",
+        description="with NEWSDESK_BACKEND=milvus: a milvus-lite file or http://host:19530",
+    )
+    milvus_token: SecretStr | None = env(
+        "NEWSDESK_MILVUS_TOKEN", "milvus_token",
+        description="a Milvus server's token (user:password or an API key); never logged",
+    )
+    milvus_prefix: str = env(
+        "NEWSDESK_MILVUS_PREFIX", "milvus_prefix", "newsdesk",
+        description="prefix of the Milvus collection names (several indexes on one server)",
+    )
     llm_url: str | None = env(
         "NEWSDESK_LLM_URL", "llm_url",
         description="an OpenAI-compatible endpoint to rephrase answers (off unless set)",
@@ -78,7 +94,7 @@ class NewsdeskSettings(BaseSettings):
 
     @field_validator(
         "model", "faiss_threads", "torch_threads", "llm_url", "llm_model", "llm_api_key",
-        mode="before",
+        "milvus_uri", "milvus_token", mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -88,6 +104,16 @@ class NewsdeskSettings(BaseSettings):
     @classmethod
     def _lower_kind(cls, value: object) -> object:
         return (value.strip().lower() or "auto") if isinstance(value, str) else value
+
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _lower_backend(cls, value: object) -> object:
+        return (value.strip().lower() or "local") if isinstance(value, str) else value
+
+    @field_validator("milvus_prefix", mode="before")
+    @classmethod
+    def _default_prefix(cls, value: object) -> object:
+        return (value.strip() or "newsdesk") if isinstance(value, str) else value
 
     @field_validator("query_device", mode="before")
     @classmethod

@@ -30,6 +30,7 @@ from index.milvus.schema import (
 from index.milvus.summary import MilvusSummary
 from index.milvus.votes import upgrade_votes
 from index.milvus.writes import MilvusWrites
+from index.settings import NewsdeskSettings
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
     @classmethod
     def open(cls, uri: str, *, create: bool = False, read_only: bool = False,
              prefix: str | None = None, dim: int | None = None) -> MilvusBackend:
-        names = Collections(prefix or os.environ.get(PREFIX_ENV) or "newsdesk")
+        names = Collections(prefix or NewsdeskSettings().milvus_prefix)
         try:
             client = connect(uri)
         except Exception as err:  # connection refused, a locked embedded file, ...

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from index.backend import ArticleFilter, Scope
+from index.settings import NewsdeskSettings
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,8 @@ def connect(uri: str) -> Any:
         logging.getLogger("pymilvus").setLevel(logging.ERROR)
 
         if is_server(uri):
-            token = os.environ.get("NEWSDESK_MILVUS_TOKEN", "")
+            secret = NewsdeskSettings().milvus_token
+            token = secret.get_secret_value() if secret is not None else ""
             return MilvusClient(uri=uri, token=token) if token else MilvusClient(uri=uri)
         path = local_db_path(uri)
         path.parent.mkdir(parents=True, exist_ok=True)
