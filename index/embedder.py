@@ -179,6 +179,16 @@ class Embedder:
         return out
 
 
+def core_spare_while_encoding() -> bool:
+    """Whether a CPU core stays free while torch encodes a query (torch's threads fewer than
+    the cores): only then does other work beside the encode run for free. On 2 cores with
+    torch's default 2 threads it waits at every barrier instead (measured p95 search 27.2 ms
+    with BM25 beside the encode vs 23.1 ms after it, quiet machine)."""
+    import torch
+
+    return (os.cpu_count() or 1) > torch.get_num_threads()
+
+
 def set_torch_threads(threads: int | None) -> None:
     """Cap torch's threads (settings.torch_threads; None keeps torch's default): on a busy
     shared machine one thread per process beats several spinning against each other

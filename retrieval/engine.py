@@ -32,7 +32,13 @@ from index.backend import (
     backend_kind,
     open_backend,
 )
-from index.embedder import Embedder, load_embedder, query_device, set_torch_threads
+from index.embedder import (
+    Embedder,
+    core_spare_while_encoding,
+    load_embedder,
+    query_device,
+    set_torch_threads,
+)
 from index.errors import BadQueryError
 from index.gate import QueryGate
 from index.models import Article, IndexStats, IngestSummary
@@ -118,8 +124,9 @@ class Engine:
         self._cache_lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}  # insertion-ordered: oldest first
         self.settings: NewsdeskSettings | None = None  # set by open()
-        # False: BM25 after the encode, in the calling thread (the benchmark's diagnostic).
-        self.overlap_lexical = True
+        # BM25 beside the query encode (True) or after it in the calling thread (False);
+        # None: beside it only when a core is spare (decided at the first search).
+        self.overlap_lexical: bool | None = None
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, embedder: Embedder | None = None,
@@ -206,6 +213,8 @@ class Engine:
               mode: Mode = "hybrid") -> tuple[list[ArticleGroup], np.ndarray]:
         flt = backend_filter(plan.filters, scope)
         # BM25 over passages and titles needs no vector: it runs while the query encodes.
+        if self.overlap_lexical is None:
+            self.overlap_lexical = core_spare_while_encoding()
         lexical = self.ranker.start_lexical(plan.text, flt, mode) \
             if mode != "dense" and self.overlap_lexical else None
         qvec = self._encode_query(plan.text)

@@ -192,3 +192,21 @@ def test_quote_route_respects_question_dates(seed_engine: Engine) -> None:
     assert seed_engine.answer("What did Wang Wenbin say in 2021?").kind == "no_answer"
     dated = seed_engine.answer("What did Wang Wenbin say in March 2022?")
     assert dated.kind == "quotes" and dated.filters.date_from == "2022-03-01"
+
+
+@pytest.mark.parametrize("filters", [None, Filters(date_from="2022-03-01", date_to="2022-03-31")])
+def test_bm25_beside_or_after_the_encode_ranks_alike(seed_engine: Engine,
+                                                    filters: Filters | None) -> None:
+    """Where BM25 runs (beside the encode on a helper thread, or after it) changes no result."""
+    before = seed_engine.overlap_lexical
+    results = []
+    try:
+        for overlap in (True, False):
+            seed_engine.overlap_lexical = overlap
+            for question in ("What did Wang Wenbin say about hegemony?", "Lavrov visit China"):
+                hits = seed_engine.search(question, k=5, filters=filters)
+                results.append([(h.article_id, round(h.score, 6)) for h in hits])
+    finally:
+        seed_engine.overlap_lexical = before
+    assert results[:2] == results[2:]
+    assert any(results[:2])
