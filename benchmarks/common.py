@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -63,6 +64,27 @@ class Section:
 
 
 # ----- statistics ----------------------------------------------------------------------
+
+
+def time_round_robin(systems: dict[str, Callable[[str], object]], questions: Sequence[str],
+                     warmup: int = 5) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """(wall ms, process CPU ms) per system and question, side by side: each question runs
+    every system, starting from a different one each time, so drifts in machine load fall
+    on all systems alike. The first ``warmup`` questions run once untimed."""
+    for fn in systems.values():
+        for q in questions[:warmup]:
+            fn(q)
+    names = list(systems)
+    wall: dict[str, list[float]] = {n: [] for n in names}
+    cpu: dict[str, list[float]] = {n: [] for n in names}
+    for i, q in enumerate(questions):
+        shift = i % len(names)
+        for n in names[shift:] + names[:shift]:
+            t, c = time.perf_counter(), time.process_time()
+            systems[n](q)
+            wall[n].append((time.perf_counter() - t) * 1000)
+            cpu[n].append((time.process_time() - c) * 1000)
+    return wall, cpu
 
 
 def spread(values: list[float] | np.ndarray) -> dict[str, float]:

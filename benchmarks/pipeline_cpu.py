@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.common import time_round_robin
+
 K = 5
 
 
@@ -94,19 +96,8 @@ def main() -> None:
         "Engine.search, BM25 after the encode": fresh(lambda q: serial.search(q, k=K), serial),
         "Engine.answer": fresh(engine.answer, engine),
     }
-    for fn in systems.values():
-        for q in qs[:5]:
-            fn(q)
+    wall, cpu = time_round_robin(systems, qs)
     names = list(systems)
-    wall: dict[str, list[float]] = {n: [] for n in names}
-    cpu: dict[str, list[float]] = {n: [] for n in names}
-    for i, q in enumerate(qs):
-        shift = i % len(names)
-        for n in names[shift:] + names[:shift]:
-            t, c = time.perf_counter(), time.process_time()
-            systems[n](q)
-            wall[n].append((time.perf_counter() - t) * 1000)
-            cpu[n].append((time.process_time() - c) * 1000)
     spent = _stage_timers(engine)
     for q in qs:
         engine.clear_query_cache()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import time_round_robin
 from benchmarks.lexical.__main__ import WORK
 from index.backend import NO_FILTER
 
@@ -75,19 +76,8 @@ def main() -> None:
         "lexical_search (FTS5)": lambda q: slow.backend.lexical_search(
             passage_terms(q), 200, NO_FILTER),
     }
-    for fn in systems.values():
-        for q in qs[:5]:
-            fn(q)
+    wall, cpu = time_round_robin(systems, qs)
     names = list(systems)
-    wall: dict[str, list[float]] = {n: [] for n in names}
-    cpu: dict[str, list[float]] = {n: [] for n in names}
-    for i, q in enumerate(qs):
-        shift = i % len(names)
-        for n in names[shift:] + names[:shift]:
-            t, c = time.perf_counter(), time.process_time()
-            systems[n](q)
-            wall[n].append((time.perf_counter() - t) * 1000)
-            cpu[n].append((time.process_time() - c) * 1000)
     out: dict[str, object] = {"questions": len(qs), "load": os.getloadavg()[0],
                               "engine_open_s": open_s,
                               "passages": int(fts5_backend.passage_ids().size)}
