@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.ingest import merge_summaries
 from index.models import IngestSummary, Skipped
 
 log = logging.getLogger(__name__)
@@ -99,20 +100,6 @@ def name_skips(summary: IngestSummary, chunk: Chunk, name: str) -> IngestSummary
     )
 
 
-def merge(a: IngestSummary, b: IngestSummary) -> IngestSummary:
-    return IngestSummary(
-        added=a.added + b.added,
-        updated=a.updated + b.updated,
-        unchanged=a.unchanged + b.unchanged,
-        removed=a.removed + b.removed,
-        passages_embedded=a.passages_embedded + b.passages_embedded,
-        quotes_refreshed=a.quotes_refreshed + b.quotes_refreshed,
-        skipped=a.skipped + b.skipped,
-        warnings=a.warnings + tuple(w for w in b.warnings if w not in a.warnings),
-        seconds=a.seconds + b.seconds,
-    )
-
-
 @dataclass
 class _Job:
     key: Hashable
@@ -182,7 +169,7 @@ class FairIngest:
                 if not job.result.done():
                     job.result.set_exception(error)
             else:
-                job.summary = merge(job.summary, name_skips(part, chunk, job.name))
+                job.summary = merge_summaries(job.summary, name_skips(part, chunk, job.name))
                 job.done += 1
                 if job.done == len(job.chunks):
                     queue.popleft()
