@@ -354,15 +354,10 @@ class BackendUnavailableError(NewsdeskError):
     """The selected backend cannot be used here (unknown name, missing module)."""
 
 
-def _settings() -> NewsdeskSettings:
-    # Read when a backend is chosen, not at import: tests and entry points set the
-    # environment first. The settings model is the one reader of NEWSDESK_* variables.
-    return NewsdeskSettings()
-
-
-def backend_kind(kind: str | None = None) -> str:
+def backend_kind(kind: str | None = None, settings: NewsdeskSettings | None = None) -> str:
     """``kind``, else $NEWSDESK_BACKEND, else ``local``; validated."""
-    chosen = (kind or _settings().backend or "local").strip().lower()
+    # Read when a backend is chosen, not at import: entry points set the environment first.
+    chosen = (kind or (settings or NewsdeskSettings()).backend or "local").strip().lower()
     if chosen not in BACKENDS:
         raise BackendUnavailableError(
             f"Unknown index backend {chosen!r}.",
@@ -377,6 +372,7 @@ def open_backend(
     kind: str | None = None,
     create: bool = False,
     read_only: bool = False,
+    settings: NewsdeskSettings | None = None,
 ) -> Backend:
     """Open an index. ``local``: ``location`` is the index directory (default
     $NEWSDESK_INDEX, else the XDG data dir). ``milvus``: ``location`` is the URI (default
@@ -386,9 +382,10 @@ def open_backend(
 
     A milvus module provides ``open_backend(uri, *, create, read_only) -> Backend``.
     """
-    chosen = backend_kind(kind)
+    settings = settings or NewsdeskSettings()
+    chosen = backend_kind(kind, settings)
     if chosen == "milvus":
-        uri = str(location) if location is not None else (_settings().milvus_uri or "")
+        uri = str(location) if location is not None else (settings.milvus_uri or "")
         if not uri:
             raise BackendUnavailableError(
                 "NEWSDESK_BACKEND=milvus needs a Milvus URI.",
@@ -402,12 +399,12 @@ def open_backend(
                 hint="Install it with `pip install newsdesk[milvus]`, or set "
                 f"{BACKEND_ENV}=local.",
             ) from err
-        backend: Backend = module.open_backend(uri, create=create, read_only=read_only)
+        backend: Backend = module.open_backend(uri, create=create, read_only=read_only,
+                                               settings=settings)
         return backend
-    from index.config import default_index_dir
     from index.local import LocalBackend
 
-    directory = Path(location).expanduser() if location is not None else default_index_dir()
+    directory = Path(location).expanduser() if location is not None else settings.index_dir
     return LocalBackend.open(directory, create=create, read_only=read_only)
 
 

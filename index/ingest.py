@@ -143,8 +143,9 @@ class Indexer:
             set_torch_threads(settings.torch_threads)
             model_path = model_path or settings.model
             device = settings.device
-            if index is None and backend_kind() == "local":
+            if index is None and backend_kind(None, settings) == "local":
                 index = settings.index_dir
+        self._settings = settings
         self._backend: Backend | None = None
         # A directory, a Milvus URI, or None for the configured default.
         self.location: str | Path | None = None
@@ -175,7 +176,7 @@ class Indexer:
         if self._backend is not None:
             yield self._backend
             return
-        backend = open_backend(self.location, create=create)
+        backend = open_backend(self.location, create=create, settings=self._settings)
         try:
             yield backend
         finally:

@@ -142,9 +142,9 @@ class Engine:
         use (a CLI quote lookup by name never needs it).
         """
         settings = settings or NewsdeskSettings()
-        if index_dir is None and backend_kind(backend) == "local":
+        if index_dir is None and backend_kind(backend, settings) == "local":
             index_dir = settings.index_dir
-        store = open_backend(index_dir, kind=backend, read_only=read_only)
+        store = open_backend(index_dir, kind=backend, read_only=read_only, settings=settings)
         _serving_threads(settings)
         prepare = getattr(store, "prepare_for_serving", None)  # optional: load vectors now
         if prepare is not None:

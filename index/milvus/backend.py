@@ -56,10 +56,12 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
 
     @classmethod
     def open(cls, uri: str, *, create: bool = False, read_only: bool = False,
-             prefix: str | None = None, dim: int | None = None) -> MilvusBackend:
-        names = Collections(prefix or NewsdeskSettings().milvus_prefix)
+             prefix: str | None = None, dim: int | None = None,
+             settings: NewsdeskSettings | None = None) -> MilvusBackend:
+        settings = settings or NewsdeskSettings()
+        names = Collections(prefix or settings.milvus_prefix)
         try:
-            client = connect(uri)
+            client = connect(uri, settings.milvus_token)
         except Exception as err:  # connection refused, a locked embedded file, ...
             raise NewsdeskError(
                 f"Could not open Milvus at {uri}: {err}",
@@ -222,6 +224,7 @@ def _local_lock(uri: str, prefix: str) -> threading.Lock:
         return _LOCAL_LOCKS.setdefault((uri, prefix), threading.Lock())
 
 
-def open_backend(uri: str, *, create: bool = False, read_only: bool = False) -> MilvusBackend:
+def open_backend(uri: str, *, create: bool = False, read_only: bool = False,
+                 settings: NewsdeskSettings | None = None) -> MilvusBackend:
     """The factory `index.backend.open_backend` calls for NEWSDESK_BACKEND=milvus."""
-    return MilvusBackend.open(uri, create=create, read_only=read_only)
+    return MilvusBackend.open(uri, create=create, read_only=read_only, settings=settings)

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from index.backend import ArticleFilter, Scope
-from index.settings import NewsdeskSettings
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def local_db_path(uri: str) -> Path:
     return path if path.suffix == ".db" else path / "newsdesk.db"
 
 
-def connect(uri: str) -> Any:
+def connect(uri: str, token: SecretStr | None = None) -> Any:
     """A `MilvusClient` for a server URI or a milvus-lite file (embedded: one process)."""
     with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources
         warnings.simplefilter("ignore")
@@ -42,9 +43,8 @@ def connect(uri: str) -> Any:
         logging.getLogger("pymilvus").setLevel(logging.ERROR)
 
         if is_server(uri):
-            secret = NewsdeskSettings().milvus_token
-            token = secret.get_secret_value() if secret is not None else ""
-            return MilvusClient(uri=uri, token=token) if token else MilvusClient(uri=uri)
+            secret = token.get_secret_value() if token is not None else ""
+            return MilvusClient(uri=uri, token=secret) if secret else MilvusClient(uri=uri)
         path = local_db_path(uri)
         path.parent.mkdir(parents=True, exist_ok=True)
         return MilvusClient(str(path))

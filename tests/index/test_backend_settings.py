@@ -41,3 +41,19 @@ def test_unknown_backend_and_missing_uri_are_clear(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("NEWSDESK_MILVUS_URI", " ")
     with pytest.raises(BackendUnavailableError, match="needs a Milvus URI"):
         open_backend()
+
+
+def test_settings_passed_down_win_over_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    from index.settings import NewsdeskSettings
+
+    monkeypatch.setenv("NEWSDESK_BACKEND", "local")
+    monkeypatch.setenv("NEWSDESK_MILVUS_PREFIX", "from_env")
+    settings = NewsdeskSettings(backend="milvus", milvus_uri=str(tmp_path / "given.db"),
+                                milvus_prefix="given")
+    backend = open_backend(create=True, settings=settings)
+    try:
+        assert isinstance(backend, MilvusBackend)
+        assert backend.names.passages == "given_passages"
+    finally:
+        backend.close()
