@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.app import Newsdesk, configure_endpoints
 from bot.core import Core, EngineLike
+from bot.feeds import FeedService
 from bot.settings import Settings
 from index.backend import OPERATOR, OPERATOR_SCOPE, Scope
 from index.errors import ArticleNotFoundError, BadQueryError
@@ -253,3 +254,12 @@ def allowed_mentions_ok(payload: dict[str, Any]) -> bool:
         and not mentions.get("roles")
         and not mentions.get("replied_user")
     )
+
+
+async def wait_polls(service: FeedService, count: int, timeout: float = 120.0) -> None:
+    """Wake the feed service and wait until it has finished ``count`` polls in all."""
+    deadline = time.monotonic() + timeout
+    service.wake()
+    while service.polls < count:
+        assert time.monotonic() < deadline, "the feed service did not poll"
+        await asyncio.sleep(0.05)

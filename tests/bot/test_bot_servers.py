@@ -5,23 +5,26 @@ switch letting DMs see the articles of the servers a user shares with the bot.""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.feeds import FeedService
 from index.embedder import Embedder
 from index.feeds.store import FeedStore
 from retrieval.engine import Engine
 from tests.bot.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord, InteractionRecord
-from tests.bot.helpers import SEED_ID, allowed_mentions_ok, make_settings, running_bot
+from tests.bot.helpers import (
+    SEED_ID,
+    allowed_mentions_ok,
+    make_settings,
+    running_bot,
+    wait_polls,
+)
 from tests.index.feed_server import FeedServer
 
 pytestmark = pytest.mark.timeout(300)
@@ -150,21 +153,6 @@ async def test_trend_in_b_does_not_count_server_as_articles(
 # ----- alerts ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[FeedServer]:
-    server = FeedServer().start()
-    yield server
-    server.stop()
-
-
-async def polled(service: FeedService, count: int, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    service.wake()
-    while service.polls < count:
-        assert time.monotonic() < deadline, "the feed service did not poll"
-        await asyncio.sleep(0.05)
-
-
 def posted_in(fake: FakeDiscord, channel: int) -> list[str]:
     return [m.get("content") or "" for m in fake.channel_messages
             if int(m.get("channel_id", 0)) == channel]
@@ -190,12 +178,12 @@ async def test_alerts_in_b_never_fire_for_server_as_articles(
                                (GUILD_B, {"topic": "sea lanes"})):
             follow = await run(fake, "follow", guild, permissions=MANAGE_CHANNELS, **options)
             assert "Following" in follow.text(), follow.text()
-        await polled(service, service.polls + 1)
+        await wait_polls(service, service.polls + 1)
         site.state["wang"] = ["wenbin"]
-        await polled(service, service.polls + 1)
+        await wait_polls(service, service.polls + 1)
         await fake.wait_for(lambda: any("quoted in" in c for c in posted_in(fake, CHANNEL_ID)),
                             60, "A's alert")
-        await polled(service, service.polls + 1)  # anything else queued is sent by now
+        await wait_polls(service, service.polls + 1)  # anything else queued is sent by now
     assert posted_in(fake, CHANNEL_B) == []
 
 

@@ -5,7 +5,6 @@ coming during a poll of 200 feeds."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,12 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.feeds import FeedService
 from index.embedder import Embedder
 from index.feeds.models import PollReport
 from index.feeds.store import FeedStore
 from retrieval.engine import Engine
 from tests.bot.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
-from tests.bot.helpers import allowed_mentions_ok, make_settings, running_bot
+from tests.bot.helpers import allowed_mentions_ok, make_settings, running_bot, wait_polls
 from tests.index.feed_server import FeedServer
 
 MANAGE_CHANNELS = 1 << 4
@@ -31,14 +29,6 @@ OTHER_WORDS = "Our two countries should deepen cooperation"
 @pytest.fixture
 def index_dir(seed_copy: Path) -> Path:
     return seed_copy
-
-
-async def wait_polls(service: FeedService, count: int, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    service.wake()
-    while service.polls < count:
-        assert time.monotonic() < deadline, "the feed service did not poll"
-        await asyncio.sleep(0.05)
 
 
 def alert_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
