@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.config import INDEX_ENV
@@ -100,25 +100,18 @@ class NewsdeskSettings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("vector_index", "device", mode="before")
+    @field_validator("vector_index", "device", "query_device", "backend", "milvus_prefix",
+                     mode="before")
     @classmethod
-    def _lower_kind(cls, value: object) -> object:
-        return (value.strip().lower() or "auto") if isinstance(value, str) else value
-
-    @field_validator("backend", mode="before")
-    @classmethod
-    def _lower_backend(cls, value: object) -> object:
-        return (value.strip().lower() or "local") if isinstance(value, str) else value
-
-    @field_validator("milvus_prefix", mode="before")
-    @classmethod
-    def _default_prefix(cls, value: object) -> object:
-        return (value.strip() or "newsdesk") if isinstance(value, str) else value
-
-    @field_validator("query_device", mode="before")
-    @classmethod
-    def _lower_query_device(cls, value: object) -> object:
-        return (value.strip().lower() or "cpu") if isinstance(value, str) else value
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        """Trimmed; blank means the field's default; kinds and devices in lower case."""
+        if not isinstance(value, str):
+            return value
+        name = str(info.field_name)
+        value = value.strip()
+        if not value:
+            return cls.model_fields[name].default
+        return value if name == "milvus_prefix" else value.lower()
 
     @field_validator("index_dir", "model", mode="after")
     @classmethod
