@@ -26,8 +26,8 @@ import numpy as np
 from index.backend import open_backend
 from index.embedder import load_embedder
 from retrieval.engine import Engine
-from retrieval.eval_metrics import percentile
-from retrieval.eval_retrieval import evaluate_articles, measure_answers
+from retrieval.eval_metrics import Scores, first_rank, percentile
+from retrieval.eval_retrieval import SYSTEMS, measure_answers
 
 SAMPLE_QUESTIONS = (
     "What did Wang Wenbin say?", "Who said China-Russia cooperation has no limits?",
@@ -66,11 +66,37 @@ def compare_backends(local: str, milvus: str, data: Path, out: dict[str, Any],
         engine = Engine.open(location, embedder, backend=kind)
         ids = set(engine.backend.stored_versions())
         questions = _rtqa_questions(data, ids, limit)
-        quality = evaluate_articles(engine, questions, {})
+        lists = ranked_lists(engine, questions)
+        quality = {system: {"strict": _scores(ranked, questions)}
+                   for system, ranked in lists.items()}
         latency, answers = measure_answers(engine, questions)
         out[kind] = {"articles": len(ids), "questions": len(questions), "quality": quality,
-                     "latency": latency, "answers": answers}
+                     "latency": latency, "answers": answers, "top10": lists}
         engine.close()
+
+
+def ranked_lists(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, list[list[str]]]:
+    """Each system's top-10 article ids per question (as `evaluate_articles` ranks them)."""
+    return {name: [engine.rank_articles(q["question"], k=10, mode=mode,  # type: ignore[arg-type]
+                                        as_of=q.get("date") if dated else None,
+                                        read_dates=dated) for q in questions]
+            for name, mode, dated in SYSTEMS}
+
+
+def _scores(ranked: list[list[str]], questions: list[dict[str, Any]]) -> dict[str, float]:
+    scores = Scores()
+    for top, q in zip(ranked, questions, strict=True):
+        scores.add(first_rank(top, set(q["gold_doc_ids"])))
+    return scores.row()
+
+
+def agreement(local: dict[str, list[list[str]]], milvus: dict[str, list[list[str]]]
+              ) -> dict[str, dict[str, int]]:
+    """Per system: questions whose top-10 lists differ at all, and whose first article."""
+    return {system: {"differ": sum(a != b for a, b in zip(ours, milvus[system], strict=True)),
+                     "first_differs": sum(a[:1] != b[:1] for a, b in
+                                          zip(ours, milvus[system], strict=True))}
+            for system, ours in local.items()}
 
 
 def sample_latency(out: dict[str, Any]) -> None:
@@ -263,6 +289,13 @@ def render(out: dict[str, Any]) -> str:
                 other = mil["quality"][system]["strict"][metric]
                 lines.append(f"| {system} | {metric} | {value:.3f} | {other:.3f} | "
                              f"{other - value:+.3f} |")
+        if "top10" in loc and "top10" in mil:
+            lines += ["", f"Agreement per question (the same {loc['questions']} questions, "
+                      "top-10 article lists compared exactly):", "",
+                      "| system | top-10 lists that differ | first article differs |",
+                      "|---|---|---|"]
+            for system, n in agreement(loc["top10"], mil["top10"]).items():
+                lines.append(f"| {system} | {n['differ']} | {n['first_differs']} |")
         lines += ["", "| warm latency (ms) | local p50 | local p95 | milvus p50 | milvus p95 |",
                   "|---|---|---|---|---|"]
         for name in ("search", "ask"):

@@ -8,6 +8,7 @@ applied only when the caller says when the question is asked (``as_of``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,3 +70,18 @@ def fuse(
     if prior is not None:
         score += w.recency * prior
     return score
+
+
+def best_first(score: np.ndarray, rows: np.ndarray, ids: Sequence[str], k: int) -> np.ndarray:
+    """The ``k`` best of ``rows`` by ``score``; equal scores by article id. Wire copies (one
+    passage in several articles) tie exactly, and each engine returns tied hits in its
+    own order (FAISS by storage, Milvus by hashed key): the id makes backends agree."""
+    order = rows[np.argsort(-score[rows], kind="stable")]
+    top = score[order]
+    end = min(k, order.size)  # the first k and whatever ties with the k-th
+    while 0 < end < order.size and top[end] == top[end - 1]:
+        end += 1
+    if end < 2 or not np.any(top[1:end] == top[: end - 1]):
+        return order[:k]  # no ties among them (the usual case: no string sort)
+    head = sorted(order[:end].tolist(), key=lambda r: (-score[r], ids[r]))
+    return np.array(head[:k], dtype=order.dtype)

@@ -19,7 +19,14 @@ import numpy as np
 from index.backend import ArticleFilter, IndexReader, PassageCandidate, TitleCandidate
 from index.text.fts import MAX_QUERY_TERMS
 from index.text.words import FTS_STOPWORDS, STOPWORDS, content_words
-from retrieval.fusion import DEFAULT_WEIGHTS, MISSING, Weights, fuse, recency_prior
+from retrieval.fusion import (
+    DEFAULT_WEIGHTS,
+    MISSING,
+    Weights,
+    best_first,
+    fuse,
+    recency_prior,
+)
 from retrieval.grouping import ArticleGroup
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -140,10 +147,7 @@ class HybridRanker:
                                     | (day[candidates] == 0)]
         if candidates.size == 0:
             return []
-        # Ties (wire copies: the same passage in two articles) keep the order the backend
-        # returned the candidates in (dense first, then lexical), which for equal scores
-        # is the order the articles were stored in.
-        order = candidates[np.argsort(-score[candidates], kind="stable")][:k]
+        order = best_first(score, candidates, rows.ids, k)
         by_article: dict[int, list[tuple[int, float]]] = {}
         best_cos: dict[int, float] = {}
         for pid, ps in passages.items():

@@ -10,7 +10,9 @@ tokens under 40 bytes, lower case, English stemmer; index/local/textindex.py) in
 ``terms`` field, and each title's as SQLite FTS5 ``porter unicode61`` does (the local
 title index), and queries send terms made the same way. Milvus then only splits
 them at spaces (`TERMS_ANALYZER`, in the portable subset: every Milvus and milvus-lite
-version tokenizes alike) and computes BM25.
+version tokenizes alike) and computes BM25. The terms carry the local index's length
+padding (`textindex.PAD_TERM` up to a length tantivy stores exactly, `textindex.padding`),
+so both engines see the same document lengths and compute the same scores.
 
 Measured: benchmarks/results/2026-11-30-backends-parity.md.
 """
@@ -26,6 +28,9 @@ from index.local import textindex
 from index.text.stems import stem
 
 MAX_QUERY_TERMS = 32
+# Bump when `passage_terms` changes: a writer rewrites older terms (writes.upgrade_terms).
+# 1 (absent): unpadded; 2: padded to tantivy's stored lengths.
+TERMS_FORMAT = "2"
 # Terms are already lower-case words of letters and digits: splitting is all that is left.
 TERMS_ANALYZER: dict[str, Any] = {"tokenizer": "standard", "filter": ["lowercase"]}
 _FTS_TOKEN = re.compile(r"[^\W_]+")  # FTS5 unicode61: letters and digits, all else splits
@@ -33,8 +38,9 @@ _analyzer = functools.cache(textindex.analyzer)  # the local backend's own (thre
 
 
 def passage_terms(text: str) -> str:
-    """A passage's text as the local backend's tantivy analyzer indexes it."""
-    return " ".join(_analyzer().analyze(text))
+    """A passage's text as the local backend's tantivy analyzer indexes it, padded as there."""
+    words = _analyzer().analyze(text)
+    return " ".join(words + [textindex.PAD_TERM] * textindex.padding(len(words)))
 
 
 def title_terms(title: str) -> str:
@@ -47,7 +53,8 @@ def passage_query(terms: Sequence[str]) -> str:
     local backend's tantivy query is an OR of distinct stems; Milvus would weigh a
     stem by how often it occurs in the query text)."""
     words = [t for t in dict.fromkeys(terms) if t.strip()][:MAX_QUERY_TERMS]
-    return " ".join(dict.fromkeys(s for w in words for s in _analyzer().analyze(w)))
+    return " ".join(dict.fromkeys(s for w in words for s in _analyzer().analyze(w)
+                                  if s != textindex.PAD_TERM))
 
 
 def title_query(terms: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from index.errors import IndexNotFoundError, ModelMismatchError, NewsdeskError
+from index.milvus.analysis import TERMS_FORMAT
 from index.milvus.client import connect, is_server, lit, local_db_path, scan
 from index.milvus.lease import IngestLease
 from index.milvus.reads import MilvusReads
@@ -79,7 +80,8 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
                 backend._check_schema()
             create_collections(client, names, dim or DEFAULT_DIM)
             if backend.meta("schema_version") is None:
-                backend.set_meta({"schema_version": SCHEMA_VERSION, "generation": "0"})
+                backend.set_meta({"schema_version": SCHEMA_VERSION, "generation": "0",
+                                  "terms_format": TERMS_FORMAT})
         for name in names.all():
             if name != names.feedback or client.has_collection(name):  # older: no votes yet
                 client.load_collection(name)
@@ -176,6 +178,8 @@ class MilvusBackend(MilvusReads, MilvusWrites, MilvusSummary):
             self._lease = lease
             try:
                 self.recover()
+                if self.upgrade_terms():
+                    log.info("rewrote the BM25 terms of %s in the current format", self.uri)
                 yield
             finally:
                 self._lease = None

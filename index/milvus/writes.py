@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from index.backend import PreparedArticle, StoredVersion
+from index.milvus.analysis import TERMS_FORMAT, passage_terms
 from index.milvus.client import chunks, lit, query_in, scan
 from index.milvus.rows import (
     ARTICLE_FIELDS,
@@ -187,6 +188,26 @@ class MilvusWrites:
         current = {str(r["id"]): (str(r["content_hash"]), str(r["quote_tag"])) for r in rows}
         self._drop_stale({i: current.get(i) for i in ids})
         self._finish()
+
+    def upgrade_terms(self) -> int:
+        """Rewrite the BM25 terms of passages an older Newsdesk wrote (`TERMS_FORMAT`);
+        how many rows. Run by the writer under the ingest lease: Milvus updates whole
+        rows only, so each is upserted as it is with new terms; the format is recorded
+        last, so a run killed half way is redone (the same rows again) by the next writer."""
+        if self.meta("terms_format") == TERMS_FORMAT:
+            return 0
+        # Keys first: milvus-lite 2.5.1 fails reading the vectors of a collection that never
+        # held a row.
+        keys = [int(r["id"]) for r in scan(self.client, self.names.passages, "", ("id",))]
+        for part in chunks(keys, WRITE_CHUNK):
+            rows = query_in(self.client, self.names.passages, "id", part, PASSAGE_ALL,
+                            unique=True)
+            self._check_lease()
+            self._upsert(self.names.passages,
+                         [{**r, "terms": passage_terms(str(r["text"]))} for r in rows])
+        # Rankings change: a new generation drops what serving processes cached.
+        self.set_meta({"terms_format": TERMS_FORMAT, "generation": str(self.generation() + 1)})
+        return len(keys)
 
     # ----- steps ------------------------------------------------------------------------
 
