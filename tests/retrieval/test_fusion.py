@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from retrieval.fusion import Weights, fuse, max_normalised, recency_prior
+from retrieval.fusion import Weights, best_first, fuse, max_normalised, recency_prior
 
 
 def test_max_normalised() -> None:
@@ -26,3 +26,15 @@ def test_lexical_breaks_dense_ties() -> None:
 def test_missing_signals_are_left_out() -> None:
     score = fuse(2, None, None, np.array([1.0, 3.0]), None, None)
     assert np.argmax(score) == 1
+
+
+def test_best_first_orders_ties_by_article_id_whatever_the_input_order() -> None:
+    ids = ["c", "b", "d", "a", "e"]
+    score = np.array([0.9, 0.5, 0.5, 0.5, 0.1])
+    for rows in (np.arange(5), np.array([4, 3, 2, 1, 0]), np.array([2, 0, 3, 4, 1])):
+        assert [ids[r] for r in best_first(score, rows, ids, 10)] == ["c", "a", "b", "d", "e"]
+    # A tie across the k-th place is settled by id too; no ties: plain score order.
+    assert [ids[r] for r in best_first(score, np.array([2, 1, 0, 3]), ids, 2)] == ["c", "a"]
+    assert best_first(np.array([0.1, 0.7, 0.3]), np.arange(3), ["x", "y", "z"], 2).tolist() \
+        == [1, 2]
+    assert best_first(score, np.array([], dtype=np.int64), ids, 3).size == 0
