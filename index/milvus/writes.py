@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from index.backend import PreparedArticle, StoredVersion
-from index.milvus.analysis import TERMS_FORMAT, passage_terms
+from index.milvus.analysis import TERMS_FORMAT, passage_terms, title_terms
 from index.milvus.client import chunks, lit, query_in, scan
 from index.milvus.rows import (
     ARTICLE_FIELDS,
@@ -190,23 +190,29 @@ class MilvusWrites:
         self._finish()
 
     def upgrade_terms(self) -> int:
-        """Rewrite the BM25 terms of passages an older Newsdesk wrote (`TERMS_FORMAT`);
-        how many rows. Run by the writer under the ingest lease: Milvus updates whole
-        rows only, so each is upserted as it is with new terms; the format is recorded
-        last, so a run killed half way is redone (the same rows again) by the next writer."""
+        """Rewrite the BM25 terms (passages' and titles') an older Newsdesk wrote
+        (`TERMS_FORMAT`); how many rows. Run by the writer under the ingest lease: Milvus
+        updates whole rows only, so each is upserted as it is with new terms; the format
+        is recorded last, so a run killed half way is redone by the next writer."""
         if self.meta("terms_format") == TERMS_FORMAT:
             return 0
-        # Keys first: milvus-lite 2.5.1 fails reading the vectors of a collection that never
-        # held a row.
-        keys = [int(r["id"]) for r in scan(self.client, self.names.passages, "", ("id",))]
-        for part in chunks(keys, WRITE_CHUNK):
-            rows = query_in(self.client, self.names.passages, "id", part, PASSAGE_ALL,
-                            unique=True)
-            self._check_lease()
-            self._upsert(self.names.passages,
-                         [{**r, "terms": passage_terms(str(r["text"]))} for r in rows])
+        done = self._rewrite(self.names.passages, "id", PASSAGE_ALL,
+                             lambda r: {"terms": passage_terms(str(r["text"]))})
+        done += self._rewrite(self.names.articles, "pk", ARTICLE_FIELDS,
+                              lambda r: {"title_terms": title_terms(str(r["title"]))})
         # Rankings change: a new generation drops what serving processes cached.
         self.set_meta({"terms_format": TERMS_FORMAT, "generation": str(self.generation() + 1)})
+        return done
+
+    def _rewrite(self, collection: str, key: str, fields: Sequence[str],
+                 change: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+        # Keys first: milvus-lite 2.5.1 fails reading the vectors of a collection that never
+        # held a row.
+        keys = [int(r[key]) for r in scan(self.client, collection, "", (key,))]
+        for part in chunks(keys, WRITE_CHUNK):
+            rows = query_in(self.client, collection, key, part, fields, unique=True)
+            self._check_lease()
+            self._upsert(collection, [{**r, **change(r)} for r in rows])
         return len(keys)
 
     # ----- steps ------------------------------------------------------------------------

@@ -100,6 +100,9 @@ def test_older_terms_are_rewritten_by_the_next_writer(seed_index: Path, tmp_path
                                    for r in rows])
     milvus.delete_meta("terms_format")  # type: ignore[attr-defined]
     generation = milvus.generation()
+    articles = milvus.article_ids()
+    titles = [(t.article_id, t.score) for t in
+              milvus.title_search(["ferry", "library", "wang"], 10, ArticleFilter())]
     expected = _local_scores(seed_index, QUERIES)
     before = [dict(_ranked(milvus, terms)) for terms in QUERIES]
     assert any(b.get(key) != pytest.approx(score, rel=1e-5)
@@ -115,4 +118,7 @@ def test_older_terms_are_rewritten_by_the_next_writer(seed_index: Path, tmp_path
         for key, score in e.items():
             assert a[key] == pytest.approx(score, rel=1e-5), key
     assert len(list(scan(client, names.passages, "", ("id",)))) == len(rows)
+    assert milvus.article_ids() == articles and titles  # titles rewritten as they were
+    assert [(t.article_id, pytest.approx(t.score, rel=1e-5)) for t in
+            milvus.title_search(["ferry", "library", "wang"], 10, ArticleFilter())] == titles
     milvus.close()
