@@ -294,8 +294,8 @@ def render(out: dict[str, Any]) -> str:
                       "top-10 article lists compared exactly):", "",
                       "| system | top-10 lists that differ | first article differs |",
                       "|---|---|---|"]
-            for system, n in agreement(loc["top10"], mil["top10"]).items():
-                lines.append(f"| {system} | {n['differ']} | {n['first_differs']} |")
+            for system, count in agreement(loc["top10"], mil["top10"]).items():
+                lines.append(f"| {system} | {count['differ']} | {count['first_differs']} |")
         lines += ["", "| warm latency (ms) | local p50 | local p95 | milvus p50 | milvus p95 |",
                   "|---|---|---|---|---|"]
         for name in ("search", "ask"):
