@@ -102,7 +102,9 @@ async def _ask_loop(core: Any, questions: list[str], phase: Phase, stop: asyncio
 
 
 async def serve_while_ingesting(index_dir: Path, articles: int, questions: list[str],
-                                torch_threads: int) -> dict[str, Any]:
+                                torch_threads: int,
+                                marks: dict[str, float] | None = None) -> dict[str, Any]:
+    """``marks`` (optional) gets the perf_counter times the upload began and ended."""
     from bot.core import Core
     from bot.settings import Settings
     from bot.uploads import FairIngest, split_upload
@@ -139,10 +141,14 @@ async def serve_while_ingesting(index_dir: Path, articles: int, questions: list[
         during = Phase("during the upload")
         stop = asyncio.Event()
         t = time.perf_counter()
+        if marks is not None:
+            marks["during"] = t
         asking = asyncio.create_task(_ask_loop(core, questions, during, stop, None, n))
         with PeakRSS() as ingest_peak:
             summary = await queue.submit(UPLOADER, "bulk.jsonl", chunks)
         ingest_s = time.perf_counter() - t
+        if marks is not None:
+            marks["after"] = time.perf_counter()
         stop.set()
         n = await asking
         shutil.rmtree(tmp, ignore_errors=True)

@@ -129,6 +129,18 @@ class Embedder:
         self.batch_size = CPU_BATCH if device == "cpu" else GPU_BATCH
         # torch modules are not documented as re-entrant; one encode at a time.
         self._lock = threading.Lock()
+        self._twin: Embedder | None = None
+        self._twin_lock = threading.Lock()  # not the encode lock: loading takes a while
+
+    def for_ingestion(self) -> Embedder:
+        """A second copy of this model for ingestion beside queries, made once: each copy
+        has its own lock, so a question's encode never waits for an ingest batch to
+        finish (costs the model's size again, ~90 MB for MiniLM, from the first ingest)."""
+        with self._twin_lock:
+            if self._twin is None:
+                self._twin = Embedder(self.path, device=self.device)
+                self._twin.name = self.name
+            return self._twin
 
     def encode(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """(len(texts), dim) float32, each row of unit length.

@@ -5,17 +5,25 @@ engine call); the indexer calls ``gate.pause()`` at its yield points (between
 articles, between pieces of an encode, before each commit), which waits while any
 query runs. A steady stream of queries cannot starve ingestion: after waiting
 ``max_wait_s`` the writer works on for at least ``slice_s`` before it yields again.
+
+A question that arrives while the writer is between two yield points still shares the
+CPU with it until the next one: so beside queries the writer keeps its steps short
+(`index.ingest` encodes in pieces of ``SERVING_ENCODE_PIECE`` texts and commits
+``SERVING_BATCH_PASSAGES`` passages at a time) and runs at a lower CPU priority
+(`background_thread`), so the scheduler gives a question's threads the cores first.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Iterator
 
 MAX_WAIT_S = 0.5  # the longest one yield point waits for queries to finish
 WORK_SLICE_S = 0.1  # then the writer runs this long without yielding (no starvation)
+BACKGROUND_NICE = 10  # the writer thread's nice value beside queries (0 is normal, 19 lowest)
 
 
 class QueryGate:
@@ -59,3 +67,20 @@ class QueryGate:
         self.waited_s += now - started
         if still_busy:  # queries keep coming: take a slice of work before yielding again
             self._free_until = now + self.slice_s
+
+
+def background_thread() -> bool:
+    """Lower the calling thread's CPU priority to ``BACKGROUND_NICE`` (Linux: a nice
+    value per thread; threads it starts, such as tantivy's, inherit it), once per thread.
+    Not on the main thread, whose priority a CLI run or a test would keep for good, and
+    never raised (an unprivileged process cannot raise it back). Returns whether the
+    thread now runs in the background."""
+    if threading.current_thread() is threading.main_thread():
+        return False
+    try:
+        tid = threading.get_native_id()
+        if os.getpriority(os.PRIO_PROCESS, tid) < BACKGROUND_NICE:
+            os.setpriority(os.PRIO_PROCESS, tid, BACKGROUND_NICE)
+        return os.getpriority(os.PRIO_PROCESS, tid) >= BACKGROUND_NICE
+    except (OSError, AttributeError):  # no per-thread priorities here: the gate still works
+        return False

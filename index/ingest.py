@@ -39,6 +39,7 @@ from index.backend import (
     backend_kind,
     open_backend,
 )
+from index.gate import background_thread
 from index.ids import id_problem
 from index.models import Article, IngestSummary, Quote, Skipped
 from index.passages import split_passages
@@ -53,8 +54,11 @@ BATCH_ARTICLES = 500  # also flush after this many changed articles (metadata-on
 REQUOTE_BATCH = 500  # articles per transaction when quotes are re-extracted
 CHECKPOINT_SECONDS = 120.0  # write the FAISS file at least this often during long runs
 LOOKUP_ARTICLES = 500  # stored versions are looked up this many ids at a time (not all)
-ENCODE_PIECE = 32  # texts per encode call: the model is shared with queries, which wait
-# for the call in progress (one model batch), and the writer yields to them in between
+# Beside queries (an Indexer with a ``pause``, the serving engine's): a question that
+# arrives mid-step waits for the model call in progress (one lock) and shares the CPU with
+# the step until the writer's next yield point, so steps are kept short (index/gate.py).
+SERVING_ENCODE_PIECE = 8  # texts per encode call (a CLI run encodes a batch in one call)
+SERVING_BATCH_PASSAGES = 256  # passages per commit (the commit's work grows with it)
 
 # Test hook: called with a checkpoint name at interesting moments (crash tests SIGKILL here).
 CHECKPOINT_HOOK: Callable[[str], None] | None = None
@@ -159,9 +163,10 @@ class Indexer:
         self.progress = progress
         self.quotes = quotes
         self.pause: Callable[[], None] = pause or (lambda: None)
+        self.serving = pause is not None  # beside queries: short steps, background priority
         # Alone (the CLI), one encode call per batch is fastest (and fills a GPU); beside
-        # queries, pieces of one model batch keep their wait for the shared model short.
-        self.encode_piece = ENCODE_PIECE if pause is not None else sys.maxsize
+        # queries, small pieces keep a question's wait for the shared model short.
+        self.encode_piece = SERVING_ENCODE_PIECE if self.serving else sys.maxsize
 
     @property
     def embedder(self) -> EmbedderLike:
@@ -219,16 +224,21 @@ class Indexer:
     def _add(self, session: IngestSession, items: Iterable[tuple[str, Article]], owner: str,
              run: _Run, bar: Any) -> None:
         backend = session.backend
+        if self.serving:
+            background_thread()
         self._check_model(backend, load=backend.model() is None)
         batch: list[PreparedArticle] = []
+        passages = 0
+        limit = SERVING_BATCH_PASSAGES if self.serving else BATCH_PASSAGES
         extract = self._quote_extractor(run) if self.quotes else None
         for item in self._changed(items, backend, owner, run, bar, extract):
             batch.append(item)
-            if sum(len(b.passages) for b in batch) < BATCH_PASSAGES and len(batch) < BATCH_ARTICLES:
+            passages += len(item.passages)
+            if passages < limit and len(batch) < BATCH_ARTICLES:
                 continue
             self._write_batch(backend, batch, run)
             bar.update(len(batch))
-            batch = []
+            batch, passages = [], 0
             session.checkpoint()
         if batch:
             self._write_batch(backend, batch, run)

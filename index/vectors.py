@@ -213,6 +213,7 @@ class VectorIndex:
         self._index = index
         self._ids = ids  # sorted, unique: membership checks without asking FAISS
         self._lock = threading.RLock()
+        self._version = 0  # bumped by every add/remove (a conversion beside checks it)
 
     # ----- construction -------------------------------------------------------------
 
@@ -282,8 +283,10 @@ class VectorIndex:
 
     # ----- mutation -----------------------------------------------------------------
 
-    def add(self, ids: Any, vectors: Any) -> None:
-        """Add (or replace: an existing id is overwritten) vectors under ``ids``."""
+    def add(self, ids: Any, vectors: Any, *, convert: bool = True) -> None:
+        """Add (or replace: an existing id is overwritten) vectors under ``ids``; then,
+        with ``convert``, `convert_if_due` (a caller holding its own lock passes False
+        and converts after releasing it)."""
         ids_ = _as_ids(ids)
         x = _as_vectors(vectors, self.dim)
         if ids_.size != x.shape[0]:
@@ -303,16 +306,44 @@ class VectorIndex:
                 self._ids = np.concatenate([self._ids, np.sort(ids_)])  # rowids only grow
             else:
                 self._ids = np.union1d(self._ids, ids_)
-            self._maybe_convert()
+            self._version += 1
+        if convert:
+            self.convert_if_due()
 
-    def remove(self, ids: Any) -> int:
+    def remove(self, ids: Any, *, convert: bool = True) -> int:
         """Remove the given ids (unknown ids are ignored); returns how many were removed."""
         with self._lock, omp_threads(build_threads()):
             present = self._present(_as_ids(ids))
             if present.size:
                 self._remove_present(present)
+                self._version += 1
+        if present.size and convert:
+            self.convert_if_due()
+        return int(present.size)
+
+    def convert_if_due(self) -> bool:
+        """Rebuild into the structure the size now calls for (flat -> IVF, a retrain, IVF
+        -> flat) beside the live index, and swap it in: searches go on with the current
+        structure meanwhile (an IVF build at 50k vectors takes seconds) and wait only for
+        the swap. Indexes have one writer; if the index changed during the build anyway,
+        the rebuild is redone under the lock. Returns whether it converted."""
+        with self._lock:
+            target = self._due()
+            if target is None:
+                return False
+            ids, vecs, version = self._ids.copy(), self._reconstruct(self._ids), self._version
+        side = VectorIndex(self.dim, self.mode, self._new_flat(self.dim), ids,
+                           flat_max=self.flat_max)
+        with omp_threads(build_threads()):
+            side._install(target, vecs)
+        del vecs
+        with self._lock:
+            if self._version != version:
                 self._maybe_convert()
-            return int(present.size)
+            else:
+                self._index, self._trained_count = side._index, side._trained_count
+                self.nprobe, self.ef_search = side.nprobe, side.ef_search
+        return True
 
     def _present(self, ids: np.ndarray) -> np.ndarray:
         """The subset of ``ids`` stored here, sorted and unique (O(m log n), no full sort)."""
@@ -338,14 +369,19 @@ class VectorIndex:
         self._ids = np.setdiff1d(self._ids, ids, assume_unique=True)
 
     def _maybe_convert(self) -> None:
-        """Switch structure when the size crosses the thresholds of the mode."""
+        """Switch structure when the size crosses the thresholds of the mode (in place,
+        under the caller's lock)."""
+        target = self._due()
+        if target:
+            self._install(target, self._reconstruct(self._ids))
+
+    def _due(self) -> str | None:
+        """The structure the current size calls for, or None to keep this one."""
         inner = self._inner()
         current = "ivf" if isinstance(inner, faiss.IndexIVF) else "flat"
         if isinstance(inner, faiss.IndexHNSW):
             current = "hnsw"
-        target = self._target(len(self), current)
-        if target:
-            self._install(target, self._reconstruct(self._ids))
+        return self._target(len(self), current)
 
     def _target(self, n: int, current: str) -> str | None:
         """The structure to rebuild into at size ``n``, or None to keep ``current``."""

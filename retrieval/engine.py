@@ -466,7 +466,9 @@ class Engine:
     def _indexer(self) -> Indexer:
         from index.ingest import Indexer
 
-        return Indexer(self.backend, self.embedder, pause=self.query_gate.pause)
+        twin = getattr(self.embedder, "for_ingestion", None)  # queries keep their model
+        return Indexer(self.backend, twin() if twin else self.embedder,
+                       pause=self.query_gate.pause)
 
     def topic_scores(self, topic: str, article_ids: Sequence[str]) -> list[TopicScore]:
         """How well each stored article matches a followed topic (retrieval/topics.py)."""

@@ -70,6 +70,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         self._writing = 0  # own commits being mirrored: readers use the copies as they are
         self._hidden_cache: dict[tuple[int, tuple[str, ...]], np.ndarray | None] = {}
         self._latest_cache: dict[tuple[int, tuple[str, ...] | None], str | None] = {}
+        self._visible_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
         self._text: PassageTextIndex | None = None  # tantivy over passages (lexical.py)
         self._text_lock = threading.Lock()
         self._catalog: PassageCatalog | None = None  # passage -> article, per generation
@@ -225,7 +226,25 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             hidden = self._hidden_passages(owners)
             if hidden is not None:
                 return None, (hidden if hidden.size else None)
+            return self._visible_passages(owners, flt), None
         return self.passage_ids(flt), None
+
+    def _visible_passages(self, visible: tuple[str, ...], flt: ArticleFilter) -> np.ndarray:
+        """Passage ids a scope sees when too many are hidden from it (another server's
+        large upload): cached per generation like the hidden ones, and carried across this
+        process's own commits (`_carry_scope_caches`), so a query does not list them
+        again in SQL after every commit of an ingest run."""
+        key = (self.generation(), visible)
+        with self._vectors_lock:
+            found = self._visible_cache.get(key)
+        if found is not None:
+            return found
+        found = self.passage_ids(flt)
+        with self._vectors_lock:
+            if len(self._visible_cache) >= HIDDEN_CACHE:
+                self._visible_cache.pop(next(iter(self._visible_cache)))
+            self._visible_cache[key] = found
+        return found
 
     def _hidden_passages(self, visible: tuple[str, ...]) -> np.ndarray | None:
         """Passage ids of articles owned by anyone not in ``visible``; None when there
@@ -338,7 +357,40 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             removed, added, generation = self.write_rows(items, embeddings)
             self._mirror(vi, before, generation, removed, added)
             self.follow_text_index(generation, removed, added.tolist())
+        if not removed.size and all(item.passages for item in items):
+            self._carry_scope_caches(items, added, generation)
         return generation
+
+    def _carry_scope_caches(self, items: Sequence[PreparedArticle], added: np.ndarray,
+                            generation: int) -> None:
+        """A commit that only added articles: each scope's hidden and visible passages
+        and latest date at ``generation`` follow from those of the generation before
+        plus the new rows (cost in proportion to the commit, not to the archive), instead
+        of every scope's next query asking SQLite again."""
+        owners = np.repeat(np.array([item.owner for item in items], dtype=object),
+                           [len(item.passages) for item in items])
+        dates = [(item.owner, item.article.date) for item in items if item.article.date]
+        previous = generation - 1
+        with self._vectors_lock:
+            for (gen, visible), hidden in list(self._hidden_cache.items()):
+                if gen == previous:
+                    more = added[~np.isin(owners, visible)]
+                    grown = None if hidden is None else np.union1d(hidden, more)
+                    self._hidden_cache[(generation, visible)] = (
+                        grown if grown is not None and grown.size <= HIDDEN_OVERFETCH_MAX
+                        else None)
+            for (gen, visible), seen in list(self._visible_cache.items()):
+                if gen == previous:
+                    self._visible_cache[(generation, visible)] = np.union1d(
+                        seen, added[np.isin(owners, visible)])
+            for (gen, scope), latest in list(self._latest_cache.items()):
+                if gen == previous:
+                    newer = [d for o, d in dates if scope is None or o in scope]
+                    self._latest_cache[(generation, scope)] = max(
+                        [d for d in (latest, *newer) if d is not None], default=None)
+            for cache in (self._hidden_cache, self._visible_cache, self._latest_cache):
+                while len(cache) > HIDDEN_CACHE:
+                    cache.pop(next(iter(cache)))
 
     def delete(self, ids: Iterable[str]) -> list[str]:
         with self._own_commit() as (vi, before):
@@ -383,11 +435,12 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         stored = self.passage_vectors(added)[1] if added.size else None
         with self._vectors_lock:
             if removed.size:
-                vi.remove(removed)
+                vi.remove(removed, convert=False)
             if stored is not None:
-                vi.add(added, stored)
+                vi.add(added, stored, convert=False)
                 self._vectors_high = max(self._vectors_high, int(added.max()))
             self._vectors_generation = generation
+        vi.convert_if_due()  # a flat -> IVF rebuild runs beside the searches, not under a lock
 
     def flush(self) -> None:
         if self.db.read_only:

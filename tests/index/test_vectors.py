@@ -244,3 +244,55 @@ def test_concurrent_search_and_add() -> None:
     for t in threads:
         t.join()
     assert not errors and len(vi) == 2000 and vi.kind.startswith("ivf")
+
+
+def test_ivf_conversion_is_built_beside_while_searches_go_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flat -> IVF rebuild runs outside the index's lock: a search from another
+    thread completes while the rebuild is still in progress, on the exact index."""
+    import threading
+
+    data = clustered(2600)
+    live = VectorIndex.create(DIM, flat_max=2000)
+    live.add(np.arange(1500), data[:1500])
+    real_install = VectorIndex._install
+    during: list[tuple[str, np.ndarray]] = []
+
+    def install(self: VectorIndex, kind: str, vecs: np.ndarray) -> None:
+        if self is not live and kind == "ivf":
+            def search() -> None:
+                during.append((live.kind, live.search(data[2500:2501], 5)[1][0]))
+
+            other = threading.Thread(target=search)
+            other.start()
+            other.join(60)  # would hang if the rebuild held the live index's lock
+            assert not other.is_alive()
+        real_install(self, kind, vecs)
+
+    monkeypatch.setattr(VectorIndex, "_install", install)
+    live.add(np.arange(1500, 2500), data[1500:2500])
+    assert [kind for kind, _ in during] == ["flat"]
+    truth = brute_force(data[2500:2501], np.arange(2500), data[:2500], 5)[0]
+    assert set(during[0][1]) == set(truth)  # the exact index answered meanwhile
+    assert live.kind.startswith("ivf") and len(live) == 2500
+
+
+def test_a_change_during_the_conversion_is_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the index changes while the IVF is built beside it, the rebuild is redone with
+    the change included."""
+    data = clustered(2600)
+    live = VectorIndex.create(DIM, flat_max=2000)
+    live.add(np.arange(2000), data[:2000], convert=False)
+    real_install = VectorIndex._install
+    changed: list[bool] = []
+
+    def install(self: VectorIndex, kind: str, vecs: np.ndarray) -> None:
+        if self is not live and not changed:
+            changed.append(True)
+            live.add([5000], data[2500:2501], convert=False)  # a catch-up, say
+        real_install(self, kind, vecs)
+
+    monkeypatch.setattr(VectorIndex, "_install", install)
+    assert live.convert_if_due()
+    assert changed and live.kind.startswith("ivf") and len(live) == 2001
+    assert live.search(data[2500:2501], 1)[1][0][0] == 5000
