@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,13 +94,18 @@ def install() -> None:
         (Engine, ["_hits", "_answer_hits", "_plan"]),
         (HybridRanker, ["rank", "lexical_lists"]),
         (LocalBackend, ["dense_search", "lexical_search", "title_search", "passage_catalog",
-                        "_hidden_passages", "latest_date", "get_articles", "get_passages",
+                        "_hidden_passages", "passage_ids", "latest_date", "get_articles",
+                        "get_passages",
                         "text_index", "vectors", "write"]),
         (VectorIndex, ["search", "add", "remove"]),
         (QueryGate, ["pause"]),
     ):
         for name in names:
             setattr(cls, name, _timed(f"{cls.__name__}.{name}", getattr(cls, name)))
+
+
+def _stage(q: _Query, stage: str) -> float:
+    return q.stages.get(stage, 0.0)
 
 
 def _overlap(q: _Query, activity: str) -> float:
@@ -115,18 +121,19 @@ def report(during: list[_Query]) -> str:
     stages = sorted({s for q in during for s in q.stages})
     activities = sorted({a for a, _, _ in _ingest})
 
-    def mean(qs: list[_Query], f: Any) -> float:
+    def mean(qs: list[_Query], f: Callable[[_Query], float]) -> float:
         return 1000 * statistics.fmean(f(q) for q in qs)
 
-    lines = [f"{n} questions during the upload; slowest {len(slow)} vs the middle {len(mid)}",
+    lines = [f"{n} questions; the slowest {len(slow)} against the middle {len(mid)}",
              "", "| measure (ms, mean) | middle | slowest 5 % |", "|---|---|---|"]
-    rows = [("wall", lambda q: q.end - q.start), ("query thread CPU", lambda q: q.cpu)]
-    rows += [(s, (lambda s: lambda q: q.stages.get(s, 0.0))(s)) for s in stages]
-    rows += [(f"overlap with ingest {a}", (lambda a: lambda q: _overlap(q, a))(a))
+    rows: list[tuple[str, Callable[[_Query], float]]] = [
+        ("wall", lambda q: q.end - q.start), ("query thread CPU", lambda q: q.cpu)]
+    rows += [(s, functools.partial(_stage, stage=s)) for s in stages]
+    rows += [(f"overlap with ingest {a}", functools.partial(_overlap, activity=a))
              for a in activities]
     for name, f in rows:
         lines.append(f"| {name} | {mean(mid, f):.1f} | {mean(slow, f):.1f} |")
-    totals = defaultdict(list)
+    totals: dict[str, list[float]] = defaultdict(list)
     for a, s, e in _ingest:
         totals[a].append(e - s)
     lines += ["", "| ingest activity | calls | total s | p50 ms | max ms |", "|---|---|---|---|---|"]
