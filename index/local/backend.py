@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -388,9 +389,9 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
                     newer = [d for o, d in dates if scope is None or o in scope]
                     self._latest_cache[(generation, scope)] = max(
                         [d for d in (latest, *newer) if d is not None], default=None)
-            for cache in (self._hidden_cache, self._visible_cache, self._latest_cache):
-                while len(cache) > HIDDEN_CACHE:
-                    cache.pop(next(iter(cache)))
+            _trim(self._hidden_cache)
+            _trim(self._visible_cache)
+            _trim(self._latest_cache)
 
     def delete(self, ids: Iterable[str]) -> list[str]:
         with self._own_commit() as (vi, before):
@@ -482,6 +483,12 @@ def _tighten(directory: Path) -> None:
             path = directory / name
             if path.stat().st_uid == os.getuid():
                 path.chmod(FILE_MODE)
+
+
+def _trim(cache: dict[Any, Any]) -> None:
+    """Drop the oldest entries of a per-generation cache beyond HIDDEN_CACHE."""
+    while len(cache) > HIDDEN_CACHE:
+        cache.pop(next(iter(cache)))
 
 
 def _json_ids(ids: list[int]) -> str:
