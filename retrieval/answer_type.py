@@ -1,7 +1,8 @@
 """What kind of thing a question asks for, read from its wh-word and head noun.
 
 "Who ...?" wants a person, "which country ...?" a place, "how many ...?" a quantity,
-"when ...?" a date, "which show / film / company ...?" a name. Rules, not a model: a
+"when ...?" a date, "which show / film / company ...?" a name, "why ...?" a reason
+("because ...", "due to ..."). Rules, not a model: a
 question is typed in microseconds, and a wrong guess only costs a ranking bonus.
 """
 
@@ -14,7 +15,7 @@ from typing import Literal
 from index.quotes.names import wordset
 from index.text.words import STOPWORDS
 
-Kind = Literal["person", "place", "quantity", "date", "name", "other"]
+Kind = Literal["person", "place", "quantity", "date", "name", "reason", "other"]
 
 PERSON_NOUNS = wordset("""
     person people man woman men women star singer actor actress player athlete president
@@ -23,12 +24,19 @@ PERSON_NOUNS = wordset("""
     candidate lawmaker celebrity comedian host chef coach quarterback pitcher driver
     king queen prince princess monarch pope chancellor premier figure icon legend
     slugger golfer boxer footballer cricketer astronaut scientist head
+    justice presenter anchor broadcaster journalist reporter tycoon mogul
+    entrepreneur executive investor activist campaigner lawyer attorney prosecutor
+    doctor researcher economist commander royal duke duchess heir nominee
+    contestant winner champion gymnast swimmer skater sprinter manager owner
+    suspect gunman whistleblower popstar superstar influencer youtuber novelist poet
+    playwright composer dancer designer entertainer broadcaster spokesperson spokesman
     """)
 PLACE_NOUNS = wordset("""
     country countries nation nations state states city cities continent region area
     town towns island islands county province territory location place places capital
     destination village neighborhood neighbourhood district park stadium venue airport
-    ocean sea river lake mountain
+    ocean sea river lake mountain borough suburb port coast beach resort peninsula
+    landmark attraction hometown municipality republic kingdom emirate
     """)
 NAME_NOUNS = wordset("""
     show shows film films movie movies series company companies firm team teams airline
@@ -37,7 +45,9 @@ NAME_NOUNS = wordset("""
     broadcaster newspaper magazine channel website site bank university school club
     league event festival award awards game character role bill law deal agreement
     tournament competition car automaker manufacturer maker startup currency holiday
-    virus disease drug vaccine
+    virus disease drug vaccine giant carmaker novel painting typhoon cyclone
+    newspaper studio franchise label charity agency insurer carrier streamer publisher
+    supermarket cruise sitcom documentary musical opera ballad podcast tabloid outlet
     """)
 QUANTITY_HEADS = wordset("""
     percentage percent proportion share number amount price cost magnitude age rate
@@ -49,6 +59,8 @@ _WH = re.compile(
     r"\b(?P<wh>how\s+(?:many|much|long|old|far|big|high|large|tall|often|soon)|"
     r"what|which|who|whom|whose|where|when)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_WHY = re.compile(r"^\s*why\b|[,;:]\s*why\b|\bwhy\s+(?:is|are|was|were|do|does|did|has|have|had|"
+                  r"will|would|could|can|should)\b", re.I)
 _NAME_ASK = re.compile(r"\bwhat\s+(?:is|was|are|were)\s+(?:it|they|its|the\s+\w+'?s?)?\s*"
                        r"(?:called|named|name)\b|\bwhat\s+is\s+(?:her|his|their)\s+name\b|"
                        r"\bwhat\s+(?:is|was)\s+the\s+name\s+of\b", re.I)
@@ -71,7 +83,7 @@ class Expected:
 def _question_clause(question: str) -> str:
     """The last sentence that asks something: quiz questions open with a statement."""
     parts = [p for p in re.split(r"(?<=[.?!])\s+", question.strip()) if p]
-    asking = [p for p in parts if _WH.search(p)]
+    asking = [p for p in parts if _WH.search(p) or _WHY.search(p)]
     return asking[-1] if asking else (parts[-1] if parts else question)
 
 
@@ -111,10 +123,13 @@ def _head_after(text: str) -> tuple[Kind | None, str | None]:
     """The first typed noun among the next few words ("which wildly popular show").
 
     A possessive head types the possessor: "which state's governor" asks for a state.
+    A typed noun that modifies the next one is not the head: "which official dish" asks
+    for a dish, not an official; "which state agency" for an agency.
     """
     phrase = re.split(r"[,;:?!.—–()]", text, maxsplit=1)[0]  # the noun phrase, not beyond
     seen = False
-    for word in _WORD.findall(phrase)[:HEAD_WINDOW]:
+    words = _WORD.findall(phrase)[:HEAD_WINDOW]
+    for i, word in enumerate(words):
         low = word.lower()
         if low in _VERBISH:  # the noun phrase ends at its verb ("which measure did ...")
             if seen:
@@ -124,9 +139,24 @@ def _head_after(text: str) -> tuple[Kind | None, str | None]:
         if low.endswith(("’s", "'s")) and low[:-2] in _GROUP_POSSESSIVES:
             continue
         kind = _kind_of_noun(low)
-        if kind is not None:
+        if kind is not None and not _modifies_next(low, words[i + 1:i + 2]):
             return kind, low
     return None, None
+
+
+# Typed words that are as often adjectives ("official dish", "royal wedding"): typed
+# only when no plain word follows them.
+_MODIFIERS = wordset("official royal head")
+
+
+def _modifies_next(word: str, following: list[str]) -> bool:
+    if not following or word.endswith(("’s", "'s")):
+        return False
+    nxt = following[0].lower()
+    if _kind_of_noun(nxt) is not None:
+        return True  # "state agency", "film festival", "team owner"
+    return word in _MODIFIERS and nxt not in _VERBISH and nxt not in STOPWORDS \
+        and following[0][:1].islower() and not nxt.endswith("ed")
 
 
 PERCENT_HEADS = wordset("percentage percent proportion share")
@@ -159,6 +189,8 @@ def expected_type(question: str) -> Expected:
     if _NAME_ASK.search(clause):
         return Expected("person" if re.search(r"\b(?:her|his)\s+name\b", clause, re.I)
                         else "name")
+    if _WHY.search(clause):
+        return Expected("reason")
     found = list(_WH.finditer(clause))
     if not found:
         return Expected("other")

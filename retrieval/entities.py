@@ -53,6 +53,14 @@ _CREDIT = re.compile(
     # A dateline ("SAN FRANCISCO –", "Hong Kong (CNN)") says where the reporter filed
     # from, which is often not where the news happened.
     rf"^[A-Z][A-Z.,'’ -]+?\s*(?:{_AGENCY}\s*)?[—–]|^[A-Z][\w.,'’ -]{{0,40}}?\s*{_AGENCY}")
+# A cause or a purpose ("due to the ongoing drought", "because of fire risks", "to save
+# money"): what answers "why ...?". The marker and the words after it, to a punctuation.
+_REASON = re.compile(
+    r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result\s+of|"
+    r"in\s+response\s+to|(?:caused|prompted|triggered|sparked|driven|fuell?ed)\s+by|"
+    r"blamed\s+on|amid|citing|for\s+fear|over\s+(?:concerns?|fears?|worries)|"
+    r"in\s+order\s+to|so\s+(?:that|as\s+to)|(?:the|a)\s+reason|risks?\s+of)\b"
+    r"[^.,;:!?—–()“”\"]{3,80}", re.I)
 _QUOTED = re.compile(r"[“\"‘]([^“”\"‘’]{2,80}?)[”\"“’]")
 
 
@@ -85,7 +93,8 @@ def _cap_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
 
     for i, (s, e, w) in enumerate(words):
         w = w.rstrip(".,")
-        capital = bool(_CAP_WORD.fullmatch(w)) and not (i == 0 and w.lower() in _COMMON_OPENERS)
+        capital = bool(_CAP_WORD.fullmatch(w)) and not (i == 0 and w.lower() in _COMMON_OPENERS) \
+            and not _COMPOUND_ADJECTIVE.search(w)
         if capital:
             current.append((s, s + len(w), w))
             if w.endswith(("’s", "'s")):  # "New York City’s Times Square": two names
@@ -103,6 +112,10 @@ def _cap_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
 
 
 _COMMON_OPENERS = NON_NAME_CAPS | STOPWORDS
+# "Washington-based", "US-backed", "Texas-born": an adjective, not the thing's name.
+_COMPOUND_ADJECTIVE = re.compile(
+    r"-(?:based|born|backed|led|owned|made|run|funded|linked|style|era|bound|raised|"
+    r"headquartered|speaking|focused|inspired|themed|dominated|controlled)$", re.I)
 
 
 def _kinds_of_run(words: list[str], before: str) -> frozenset[Kind]:
@@ -145,6 +158,8 @@ def mentions(sentence: str) -> list[Mention]:
         inner = m.group(1).strip()
         if inner[:1].isupper() and len(inner.split()) <= 8:
             found.append(Mention(inner, m.start(1), m.end(1), frozenset({"name"})))
+    found.extend(Mention(m.group().rstrip(), m.start(), m.start() + len(m.group().rstrip()),
+                         frozenset({"reason"})) for m in _REASON.finditer(sentence))
     dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence)]
     found.extend(Mention(sentence[s:e], s, e, frozenset({"date"})) for s, e in dates)
     for m in _QUANTITY.finditer(sentence):

@@ -27,7 +27,7 @@ from retrieval.excerpts import term_weights
          "name", "platform"),
         ("The IRS announced it will do what this week?", "other", None),
         ("What is it called?", "name", None),
-        ("Why were the cars recalled?", "other", None),
+        ("Why were the cars recalled?", "reason", None),
     ],
 )
 def test_expected_type(question: str, kind: str, head: str | None) -> None:
