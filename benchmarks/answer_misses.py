@@ -132,7 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--evidence-index", type=Path, metavar="DIR",
                         help="also ask the held-out sample whose gold is in its evidence "
                              "passage of an index of evidence_passages.jsonl (built if missing)")
+    parser.add_argument("--outcomes", type=Path, metavar="FILE",
+                        help="write one JSON line per question (id, set, gold in the answer "
+                             "text, in its first line) to compare two runs question by question")
     args = parser.parse_args(argv)
+    rows: list[dict[str, Any]] = []
     embedder = load_embedder()
     engine = Engine.open(args.index, embedder, read_only=True)
     if not args.heldout_only:
@@ -141,20 +145,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcomes = [Outcome(i, engine.answer(q["question"], as_of=q.get("date")),
                             engine.answer(q["question"])) for i, q in enumerate(qs)]
         print("\n".join(report(outcomes, qs)))
+        rows += [_row("dev", q, o.dated) | {"undated": _holds(o.undated, q)}
+                 for o, q in zip(outcomes, qs, strict=True)]
     if args.heldout:
         held = heldout_questions(args.data_dir, args.heldout, args.seed)
         answers = [engine.answer(q["question"], as_of=q.get("date")) for q in held]
         print("\n".join(heldout_report(answers, held)))
+        rows += [_row("heldout", q, a) for a, q in zip(answers, held, strict=True)]
     if args.heldout and args.evidence_index:
         ensure_index(args.data_dir / PASSAGES, args.evidence_index, embedder, progress=False)
         passages = Engine.open(args.evidence_index, embedder, read_only=True)
         held = evidence_questions(args.data_dir, args.heldout, args.seed)
         answers = [passages.answer(q["question"], as_of=q.get("date")) for q in held]
         print("\n".join(heldout_report(answers, held, "held-out, evidence passages")))
+        rows += [_row("evidence", q, a) for a, q in zip(answers, held, strict=True)]
     rejected = sum(engine.answer(t).kind == "no_answer" for t in OFF_TOPIC_QUESTIONS)
     print(f"off-topic questions answered \"no answer\": {rejected / len(OFF_TOPIC_QUESTIONS):.3f} "
           f"({rejected}/{len(OFF_TOPIC_QUESTIONS)})")
+    if args.outcomes:
+        args.outcomes.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return 0
+
+
+def _holds(a: Answer, q: dict[str, Any]) -> bool:
+    return a.kind != "no_answer" and _contains_gold(a.text, q)
+
+
+def _row(name: str, q: dict[str, Any], a: Answer) -> dict[str, Any]:
+    return {"set": name, "id": q["id"], "gold": _holds(a, q),
+            "first": _holds(a, q) and _contains_gold(first_line(a), q)}
 
 
 if __name__ == "__main__":

@@ -24,12 +24,12 @@ PERSON_NOUNS = wordset("""
     candidate lawmaker celebrity comedian host chef coach quarterback pitcher driver
     king queen prince princess monarch pope chancellor premier figure icon legend
     slugger golfer boxer footballer cricketer astronaut scientist head
-    justice presenter anchor broadcaster journalist reporter tycoon mogul
+    justice presenter anchor journalist reporter tycoon mogul
     entrepreneur executive investor activist campaigner lawyer attorney prosecutor
     doctor researcher economist commander royal duke duchess heir nominee
     contestant winner champion gymnast swimmer skater sprinter manager owner
     suspect gunman whistleblower popstar superstar influencer youtuber novelist poet
-    playwright composer dancer designer entertainer broadcaster spokesperson spokesman
+    playwright composer dancer designer entertainer spokesperson spokesman
     """)
 PLACE_NOUNS = wordset("""
     country countries nation nations state states city cities continent region area
