@@ -36,7 +36,7 @@ PLACE_NOUNS = wordset("""
     town towns island islands county province territory location place places capital
     destination village neighborhood neighbourhood district park stadium venue airport
     ocean sea river lake mountain borough suburb port coast beach resort peninsula
-    landmark attraction hometown municipality republic kingdom emirate
+    hometown municipality republic kingdom emirate
     """)
 NAME_NOUNS = wordset("""
     show shows film films movie movies series company companies firm team teams airline
@@ -48,6 +48,7 @@ NAME_NOUNS = wordset("""
     virus disease drug vaccine giant carmaker novel painting typhoon cyclone
     newspaper studio franchise label charity agency insurer carrier streamer publisher
     supermarket cruise sitcom documentary musical opera ballad podcast tabloid outlet
+    landmark attraction
     """)
 QUANTITY_HEADS = wordset("""
     percentage percent proportion share number amount price cost magnitude age rate

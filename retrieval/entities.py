@@ -59,6 +59,10 @@ _REASON = re.compile(
     r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result\s+of|"
     r"in\s+response\s+to|(?:caused|prompted|triggered|sparked|driven|fuell?ed)\s+by|"
     r"blamed\s+on|amid|citing|for\s+fear|over\s+(?:concerns?|fears?|worries)|"
+    # "recalled over fire risks", "sued over the ad": a verb of blame and "over"
+    r"(?:recalled|sued|fined|critici[sz]ed|arrested|charged|resigned|fired|banned|"
+    r"suspended|probed|investigated|slammed|condemned|sanctioned|ousted|quit|protested|"
+    r"clashed|split|apologi[sz]ed)\s+over|"
     r"in\s+order\s+to|so\s+(?:that|as\s+to)|(?:the|a)\s+reason|risks?\s+of)\b"
     r"[^.,;:!?—–()“”\"]{3,80}", re.I)
 _QUOTED = re.compile(r"[“\"‘]([^“”\"‘’]{2,80}?)[”\"“’]")

@@ -52,7 +52,7 @@ def test_a_sentence_giving_the_reason_is_chosen() -> None:
     [
         ("The value of which tech giant fell below $2tn this week?", "name"),
         ("Which Supreme Court justice announced her retirement?", "person"),
-        ("Which popular US tourist attraction closed for repairs?", "place"),
+        ("Which popular US tourist attraction closed for repairs?", "name"),
         ("Which London borough has the most parks?", "place"),
         ("Which news presenter has left the channel?", "person"),
     ],
@@ -109,3 +109,11 @@ def test_a_describing_sentence_is_followed_by_the_one_naming_it() -> None:
     # A first sentence that names the answer itself gets nothing added.
     named, texts = _one_candidate(text, "The Daily Bugle had backed the Tories for 15 years.")
     assert len(with_antecedents([named], q, texts)) == 1
+
+
+def test_a_past_verb_and_over_gives_a_reason() -> None:
+    q = "Why were some Fruitco scooters recalled this week?"
+    found = new_mentions("Scooters that were recalled over fire risks should be parked outside.",
+                         q, "reason")
+    assert [m.text for m in found] == ["recalled over fire risks should be parked outside"]
+    assert new_mentions("A rider jumped over the fence.", q, "reason") == []
