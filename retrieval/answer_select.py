@@ -21,7 +21,7 @@ from index.text.stems import content_terms, stem
 from index.text.words import STOPWORDS, tokens
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
 from retrieval.answer_type import Expected, expected_type
-from retrieval.antecedent import needs_antecedent, next_sentence, previous_sentence
+from retrieval.antecedent import needs_antecedent, previous_sentence
 from retrieval.entities import Mention, new_mentions
 from retrieval.excerpts import lexical_score, term_weights
 from retrieval.models import Excerpt, Hit
@@ -145,15 +145,7 @@ def with_antecedents(chosen: Sequence[Candidate], question: str,
                      articles_text: Mapping[str, str]) -> list[Candidate]:
     """Each chosen sentence that points back ("The show ...", "He ...") preceded by the
     sentence it points to; that sentence joins the same citation, whose excerpt widens
-    to hold it. Sentences are never cut or joined: both are shown whole. Then, when the
-    first sentence still names nothing of the asked-for kind, the next sentence of its
-    article that does follows it (see `_with_naming_sequel`)."""
-    out = _with_previous(chosen, question, articles_text)
-    return _with_naming_sequel(out, question, articles_text)
-
-
-def _with_previous(chosen: Sequence[Candidate], question: str,
-                   articles_text: Mapping[str, str]) -> list[Candidate]:
+    to hold it. Sentences are never cut or joined: both are shown whole."""
     expected = expected_type(question)
     taken = {(c.hit.article_id, c.span) for c in chosen}
     out: list[Candidate] = []
@@ -181,46 +173,6 @@ def _names_something(sentence: str, question: str) -> bool:
         return False
     new_words = set(content_terms(sentence)) - set(content_terms(question))
     return bool(new_mentions(sentence, question, "name")) or len(new_words) >= 3
-
-
-def _with_naming_sequel(chosen: list[Candidate], question: str,
-                        articles_text: Mapping[str, str]) -> list[Candidate]:
-    """A first sentence that describes the answer without its name ("The tabloid has
-    long ...", "The Springfield-based tech company's value ...") followed by the next
-    sentence of its article when that one names something of the asked-for kind: news
-    often gives the description first and the name just after."""
-    expected = expected_type(question)
-    if not chosen or expected.kind not in TITLED_KINDS:
-        return chosen
-    first = chosen[0]
-    # The first sentence with its antecedent, if one was put before it.
-    size = 2 if len(chosen) > 1 and (chosen[1].hit.article_id, chosen[1].excerpt.passage_id) \
-        == (first.hit.article_id, first.excerpt.passage_id) else 1
-    lead = chosen[:size]
-    if any(new_mentions(c.text, question, expected.kind) for c in lead):
-        return chosen
-    text = articles_text[first.hit.article_id]
-    nxt = next_sentence(text, (first.span[0], max(c.span[1] for c in lead)))
-    if nxt is None or nxt[1] - nxt[0] > MAX_SENTENCE_CHARS \
-            or any(c.hit.article_id == first.hit.article_id and c.span == nxt for c in chosen):
-        return chosen
-    sentence = text[nxt[0]:nxt[1]]
-    if not new_mentions(sentence, question, expected.kind) \
-            or sentence.rstrip(_CLOSERS).endswith("?"):
-        return chosen
-    excerpt = _widened_end(min((c.excerpt for c in lead), key=lambda e: e.start), text, nxt[1])
-    lead = [replace(c, excerpt=excerpt) for c in lead]
-    sequel = replace(first, excerpt=excerpt, span=nxt, text=sentence)
-    rest = [replace(c, excerpt=excerpt) if (c.hit.article_id, c.excerpt.passage_id)
-            == (first.hit.article_id, first.excerpt.passage_id) else c for c in chosen[size:]]
-    return lead + [sequel] + rest
-
-
-def _widened_end(excerpt: Excerpt, text: str, end: int) -> Excerpt:
-    """The excerpt grown on to ``end``."""
-    if end <= excerpt.end:
-        return excerpt
-    return replace(excerpt, end=end, text=text[excerpt.start:end])
 
 
 _CLOSERS = " ”’\"')]"

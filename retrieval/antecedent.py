@@ -55,12 +55,3 @@ def previous_sentence(text: str, span: Span) -> Span | None:
     if s == window_start and window_start > 0:  # cut mid-sentence by the window
         return None
     return (s, e)
-
-
-def next_sentence(text: str, span: Span) -> Span | None:
-    """The sentence just after ``span`` in the article (across a paragraph break)."""
-    end = span[1]
-    spans = [s for s in sentence_spans(text, end, min(len(text), end + 1500)) if s[0] >= end]
-    if not spans or spans[0][1] == min(len(text), end + 1500) < len(text):
-        return None  # none, or cut by the window
-    return spans[0]
