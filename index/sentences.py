@@ -16,6 +16,7 @@ Rules (tuned for English news copy):
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Blank line(s), possibly holding spaces/tabs: the paragraph separator.
@@ -60,8 +61,29 @@ _WORD = re.compile(r"[\w']+")
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
 
 
+# Paragraphs of the last few texts: every excerpt and answer sentence of an article asks
+# for them again (sentence_spans of a passage needs the whole text's paragraph breaks).
+PARAGRAPH_CACHE = 64
+PARAGRAPH_CACHE_MAX_CHARS = 200_000  # the cache keeps its texts alive: bounded, ~13 MB
+
+
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Trimmed, non-empty paragraphs of ``text``; their 1-based index is the paragraph number."""
+    if len(text) <= PARAGRAPH_CACHE_MAX_CHARS:
+        return list(_cached_paragraphs(text))
+    return _paragraph_spans(text)
+
+
+@functools.lru_cache(maxsize=PARAGRAPH_CACHE)
+def _cached_paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_paragraph_spans(text))
+
+
+def clear_paragraph_cache() -> None:
+    _cached_paragraphs.cache_clear()
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     sep = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -83,7 +105,9 @@ def sentence_spans(
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for p_start, p_end in paragraph_spans(text):
+    paragraphs = _cached_paragraphs(text) if len(text) <= PARAGRAPH_CACHE_MAX_CHARS \
+        else _paragraph_spans(text)
+    for p_start, p_end in paragraphs:
         lo, hi = max(p_start, start), min(p_end, end)
         if lo < hi:
             _split_paragraph(text, lo, hi, spans, markers)

@@ -8,6 +8,7 @@ question did not already mention.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -141,8 +142,30 @@ def _kinds_of_run(words: list[str], before: str) -> frozenset[Kind]:
     return frozenset(kinds)
 
 
+# One answer types the same sentences again (scoring, antecedents, the title check) and
+# the same question for each of its ~75 candidate sentences (profiled, issue 13).
+MENTION_CACHE = 4096
+MENTION_CACHE_MAX_CHARS = 2000
+
+
 def mentions(sentence: str) -> list[Mention]:
     """Every typed mention found in ``sentence`` (overlaps allowed)."""
+    if len(sentence) <= MENTION_CACHE_MAX_CHARS:
+        return list(_cached_mentions(sentence))
+    return _mentions(sentence)
+
+
+@functools.lru_cache(maxsize=MENTION_CACHE)
+def _cached_mentions(sentence: str) -> tuple[Mention, ...]:
+    return tuple(_mentions(sentence))
+
+
+def clear_mention_cache() -> None:
+    _cached_mentions.cache_clear()
+    _key_words.cache_clear()
+
+
+def _mentions(sentence: str) -> list[Mention]:
     found: list[Mention] = []
     credits = [(m.start(), m.end()) for m in _CREDIT.finditer(sentence)]
     for s, e, words in _cap_runs(sentence):
@@ -174,8 +197,9 @@ def mentions(sentence: str) -> list[Mention]:
     return found
 
 
-def _key_words(text: str) -> set[str]:
-    return {stem(t) for t in tokens(text) if t not in STOPWORDS}
+@functools.lru_cache(maxsize=MENTION_CACHE)
+def _key_words(text: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in tokens(text) if t not in STOPWORDS)
 
 
 _AMOUNT = re.compile(r"\d|[$£€%]|percent|million|billion|trillion", re.I)

@@ -4,7 +4,7 @@ article's passages in a ranking; the hybrid ranker (retrieval/hybrid.py) builds 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,7 +75,7 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 
 
 def collapse_duplicates(
-    groups: Sequence[ArticleGroup], text_of: Callable[[str], str], limit: int,
+    groups: Iterable[ArticleGroup], text_of: Callable[[str], str], limit: int,
 ) -> list[ArticleGroup]:
     """Fold each article into a better-ranked near-duplicate, until ``limit`` remain.
 

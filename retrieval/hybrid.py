@@ -8,6 +8,7 @@ grouping run here on the candidate lists, so every backend ranks alike.
 
 from __future__ import annotations
 
+import functools
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -147,20 +148,23 @@ class HybridRanker:
                                     | (day[candidates] == 0)]
         if candidates.size == 0:
             return []
-        order = best_first(score, candidates, rows.ids, k)
-        by_article: dict[int, list[tuple[int, float]]] = {}
+        order = best_first(score, candidates, rows.ids, k).tolist()
+        # Passages of the k articles returned only (not of all ~400 candidates).
+        by_article: dict[int, list[tuple[int, float]]] = {row: [] for row in order}
         best_cos: dict[int, float] = {}
+        w_dense, w_lexical = self.weights.dense, self.weights.lexical
         for pid, ps in passages.items():
+            mine = by_article.get(ps.row)
+            if mine is None:
+                continue
             best_cos[ps.row] = max(best_cos.get(ps.row, -1.0), ps.cosine)
             # Within an article, the same blend picks the excerpt as ranks the articles.
-            score_p = self.weights.dense * ps.cosine + self.weights.lexical * ps.lexical
-            by_article.setdefault(ps.row, []).append((pid, score_p))
-        groups = []
-        for row in order:
-            best = sorted(by_article.get(int(row), []), key=lambda p: -p[1])
-            groups.append(ArticleGroup(rows.ids[row], float(score[row]), best,
-                                       cosine=best_cos.get(int(row), -1.0)))
-        return groups
+            mine.append((pid, w_dense * ps.cosine + w_lexical * ps.lexical))
+        score_of = score.tolist()
+        return [ArticleGroup(rows.ids[row], score_of[row],
+                             sorted(by_article[row], key=lambda p: -p[1]),
+                             cosine=best_cos.get(row, -1.0))
+                for row in order]
 
     def _dense(self, hits: list[PassageCandidate], rows: _Rows, n: int,
                passages: dict[int, _PassageScore]) -> tuple[np.ndarray, np.ndarray]:
@@ -203,6 +207,7 @@ def _candidate_rows(n: int, dense: np.ndarray | None, lexical: np.ndarray | None
     return np.flatnonzero(mask)
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred candidate articles a query, few dates
 def _ordinal(iso: str | None) -> int:
     if not iso:
         return 0

@@ -46,8 +46,30 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(w))
 
 
+# Sentence-sized texts are cached: one answer asks for the terms of the same question,
+# sentences and excerpts many times over (the highlight, the sentence score, the
+# restatement test), ~500 calls an answer (profiled, issue 13). Long texts are not kept.
+TERMS_CACHE = 8192
+TERMS_CACHE_MAX_CHARS = 2000
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed tokens minus stopwords, in order, duplicates kept. Numbers under four
     digits are dropped (years and similar stay)."""
+    if len(text) <= TERMS_CACHE_MAX_CHARS:
+        return list(_cached_terms(text))
+    return _terms(text)
+
+
+@functools.lru_cache(maxsize=TERMS_CACHE)
+def _cached_terms(text: str) -> tuple[str, ...]:
+    return tuple(_terms(text))
+
+
+def _terms(text: str) -> list[str]:
     return [stem(t) for t in tokens(text)
             if t not in STOPWORDS and (not t.isdigit() or len(t) >= 4)]
+
+
+def clear_term_cache() -> None:
+    _cached_terms.cache_clear()
