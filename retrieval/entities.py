@@ -110,7 +110,7 @@ def _cap_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
             close()
         # Punctuation between words ends a run ("Paris, France" is two places).
         nxt = words[i + 1][0] if i + 1 < len(words) else len(sentence)
-        if current and re.search(r"[,;:()“”\"—–]", sentence[e:nxt]):
+        if current and _RUN_BREAK.search(sentence, e, nxt):
             close()
     close()
     return runs
@@ -121,6 +121,7 @@ _COMMON_OPENERS = NON_NAME_CAPS | STOPWORDS
 _COMPOUND_ADJECTIVE = re.compile(
     r"-(?:based|born|backed|led|owned|made|run|funded|linked|style|era|bound|raised|"
     r"headquartered|speaking|focused|inspired|themed|dominated|controlled)$", re.I)
+_RUN_BREAK = re.compile(r"[,;:()“”\"—–]")
 
 
 def _kinds_of_run(words: list[str], before: str) -> frozenset[Kind]:
@@ -132,7 +133,8 @@ def _kinds_of_run(words: list[str], before: str) -> frozenset[Kind]:
     # "UK Prime Minister Boris Johnson": the words after the last title are a name.
     last_title = max((i for i, w in enumerate(folded) if w in TITLE_WORDS), default=-1)
     name = folded[last_title + 1:]
-    prev = before.split()[-1].lower().strip(".,") if before.split() else ""
+    last = before.rsplit(None, 1)  # the word before the run (not a split of the whole text)
+    prev = last[-1].lower().strip(".,") if last else ""
     titled = (last_title >= 0 and bool(name)) or prev in TITLE_WORDS
     if titled or (name and (name[0] in MALE_NAMES or name[0] in FEMALE_NAMES)):
         kinds.add("person")
