@@ -59,7 +59,7 @@ class NewsdeskSettings(BaseSettings):
     )
     torch_threads: int | None = env(
         "NEWSDESK_TORCH_THREADS", "torch_threads", ge=1, le=256,
-        description="torch threads for the embedding model (default: torch's own)",
+        description="torch threads for the embedding model (default: 1 when serving queries, torch's own when indexing)",
     )
     device: str = env(
         "NEWSDESK_DEVICE", "device", "auto",

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_K = 50
+SERVING_TORCH_THREADS = 1  # NEWSDESK_TORCH_THREADS unset: see _serving_threads
 QUERY_CACHE = 512  # query vectors kept (1.5 KB each)
 EXCERPTS_PER_HIT = 2
 # Articles read beyond k for duplicate collapsing (a folded copy needs a replacement);
@@ -234,7 +235,10 @@ class Engine:
             return []
         return self._hits(plan, k, scope).hits
 
-    def _hits(self, plan: QueryPlan, k: int, scope: Scope) -> _Results:
+    def _hits(self, plan: QueryPlan, k: int, scope: Scope,
+              excerpted: int | None = None) -> _Results:
+        """The k best hits; only the first ``excerpted`` (default all) get excerpts (an
+        answer reads the top ANSWER_HITS only)."""
         groups, qvec = self._rank(plan, 3 * k, scope)
         if not groups:
             return _Results([], [], qvec, {})
@@ -242,13 +246,15 @@ class Engine:
         present = self._present(groups, k, scope, articles)
         kept = collapse_duplicates(present, lambda a: articles[a].text, k)
         weights = term_weights(plan.text)
-        wanted = [pid for g in kept for pid, _ in _excerpt_passages(g)]
+        shown = kept[:excerpted]
+        wanted = [pid for g in shown for pid, _ in _excerpt_passages(g)]
         passages = {p.id: p for p in self.backend.get_passages(wanted)}
         hits = []
-        for g in kept:
+        for i, g in enumerate(kept):
             art = articles[g.article_id]
             excerpts = tuple(make_excerpt(art.text, passages[pid], weights)
-                             for pid, _ in _excerpt_passages(g) if pid in passages)
+                             for pid, _ in _excerpt_passages(g)
+                             if pid in passages) if i < len(shown) else ()
             hits.append(Hit(article_id=art.id, title=art.title, date=art.date, source=art.source,
                             url=art.url, score=round(g.score, 6), excerpts=excerpts,
                             also_in=tuple(g.also_in)))
@@ -302,7 +308,7 @@ class Engine:
             # Nobody of that name in the quote index: ordinary search may still help.
         if plan.date_phrase and set(content_terms(plan.text)) <= GENERIC_TERMS:
             return self._digest(question, plan, scope), 1.0
-        res = self._hits(plan, 5, scope)
+        res = self._hits(plan, 5, scope, excerpted=ANSWER_HITS)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
         if not res.hits or best_cos < WEAK_COSINE:
             return no_answer(question, plan.filters), best_cos
@@ -511,11 +517,17 @@ def clear_text_caches() -> None:
 
 
 def _serving_threads(settings: NewsdeskSettings) -> None:
-    """One OpenMP thread for query serving, unless NEWSDESK_FAISS_THREADS says otherwise.
+    """One OpenMP thread for FAISS and one torch thread for query serving, unless
+    NEWSDESK_FAISS_THREADS / NEWSDESK_TORCH_THREADS say otherwise.
 
     FAISS and torch share the OpenMP pool in this process; with two threads, a query
     encode right after a FAISS search took ~500 ms instead of ~12 ms on the 2-core box
-    (measured), and one-vector searches gain nothing from threads.
+    (measured), and one-vector searches gain nothing from threads. Torch: with one
+    thread the BM25 lists run on the spare core during the encode, and a busy machine
+    (an upload being embedded, other processes) does not stall every encode at torch's
+    barriers: at load ~15 on 2 cores, answer p50 372 ms vs 2,796 ms with two threads and
+    4.2 vs 3.0 answers/s from two clients; quiet, two threads saved ~1.5 ms a search
+    (benchmarks/results/2026-11-30-speed-ratios.md).
     """
     import faiss
 
@@ -524,7 +536,7 @@ def _serving_threads(settings: NewsdeskSettings) -> None:
     vectors.configure(settings.vector_index, settings.faiss_threads or 1)
     if not settings.faiss_threads:
         faiss.omp_set_num_threads(1)
-    set_torch_threads(settings.torch_threads)
+    set_torch_threads(settings.torch_threads or SERVING_TORCH_THREADS)
 
 
 def _excerpt_passages(group: ArticleGroup) -> list[tuple[int, float]]:
