@@ -228,7 +228,14 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             if hidden is not None:
                 return None, (hidden if hidden.size else None)
             return self._visible_passages(owners, flt), None
-        return self.passage_ids(flt), None
+        return self.allowed_passages(flt), None
+
+    def allowed_passages(self, flt: ArticleFilter) -> np.ndarray:
+        """Sorted ids of the passages ``flt`` allows: from the catalog's arrays (a few ms
+        at 1M passages), or SQL while the catalog is stale (~20 ms there)."""
+        catalog = self.passage_catalog()
+        allowed = catalog.allowed_passages(flt) if catalog is not None else None
+        return self.passage_ids(flt) if allowed is None else allowed
 
     def _visible_passages(self, visible: tuple[str, ...], flt: ArticleFilter) -> np.ndarray:
         """Passage ids a scope sees when too many are hidden from it (another server's
@@ -240,7 +247,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             found = self._visible_cache.get(key)
         if found is not None:
             return found
-        found = self.passage_ids(flt)
+        found = self.allowed_passages(flt)
         with self._vectors_lock:
             if len(self._visible_cache) >= HIDDEN_CACHE:
                 self._visible_cache.pop(next(iter(self._visible_cache)))

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.backend import NO_FILTER
+from index.backend import NO_FILTER, ArticleFilter, Scope
 from index.ingest import Indexer
 from index.local import LocalBackend
 from index.local import backend as backend_module
@@ -80,3 +80,59 @@ def test_empty_index_has_an_empty_catalog(tmp_path: Path) -> None:
     store = LocalBackend.open(tmp_path / "empty", create=True)
     catalog = store.passage_catalog()
     assert catalog is not None and catalog.candidates([1, 2], [0.5, 0.4]) == []
+
+
+def _filtered_store(tmp_path: Path) -> LocalBackend:
+    import random
+
+    rng = random.Random(3)
+    dates = ["2022-03-01", "2022-03-15", "2022-04", "2021", None, "2022-03-31"]
+    sources = ["CNN", "cnn.com", "BBC", None, "cnnx", "Ünï.news"]
+    arts = [Article(id=f"f{i}", text=article_text(rng, paragraphs=2), date=dates[i],
+                    source=sources[i]) for i in range(6)]
+    idx = Indexer(tmp_path / "f", FakeEmbedder(), quotes=False)
+    idx.add_articles(arts[:4])
+    idx.add_articles(arts[4:], owner="guild1")
+    return LocalBackend.open(tmp_path / "f")
+
+
+@pytest.mark.parametrize("flt", [
+    ArticleFilter(date_from="2022-03-10"),
+    ArticleFilter(date_to="2022-03-31"),
+    ArticleFilter(date_from="2022-03", date_to="2022-04"),  # partial bounds compare as text
+    ArticleFilter(date_from="2022-03-01", date_to="2022-03-01"),
+    ArticleFilter(source="cnn"),  # "cnn" and "cnn.com", never "cnnx"
+    ArticleFilter(source=" BBC "),
+    ArticleFilter(source="ünï"),
+    ArticleFilter(article_ids=("f1", "f4", "missing")),
+    ArticleFilter(article_ids=()),
+    ArticleFilter(scope=Scope.for_guild("guild1")),
+    ArticleFilter(scope=Scope.for_guild("other")),
+    ArticleFilter(date_from="2022-01-01", source="cnn", scope=Scope.for_guild("guild1")),
+])
+def test_catalog_filters_allow_exactly_what_sql_allows(tmp_path: Path,
+                                                       flt: ArticleFilter) -> None:
+    store = _filtered_store(tmp_path)
+    catalog = store.passage_catalog()
+    assert catalog is not None
+    from_arrays = catalog.allowed_passages(flt)
+    assert from_arrays is not None
+    assert from_arrays.tolist() == store.passage_ids(flt).tolist()
+    assert store.allowed_passages(flt).tolist() == from_arrays.tolist()
+
+
+def test_dates_only_sql_can_compare_are_left_to_sql(tmp_path: Path) -> None:
+    store = _filtered_store(tmp_path)
+    catalog = store.passage_catalog()
+    assert catalog is not None
+    assert catalog.allowed_passages(ArticleFilter(date_from="March 2022")) is None
+    with store.db.write() as conn:  # a date written by hand, not by the readers
+        conn.execute("UPDATE articles SET date = '2022/03/02' WHERE id = 'f0'")
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'vectors_generation'")
+    store._catalog_read_at = 0.0
+    catalog = store.passage_catalog()
+    assert catalog is not None and not catalog.dates_exact
+    flt = ArticleFilter(date_from="2022-03-01")
+    assert catalog.allowed_passages(flt) is None
+    assert store.allowed_passages(flt).tolist() == store.passage_ids(flt).tolist()
+    assert catalog.allowed_passages(ArticleFilter(source="cnn")) is not None
