@@ -72,7 +72,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         self._hidden_cache: dict[tuple[int, tuple[str, ...]], np.ndarray | None] = {}
         self._latest_cache: dict[tuple[int, tuple[str, ...] | None], str | None] = {}
         self._visible_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
-        self._text: PassageTextIndex | None = None  # tantivy over passages (lexical.py)
+        # tantivy over passages and titles, by directory name (lexical.py)
+        self._text: dict[str, PassageTextIndex | None] = {}
         self._text_lock = threading.Lock()
         self._catalog: PassageCatalog | None = None  # passage -> article, per generation
         self._catalog_lock = threading.Lock()
@@ -364,7 +365,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         with self._own_commit() as (vi, before):
             removed, added, generation = self.write_rows(items, embeddings)
             self._mirror(vi, before, generation, removed, added)
-            self.follow_text_index(generation, removed, added.tolist())
+            self.follow_text_index(generation, removed, added.tolist(),
+                                   [item.article.id for item in items])
         if not removed.size and all(item.passages for item in items):
             self._carry_scope_caches(items, added, generation)
         return generation
@@ -405,7 +407,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             found, removed, generation = self.delete_rows(ids)
             if found:
                 self._mirror(vi, before, generation, removed, np.zeros(0, np.int64))
-                self.follow_text_index(generation, removed, [])
+                self.follow_text_index(generation, removed, [], found)
         return found
 
     @contextlib.contextmanager
@@ -431,7 +433,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             pids = [int(r[0]) for r in self.db.conn().execute(
                 "SELECT id FROM passages WHERE article_id IN (SELECT value FROM json_each(?))",
                 (json.dumps(ids),))]
-            self.follow_text_index(self.generation(), np.array(pids, np.int64), pids)
+            self.follow_text_index(self.generation(), np.array(pids, np.int64), pids, ids)
         return changed
 
     def _mirror(self, vi: VectorIndex, before: int, generation: int,

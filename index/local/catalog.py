@@ -25,7 +25,7 @@ from functools import cached_property
 
 import numpy as np
 
-from index.backend import ArticleFilter, PassageCandidate
+from index.backend import ArticleFilter, PassageCandidate, TitleCandidate
 
 NO_DATE = -1  # an undated article never passes a date bound (as NULL in SQL)
 _ISO = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -58,6 +58,7 @@ class PassageCatalog:
     generation: int
     passage_ids: np.ndarray  # sorted int64
     article_rows: np.ndarray  # int32: the row of each passage's article below
+    article_rowids: np.ndarray  # sorted int64: each article's SQLite rowid
     article_ids: tuple[str, ...]
     dates: tuple[str | None, ...]
     date_numbers: np.ndarray  # int64 per article (NO_DATE: none)
@@ -84,7 +85,7 @@ class PassageCatalog:
                                          for r in arts])
         owners, owner_values = _codes([str(r[4]) for r in arts])
         return cls(generation, flat[:, 0].copy(),
-                   np.searchsorted(rowids, flat[:, 1]).astype(np.int32),
+                   np.searchsorted(rowids, flat[:, 1]).astype(np.int32), rowids,
                    tuple(str(r[1]) for r in arts), dates,
                    np.array([NO_DATE if n is None else n for n in numbers], np.int64),
                    all(n is not None for n in numbers), sources, source_values,
@@ -102,6 +103,18 @@ class PassageCatalog:
         return [PassageCandidate(int(pid), self.article_ids[row], float(score), self.dates[row])
                 for pid, score, row, ok in zip(ids.tolist(), scores, rows, found.tolist(),
                                                strict=True) if ok]
+
+    def title_candidates(self, rowids: Sequence[int],
+                         scores: Sequence[float]) -> list[TitleCandidate]:
+        """Title hits (keyed by article rowid) in the given order; rowids not in this
+        generation are left out."""
+        if not len(rowids) or not self.article_rowids.size:
+            return []
+        ids = np.asarray(rowids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.article_rowids, ids), self.article_rowids.size - 1)
+        found = (self.article_rowids[at] == ids).tolist()
+        return [TitleCandidate(self.article_ids[row], float(score), self.dates[row])
+                for row, score, ok in zip(at.tolist(), scores, found, strict=True) if ok]
 
     def allowed_passages(self, flt: ArticleFilter) -> np.ndarray | None:
         """Sorted ids of the passages whose article passes ``flt``, exactly as

@@ -296,3 +296,25 @@ def test_a_change_during_the_conversion_is_not_lost(monkeypatch: pytest.MonkeyPa
     assert live.convert_if_due()
     assert changed and live.kind.startswith("ivf") and len(live) == 2001
     assert live.search(data[2500:2501], 1)[1][0][0] == 5000
+
+
+def test_tuner_takes_the_margin_over_the_smallest_sufficient_setting() -> None:
+    x = clustered(6000, seed=3)
+    vi = VectorIndex.build(np.arange(6000), x, kind="ivf")
+    curve = vi.recall_curve(x, vmod.tuning_queries(x), "nprobe", vmod.NPROBE_GRID)
+    smallest = curve[-1][0]
+    assert curve[-1][1] >= vmod.TARGET_RECALL
+    assert all(recall < vmod.TARGET_RECALL for _, recall in curve[:-1])
+    expected = next(v for v in vmod.NPROBE_GRID if v >= smallest * vmod.TUNE_MARGIN)
+    assert VectorIndex.build(np.arange(6000), x, kind="ivf").nprobe == expected
+
+
+def test_files_tuned_with_the_old_double_margin_are_remargined_on_load(tmp_path: Path) -> None:
+    vi = VectorIndex.build(np.arange(3000), clustered(3000), kind="ivf")
+    vi.nprobe = 256
+    vi.save(tmp_path, 1)
+    assert VectorIndex.load(tmp_path)[0].nprobe == 256  # saved under today's rule: kept
+    meta = json.loads((tmp_path / vmod.META_FILE).read_text())
+    del meta["tuning"]  # a file written before the rule was recorded: 256 = 2 x 128
+    (tmp_path / vmod.META_FILE).write_text(json.dumps(meta))
+    assert VectorIndex.load(tmp_path)[0].nprobe == vmod.margined(128, vmod.NPROBE_GRID) < 256
