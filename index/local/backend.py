@@ -20,6 +20,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DIM = 384
 HIDDEN_OVERFETCH_MAX = 5_000  # other servers' passages skipped by searching deeper
-# The catalog is re-read at most this often (~1 s at 1M passages); between two reads a
-# moved generation is answered by SQLite, so a stream of commits costs no re-read each.
+# The catalog is re-read (in the background: ~1 s at 1M passages) at most this often;
+# between two reads a moved generation is answered by SQLite, so a stream of commits
+# costs no re-read each.
 CATALOG_REREAD_S = 30.0
 HIDDEN_CACHE = 64  # scopes whose hidden passage ids / latest date are kept
 
@@ -78,6 +80,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         self._catalog: PassageCatalog | None = None  # passage -> article, per generation
         self._catalog_lock = threading.Lock()
         self._catalog_read_at = 0.0
+        self._catalog_pool: ThreadPoolExecutor | None = None
+        self._catalog_reading: Future[None] | None = None  # the background re-read
 
     @classmethod
     def open(cls, directory: str | Path, *, create: bool = False,
@@ -132,6 +136,9 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         return self.db.conn()
 
     def close(self) -> None:
+        if self._catalog_pool is not None:
+            self._catalog_pool.shutdown(wait=True)
+            self._catalog_pool = None
         self.db.close()
 
     def meta(self, key: str) -> str | None:
@@ -197,24 +204,42 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         return [PassageCandidate(p, where[p][0], float(c), where[p][1])
                 for p, c in zip(pids, cos, strict=True) if p in where]
 
-    def passage_catalog(self) -> PassageCatalog | None:
-        """The passage -> article map of the current generation, read again after each
-        commit; None while another thread reads it (callers then ask SQLite)."""
+    def passage_catalog(self, wait: bool = False) -> PassageCatalog | None:
+        """The passage -> article map of the current generation, or None while it is
+        being read (callers then ask SQLite). A stale one is read again on a background
+        thread (~1 s at 1M passages: no query waits for it), at most every
+        CATALOG_REREAD_S. ``wait``: read it now if stale (the serving warm-up)."""
         generation = self.generation()
         catalog = self._catalog
         if catalog is not None and catalog.generation == generation:
             return catalog
+        if wait:
+            with self._catalog_lock:
+                self._read_catalog()
+            catalog = self._catalog
+            return catalog if catalog is not None and catalog.generation == generation else None
         if catalog is not None and time.monotonic() - self._catalog_read_at < CATALOG_REREAD_S:
             return None  # commits keep coming (an ingest run): SQLite answers until they pause
-        if not self._catalog_lock.acquire(blocking=False):
-            return None
+        if self._catalog_lock.acquire(blocking=False):
+            self._catalog_read_at = time.monotonic()
+            if self._catalog_pool is None:  # one thread: one SQLite connection, reused
+                self._catalog_pool = ThreadPoolExecutor(1, thread_name_prefix="newsdesk-catalog")
+            self._catalog_reading = self._catalog_pool.submit(self._read_catalog, locked=True)
+        return None
+
+    def _read_catalog(self, locked: bool = False) -> None:
+        """Read the catalog at the current generation (``locked``: release the lock the
+        caller took, when done)."""
         try:
-            with self.db.snapshot() as conn:
-                catalog = PassageCatalog.read(conn, self.generation())
-            self._catalog, self._catalog_read_at = catalog, time.monotonic()
+            if self._catalog is None or self._catalog.generation != self.generation():
+                with self.db.snapshot() as conn:
+                    catalog = PassageCatalog.read(conn, self.generation())
+                self._catalog, self._catalog_read_at = catalog, time.monotonic()
+        except Exception as err:  # noqa: BLE001  # a failed read leaves SQLite answering
+            log.warning("passage catalog not read (%s): SQLite answers", err)
         finally:
-            self._catalog_lock.release()
-        return catalog if catalog.generation == generation else None
+            if locked:
+                self._catalog_lock.release()
 
     def _restriction(self, flt: ArticleFilter) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(allowed passage ids or None for all, hidden passage ids or None). A scope
@@ -465,7 +490,7 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         counts come from the settings: `retrieval.engine.Engine.open` applies them.)"""
         self.vectors()
         self.ensure_text_index()
-        self.passage_catalog()
+        self.passage_catalog(wait=True)
 
     def save_vectors(self, vi: VectorIndex, generation: int) -> None:
         save_file(self.dir, vi, generation)

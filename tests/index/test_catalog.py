@@ -37,7 +37,7 @@ def _sql_truth(store: LocalBackend) -> dict[int, tuple[str, str | None]]:
 
 
 def test_catalog_maps_every_passage_as_sqlite_does(store: LocalBackend) -> None:
-    catalog = store.passage_catalog()
+    catalog = store.passage_catalog(wait=True)
     assert catalog is not None and catalog.generation == store.generation()
     truth = _sql_truth(store)
     ids = sorted(truth)[::-1]  # any order: kept as given
@@ -49,13 +49,16 @@ def test_catalog_maps_every_passage_as_sqlite_does(store: LocalBackend) -> None:
 
 def test_catalog_follows_writes_and_deletes(store: LocalBackend,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    before = store.passage_catalog()
+    before = store.passage_catalog(wait=True)
     assert before is not None
     gone = store.passages_for("a1")
     store.delete(["a1"])
     Indexer(store, FakeEmbedder(), quotes=False).add_articles(_articles("b", 2, 2))
     assert store.passage_catalog() is None  # read moments ago: SQLite answers for now
     monkeypatch.setattr(backend_module, "CATALOG_REREAD_S", 0.0)
+    assert store.passage_catalog() is None  # stale: read again in the background
+    assert store._catalog_reading is not None
+    store._catalog_reading.result()
     after = store.passage_catalog()
     assert after is not None and after.generation == store.generation() > before.generation
     truth = _sql_truth(store)
@@ -68,6 +71,7 @@ def test_catalog_follows_writes_and_deletes(store: LocalBackend,
 def test_searches_return_the_same_candidates_with_and_without_the_catalog(
         store: LocalBackend) -> None:
     vector = FakeEmbedder().encode(["minister border trade"])[0]
+    assert store.passage_catalog(wait=True) is not None
     with_catalog = store.dense_search(vector, 50, NO_FILTER)
     lexical = store.lexical_search(["minister", "border", "trade"], 50, NO_FILTER)
     store.passage_catalog = lambda: None  # type: ignore[method-assign]  # the SQLite path
@@ -78,7 +82,7 @@ def test_searches_return_the_same_candidates_with_and_without_the_catalog(
 
 def test_empty_index_has_an_empty_catalog(tmp_path: Path) -> None:
     store = LocalBackend.open(tmp_path / "empty", create=True)
-    catalog = store.passage_catalog()
+    catalog = store.passage_catalog(wait=True)
     assert catalog is not None and catalog.candidates([1, 2], [0.5, 0.4]) == []
 
 
@@ -113,7 +117,7 @@ def _filtered_store(tmp_path: Path) -> LocalBackend:
 def test_catalog_filters_allow_exactly_what_sql_allows(tmp_path: Path,
                                                        flt: ArticleFilter) -> None:
     store = _filtered_store(tmp_path)
-    catalog = store.passage_catalog()
+    catalog = store.passage_catalog(wait=True)
     assert catalog is not None
     from_arrays = catalog.allowed_passages(flt)
     assert from_arrays is not None
@@ -123,14 +127,13 @@ def test_catalog_filters_allow_exactly_what_sql_allows(tmp_path: Path,
 
 def test_dates_only_sql_can_compare_are_left_to_sql(tmp_path: Path) -> None:
     store = _filtered_store(tmp_path)
-    catalog = store.passage_catalog()
+    catalog = store.passage_catalog(wait=True)
     assert catalog is not None
     assert catalog.allowed_passages(ArticleFilter(date_from="March 2022")) is None
     with store.db.write() as conn:  # a date written by hand, not by the readers
         conn.execute("UPDATE articles SET date = '2022/03/02' WHERE id = 'f0'")
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'vectors_generation'")
-    store._catalog_read_at = 0.0
-    catalog = store.passage_catalog()
+    catalog = store.passage_catalog(wait=True)
     assert catalog is not None and not catalog.dates_exact
     flt = ArticleFilter(date_from="2022-03-01")
     assert catalog.allowed_passages(flt) is None

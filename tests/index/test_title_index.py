@@ -63,6 +63,7 @@ def test_same_matches_as_fts5_under_every_filter(index_dir: Path, flt: ArticleFi
 
 def test_same_candidates_with_and_without_the_catalog(index_dir: Path) -> None:
     store = LocalBackend.open(index_dir)
+    assert store.passage_catalog(wait=True) is not None
     with_catalog = store.title_search(title_terms("border trade"), 50, ArticleFilter())
     store.passage_catalog = lambda: None  # type: ignore[method-assign]  # the SQLite path
     assert store.title_search(title_terms("border trade"), 50, ArticleFilter()) == with_catalog
