@@ -27,6 +27,7 @@ import numpy as np
 
 from index.backend import ArticleFilter, PassageCandidate, TitleCandidate
 
+FEW_ARTICLES = 3  # below 1/3 of the articles, gather their passage runs instead of masking
 NO_DATE = -1  # an undated article never passes a date bound (as NULL in SQL)
 _ISO = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -59,6 +60,9 @@ class PassageCatalog:
     passage_ids: np.ndarray  # sorted int64
     article_rows: np.ndarray  # int32: the row of each passage's article below
     article_rowids: np.ndarray  # sorted int64: each article's SQLite rowid
+    # Where each article's passages start in id order (one more entry: the end), when
+    # article_rows never decreases (articles written in turn, as the writer does); else None.
+    article_starts: np.ndarray | None
     article_ids: tuple[str, ...]
     dates: tuple[str | None, ...]
     date_numbers: np.ndarray  # int64 per article (NO_DATE: none)
@@ -79,13 +83,16 @@ class PassageCatalog:
         flat = np.array(conn.execute(
             "SELECT p.id, a.rowid FROM passages p JOIN articles a ON a.id = p.article_id "
             "ORDER BY p.id").fetchall(), dtype=np.int64).reshape(-1, 2)
+        rows = np.searchsorted(rowids, flat[:, 1]).astype(np.int32)
         dates = tuple(r[2] for r in arts)
         numbers = [NO_DATE if d is None else date_number(str(d)) for d in dates]
         sources, source_values = _codes([None if r[3] is None else sql_lower(str(r[3]))
                                          for r in arts])
         owners, owner_values = _codes([str(r[4]) for r in arts])
         return cls(generation, flat[:, 0].copy(),
-                   np.searchsorted(rowids, flat[:, 1]).astype(np.int32), rowids,
+                   rows, rowids,
+                   np.searchsorted(rows, np.arange(len(arts) + 1, dtype=np.int32))
+                   if np.all(rows[1:] >= rows[:-1]) else None,
                    tuple(str(r[1]) for r in arts), dates,
                    np.array([NO_DATE if n is None else n for n in numbers], np.int64),
                    all(n is not None for n in numbers), sources, source_values,
@@ -123,6 +130,14 @@ class PassageCatalog:
         articles = self.allowed_articles(flt)
         if articles is None:
             return None
+        rows = np.flatnonzero(articles)
+        if self.article_starts is not None and rows.size * FEW_ARTICLES < articles.size:
+            # Few articles (a date window): their passages are runs of the id order, read
+            # in well under a millisecond at 1M passages; masking every passage takes ~3.
+            lo, counts = self.article_starts[rows], self.article_starts[rows + 1]
+            counts -= lo
+            starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+            return self.passage_ids[starts + np.arange(starts.size)]
         return self.passage_ids[articles[self.article_rows]]
 
     def allowed_articles(self, flt: ArticleFilter) -> np.ndarray | None:
