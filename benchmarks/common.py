@@ -173,7 +173,8 @@ def machine_info() -> dict[str, Any]:
 
 
 def index_disk_bytes(index_dir: Path) -> dict[str, int]:
-    """Bytes per part of a local index directory (SQLite with its WAL, FAISS, tantivy)."""
+    """Bytes per part of a local index directory (SQLite with its WAL, FAISS, tantivy
+    passages and titles)."""
     def size(p: Path) -> int:
         if p.is_dir():
             return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
@@ -183,8 +184,9 @@ def index_disk_bytes(index_dir: Path) -> dict[str, int]:
                    ("newsdesk.sqlite", "newsdesk.sqlite-wal", "newsdesk.sqlite-shm"))
     faiss_b = size(index_dir / "vectors.faiss") + size(index_dir / "vectors.json")
     lexical_b = size(index_dir / "lexical")
-    return {"sqlite": sqlite_b, "faiss": faiss_b, "lexical": lexical_b,
-            "total": sqlite_b + faiss_b + lexical_b}
+    titles_b = size(index_dir / "titles")
+    return {"sqlite": sqlite_b, "faiss": faiss_b, "lexical": lexical_b, "titles": titles_b,
+            "total": sqlite_b + faiss_b + lexical_b + titles_b}
 
 
 def rss_bytes() -> int:

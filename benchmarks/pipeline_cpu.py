@@ -112,7 +112,9 @@ def main() -> None:
     args = ap.parse_args()
     import torch
 
+    from benchmarks.common import index_disk_bytes, rss_bytes, trim_memory
     from benchmarks.queries import held_out
+    from index.embedder import load_embedder
     from retrieval.engine import Engine
 
     torch.set_num_threads(1)  # one thread: on the shared box two spin against each other
@@ -121,6 +123,9 @@ def main() -> None:
         qs = [json.loads(line)["question"] for line in fh]
     qs = held_out(qs, data)[: args.questions]
     before_nprobe = args.before_nprobe or _old_nprobe(Path(args.index))
+    load_embedder()  # the model's memory is not the index's
+    trim_memory()
+    rss0 = rss_bytes()
     t = time.perf_counter()
     engine = Engine.open(args.index)
     open_s = time.perf_counter() - t
@@ -160,8 +165,12 @@ def main() -> None:
                                 "wall": _percentiles(stage_wall[name])}
                          for name, v in stage_cpu.items()}
     vi = engine.backend.vectors()  # type: ignore[attr-defined]  # the local backend
-    out: dict[str, Any] = {"index": args.index, "questions": len(qs),
-                           "passages": int(engine.backend.stats().passages),
+    trim_memory()
+    passages = int(engine.backend.stats().passages)
+    disk = index_disk_bytes(Path(args.index))
+    out: dict[str, Any] = {"index": args.index, "questions": len(qs), "passages": passages,
+                           "rss_engine_bytes_per_passage": (rss_bytes() - rss0) / passages,
+                           "disk_bytes_per_passage": {k: v / passages for k, v in disk.items()},
                            "vectors": vi.kind, "nprobe": vi.nprobe,
                            "before_nprobe": before_nprobe,
                            "load": os.getloadavg(), "engine_open_s": open_s, "systems": {}}

@@ -45,8 +45,11 @@ TRAIN_POINTS_PER_LIST = 20  # k-means sample per list: enough for routing; train
 # grows with sample x nlist, and dominated the 1M-vector build
 TARGET_RECALL = 0.97  # tune nprobe/efSearch above the 0.95 goal (then add TUNE_MARGIN)
 TUNE_QUERIES = 200
-TUNE_MARGIN = 1.5  # x the synthetic setting: measured on real questions (see _tune)
-NPROBE_GRID = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512]
+# x the smallest setting the synthetic questions need: 1 (measured on real questions, see
+# _tune); the grid's ~1.25-1.5x steps are the margin.
+TUNE_MARGIN = 1.0
+NPROBE_GRID = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512]
+OLD_TUNING_CAP = 256  # the largest nprobe / efSearch the 2x tuner could store
 EF_SEARCH_GRID = [16, 32, 48, 64, 96, 128, 192, 256, 384, 512]
 # vectors.json's "tuning": 2 = TUNE_MARGIN; files without it were tuned with a 2x margin
 # and are re-margined on load (`_remargin`), with no search or rebuild.
@@ -182,8 +185,9 @@ def margined(smallest: int, grid: list[int]) -> int:
 
 def _remargin(value: int, grid: list[int], meta: dict[str, Any]) -> int:
     """A setting from a file tuned before TUNING_RULE 2 (twice the smallest sufficient
-    setting, capped at 256) under today's margin."""
-    if meta.get("tuning") == TUNING_RULE or value <= 1:
+    setting, capped at 256) under today's margin. At the cap the smallest sufficient
+    setting is unknown (128 or more): kept as it is."""
+    if meta.get("tuning") == TUNING_RULE or value <= 1 or value >= OLD_TUNING_CAP:
         return value
     return margined(max(1, value // 2), grid)
 
@@ -474,9 +478,10 @@ class VectorIndex:
         IVF cell). Real questions fall between topics; normalised sums of 2-3 random
         stored vectors come close (measured: similar top-1 cosine ~0.6-0.7 and similar
         recall per nprobe). The margin was measured on real questions
-        (`python -m benchmarks.nprobe_calibration`): it used to be 2x, which asked for
-        twice what held-out questions need at 1M passages (nprobe 256 where 128-192 reach
-        0.97: 10 ms a search instead of 5-7.5).
+        (`python -m benchmarks.nprobe_calibration`, 2026-11-30-scale-1m.md): at 100k, 300k
+        and 1M passages the synthetic questions need as many lists as 200 held-out
+        realtimeqa questions or a grid step more, so the old 2x margin (capped at 256)
+        went: it doubled the work at 100k and was short at 300k.
         """
         curve = self.recall_curve(vecs, tuning_queries(vecs), attr, grid)
         smallest = next((v for v, recall in curve if recall >= TARGET_RECALL), grid[-1])
