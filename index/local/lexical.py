@@ -138,7 +138,7 @@ class LexicalSearch:
     def _derived_search(self, name: str, words: list[str], k: int,
                         flt: ArticleFilter) -> list[tuple[int, float]] | None:
         """(pid, BM25) from the derived index ``name``; None: FTS5 must answer."""
-        index = self._current(name)
+        index = self.text_index() if name == DIR_NAME else self.title_index()
         if index is None:
             return None
         try:
