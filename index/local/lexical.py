@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -200,23 +202,32 @@ class LexicalSearch:
             return
         touched = list(dict.fromkeys(articles))
         with file_lock(self.dir / "lexical.lock"):
+            jobs: list[tuple[str, Callable[[], None]]] = []
             for name in DERIVED:
                 with self._text_lock:
                     text = self._text.get(name) or PassageTextIndex.open(self.dir, name)
                     self._text[name] = text
                 if text is None or text.refresh() != generation - 1:
                     continue
-                # Outside _text_lock: searches go on with tantivy's current reader meanwhile.
-                try:
-                    if name == DIR_NAME:
-                        text.apply(removed.tolist(), list(self._rows(name, list(added))),
-                                   generation)
-                    else:
-                        text.apply([], list(self._rows(name, touched)), generation,
-                                   removed_articles=touched)
-                except (OSError, ValueError) as err:  # stays stale: rebuilt on the next flush
-                    log.warning("%s index not updated (%s): FTS5 answers until rebuilt",
-                                name, err)
+                # Rows read here, on this thread's connection; the commits run below.
+                if name == DIR_NAME:
+                    jobs.append((name, functools.partial(
+                        text.apply, removed.tolist(), list(self._rows(name, list(added))),
+                        generation)))
+                else:
+                    jobs.append((name, functools.partial(
+                        text.apply, [], list(self._rows(name, touched)), generation,
+                        removed_articles=touched)))
+            # Both tantivy commits at once: each mostly waits on its files (~0.4 s wall
+            # apiece on the loaded box for ~13 ms of CPU). Outside _text_lock: searches go
+            # on with tantivy's current readers meanwhile.
+            with ThreadPoolExecutor(max(1, len(jobs))) as pool:
+                for name, done in [(name, pool.submit(job)) for name, job in jobs]:
+                    try:
+                        done.result()
+                    except (OSError, ValueError) as err:  # stays stale: rebuilt on flush
+                        log.warning("%s index not updated (%s): FTS5 answers until rebuilt",
+                                    name, err)
 
     def _rows(self, name: str, keys: list[int] | list[str] | None = None) -> Iterator[TextRow]:
         """Rows of the derived index ``name``: all, or those of these passage ids
