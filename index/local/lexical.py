@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 MAX_QUERY_TERMS = 32
 _ROWS = ("SELECT p.id, p.article_id, a.date, a.source, a.owner, p.text FROM passages p "
          "JOIN articles a ON a.id = p.article_id")
-_TITLE_ROWS = ("SELECT rowid, id, date, source, owner, title FROM articles "
-               "WHERE title IS NOT NULL AND title != ''")
+# Every article, untitled ones as '': FTS5's titles_fts counts them too (row count and
+# average length enter BM25).
+_TITLE_ROWS = "SELECT rowid, id, date, source, owner, coalesce(title, '') FROM articles"
 DERIVED = (DIR_NAME, TITLES_DIR_NAME)
 
 
@@ -238,8 +239,7 @@ class LexicalSearch:
         sql, params = (_TITLE_ROWS if titles else _ROWS), ()
         if keys is not None:
             column = "id" if titles else "p.id"
-            sql += (" AND " if titles else " WHERE ") + \
-                f"{column} IN (SELECT value FROM json_each(?))"
+            sql += f" WHERE {column} IN (SELECT value FROM json_each(?))"
             params = (json.dumps([k if isinstance(k, str) else int(k)  # type: ignore[assignment]
                                   for k in keys]),)
         for r in self.db.conn().execute(sql, params):
