@@ -329,7 +329,7 @@ def _fts5_weights(index: PassageTextIndex, searcher: tantivy.Searcher,
         if len(stems) == 1:
             n = searcher.doc_freq("text", stems[0])
         else:
-            n = searcher.search(index._phrase(stems), 1, count=True).count or 0
+            n = searcher.search(index._phrase(stems), 1, count=True).count or 0  # type: ignore[attr-defined]  # stubs lag
         tantivy_idf = sum(_idf(total, searcher.doc_freq("text", w))[1] for w in stems)
         out.append(_idf(total, n)[0] / tantivy_idf if n else 1.0)
     return out

@@ -76,7 +76,7 @@ def test_searches_return_the_same_candidates_with_and_without_the_catalog(
     assert store.passage_catalog(wait=True) is not None
     with_catalog = store.dense_search(vector, 50, NO_FILTER)
     lexical = store.lexical_search(["minister", "border", "trade"], 50, NO_FILTER)
-    store.passage_catalog = lambda: None  # type: ignore[method-assign]  # the SQLite path
+    store.passage_catalog = lambda wait=False: None  # type: ignore[method-assign]  # the SQLite path
     assert store.dense_search(vector, 50, NO_FILTER) == with_catalog
     assert store.lexical_search(["minister", "border", "trade"], 50, NO_FILTER) == lexical
     assert with_catalog and np.all(np.diff([c.score for c in with_catalog]) <= 1e-6)

@@ -22,7 +22,8 @@ from tests.index.test_text_index import FILTERS, HOSTILE
 
 TITLES = ["Minister resigns over border trade row", "Floods sweep the northern valleys",
           "Vaccine trial results published", "Border talks stall again",
-          "Trade sanctions widen", "Storm warning for the coast"]
+          "Trade sanctions widen", "Storm warning for the coast",
+          "The Court’s ruling on trade", "Court rules s-class border cars are légal"]
 
 
 def _articles() -> list[Article]:
@@ -53,9 +54,14 @@ def _fts5(store: LocalBackend, query: str, flt: ArticleFilter = NO_FILTER) -> li
 def test_same_matches_as_fts5_under_every_filter(index_dir: Path, flt: ArticleFilter) -> None:
     store = LocalBackend.open(index_dir)
     assert store.title_index() is not None  # built by the indexer's flush
-    for query in ("border trade minister", "floods", "storm vaccine results", "sanction"):
+    for query in ("border trade minister", "floods", "storm vaccine results", "sanction",
+                  "the court’s ruling", "legal border cars"):
         ours = store.title_search(title_terms(query), 1000, flt)
         assert sorted(c.article_id for c in ours) == sorted(_fts5(store, query, flt))
+        # The same BM25 as FTS5's, to the float: its stems, phrases ("court’s") and IDF.
+        fts5 = {c.article_id: c.score
+                for c in store.fts5_title_search(title_terms(query), 1000, flt)}
+        assert all(c.score == pytest.approx(fts5[c.article_id], rel=1e-4) for c in ours)
         assert all(a.score >= b.score > 0 for a, b in zip(ours, ours[1:], strict=False))
         dates = {a.id: a.date for a in _articles()}
         assert all(c.date == dates[c.article_id] for c in ours)
@@ -65,7 +71,7 @@ def test_same_candidates_with_and_without_the_catalog(index_dir: Path) -> None:
     store = LocalBackend.open(index_dir)
     assert store.passage_catalog(wait=True) is not None
     with_catalog = store.title_search(title_terms("border trade"), 50, ArticleFilter())
-    store.passage_catalog = lambda: None  # type: ignore[method-assign]  # the SQLite path
+    store.passage_catalog = lambda wait=False: None  # type: ignore[method-assign]  # the SQLite path
     assert store.title_search(title_terms("border trade"), 50, ArticleFilter()) == with_catalog
     assert with_catalog
 
