@@ -1,8 +1,8 @@
 """python -m benchmarks.nprobe_calibration --index DIR --base DIR [--sizes 200000,1000000]
 
 How many IVF lists real questions need, next to what the build-time tuner's synthetic
-questions (`index.vectors.tuning_queries`) need, on the same index: the tuner's margin
-(`TUNE_MARGIN`) is chosen from this. For each size, an IVF index over the real passages
+questions (`index.vectors.tuning_queries`) need, on the same index: the tuner's target
+for them (`TUNE_TARGET`) is chosen from this. For each size, an IVF index over the real passages
 of ``--base`` plus a random sample of the other vectors of ``--index`` (the full index
 itself at its own size: its stored IVF is used, not retrained), then recall@10 against
 exact search per nprobe for: the tuner's 200 synthetic queries, 200 "calibration"
@@ -24,7 +24,7 @@ import numpy as np
 
 from index.vectors import (
     NPROBE_GRID,
-    TUNE_MARGIN,
+    TUNE_TARGET,
     VectorIndex,
     omp_threads,
     tuning_queries,
@@ -92,7 +92,7 @@ def main() -> None:
     print(f"loaded {ids.size} vectors, {real.size} real, in {time.perf_counter() - t:.0f} s",
           flush=True)
     rng = np.random.default_rng(0)
-    results: dict[str, Any] = {"margin": TUNE_MARGIN, "sizes": {}}
+    results: dict[str, Any] = {"tune_target": TUNE_TARGET, "sizes": {}}
     for size in (int(s) for s in args.sizes.split(",")):
         t = time.perf_counter()
         if size >= ids.size:

@@ -106,7 +106,7 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/eval")
     ap.add_argument("--before-nprobe", type=int, default=None,
                     help="the old tuner's nprobe for 'before' (default: vectors.json's, "
-                         "when it predates the margin rule; else unchanged)")
+                         "when it predates the tuning rule; else unchanged)")
     ap.add_argument("--no-answer", action="store_true", help="skip Engine.answer")
     ap.add_argument("--json", default=None, help="write the figures here too")
     args = ap.parse_args()

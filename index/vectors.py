@@ -43,16 +43,16 @@ IVF_MIN_TRAIN = 1_000  # forced ivf stays exact until there is enough data to tr
 IVF_RETRAIN_GROWTH = 4  # retrain IVF centroids once the index is this many times larger
 TRAIN_POINTS_PER_LIST = 20  # k-means sample per list: enough for routing; training time
 # grows with sample x nlist, and dominated the 1M-vector build
-TARGET_RECALL = 0.97  # tune nprobe/efSearch above the 0.95 goal (then add TUNE_MARGIN)
+TARGET_RECALL = 0.97  # recall@10 real questions should get (above the 0.95 goal)
+# What the tuner's synthetic questions must reach for that: measured on held-out realtimeqa
+# questions at 100k, 300k and 1M passages (see _tune).
+TUNE_TARGET = 0.98
 TUNE_QUERIES = 200
-# x the smallest setting the synthetic questions need: 1 (measured on real questions, see
-# _tune); the grid's ~1.25-1.5x steps are the margin.
-TUNE_MARGIN = 1.0
 NPROBE_GRID = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512]
-OLD_TUNING_CAP = 256  # the largest nprobe / efSearch the 2x tuner could store
 EF_SEARCH_GRID = [16, 32, 48, 64, 96, 128, 192, 256, 384, 512]
-# vectors.json's "tuning": 2 = TUNE_MARGIN; files without it were tuned with a 2x margin
-# and are re-margined on load (`_remargin`), with no search or rebuild.
+# vectors.json's "tuning": 2 = TUNE_TARGET on the grids above. Files without it were tuned
+# as twice the smallest setting reaching 0.97 (at most 256): kept as they are (at 1M that
+# 256 gives held-out questions 0.970-0.978).
 TUNING_RULE = 2
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 40
@@ -176,20 +176,6 @@ def tuning_queries(vecs: np.ndarray, n: int = TUNE_QUERIES) -> np.ndarray:
     q = np.ascontiguousarray(q, dtype=np.float32)
     faiss.normalize_L2(q)
     return q
-
-
-def margined(smallest: int, grid: list[int]) -> int:
-    """The grid setting at least TUNE_MARGIN x the smallest one that reached the target."""
-    return next((v for v in grid if v >= smallest * TUNE_MARGIN), grid[-1])
-
-
-def _remargin(value: int, grid: list[int], meta: dict[str, Any]) -> int:
-    """A setting from a file tuned before TUNING_RULE 2 (twice the smallest sufficient
-    setting, capped at 256) under today's margin. At the cap the smallest sufficient
-    setting is unknown (128 or more): kept as it is."""
-    if meta.get("tuning") == TUNING_RULE or value <= 1 or value >= OLD_TUNING_CAP:
-        return value
-    return margined(max(1, value // 2), grid)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -471,28 +457,28 @@ class VectorIndex:
         return faiss.IndexIDMap2(hnsw)
 
     def _tune(self, vecs: np.ndarray, attr: str, grid: list[int]) -> int:
-        """The smallest setting whose recall@10 against exact search reaches TARGET_RECALL
-        on synthetic questions, times TUNE_MARGIN (then the next grid value).
+        """The smallest setting whose recall@10 against exact search reaches TUNE_TARGET
+        on synthetic questions.
 
         A stored vector plus noise is too easy a query (its own neighbourhood is one
         IVF cell). Real questions fall between topics; normalised sums of 2-3 random
         stored vectors come close (measured: similar top-1 cosine ~0.6-0.7 and similar
-        recall per nprobe). The margin was measured on real questions
+        recall per nprobe). The target was measured on real questions
         (`python -m benchmarks.nprobe_calibration`, 2026-11-30-scale-1m.md): at 100k, 300k
-        and 1M passages the synthetic questions need as many lists as 200 held-out
-        realtimeqa questions or a grid step more, so the old 2x margin (capped at 256)
-        went: it doubled the work at 100k and was short at 300k.
+        and 1M passages, the setting where they reach 0.98 gives 200 held-out realtimeqa
+        questions (and 200 others) >= 0.97; at 0.97 one 300k sample fell to 0.964. The old
+        rule (twice the 0.97 setting, at most 256) doubled the work at 100k and fell short
+        at 300k.
         """
         curve = self.recall_curve(vecs, tuning_queries(vecs), attr, grid)
-        smallest = next((v for v, recall in curve if recall >= TARGET_RECALL), grid[-1])
-        best = margined(smallest, grid)
+        best = next((v for v, recall in curve if recall >= TUNE_TARGET), grid[-1])
         setattr(self, attr, best)
         return best
 
     def recall_curve(self, vecs: np.ndarray, queries: np.ndarray, attr: str,
                      grid: list[int], k: int = 10) -> list[tuple[int, float]]:
         """(setting, recall@k against exact search) for each setting in ``grid``, up to
-        the first that reaches TARGET_RECALL; ``vecs`` are the stored vectors in id order.
+        the first that reaches TUNE_TARGET; ``vecs`` are the stored vectors in id order.
         Leaves ``attr`` at the last setting tried."""
         k = min(k, vecs.shape[0])
         _, rows = faiss.knn(queries, vecs, k, metric=faiss.METRIC_INNER_PRODUCT)
@@ -503,7 +489,7 @@ class VectorIndex:
             _, got = self._index.search(queries, k, params=self._params())
             hits = sum(len(np.intersect1d(t, g)) for t, g in zip(truth, got, strict=True))
             curve.append((value, hits / truth.size))
-            if curve[-1][1] >= TARGET_RECALL:
+            if curve[-1][1] >= TUNE_TARGET:
                 break
         return curve
 
@@ -640,8 +626,8 @@ class VectorIndex:
             index,
             ids,
             flat_max=int(meta.get("flat_max", FLAT_MAX)),
-            nprobe=_remargin(int(meta.get("nprobe", 1)), NPROBE_GRID, meta),
-            ef_search=_remargin(int(meta.get("ef_search", 64)), EF_SEARCH_GRID, meta),
+            nprobe=int(meta.get("nprobe", 1)),
+            ef_search=int(meta.get("ef_search", 64)),
             trained_count=int(meta.get("trained_count", 0)),
         )
         return vi, generation

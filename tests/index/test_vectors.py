@@ -298,25 +298,21 @@ def test_a_change_during_the_conversion_is_not_lost(monkeypatch: pytest.MonkeyPa
     assert live.search(data[2500:2501], 1)[1][0][0] == 5000
 
 
-def test_tuner_takes_the_margin_over_the_smallest_sufficient_setting() -> None:
+def test_tuner_takes_the_smallest_setting_reaching_the_target() -> None:
     x = clustered(6000, seed=3)
     vi = VectorIndex.build(np.arange(6000), x, kind="ivf")
     curve = vi.recall_curve(x, vmod.tuning_queries(x), "nprobe", vmod.NPROBE_GRID)
-    smallest = curve[-1][0]
-    assert curve[-1][1] >= vmod.TARGET_RECALL
-    assert all(recall < vmod.TARGET_RECALL for _, recall in curve[:-1])
-    expected = next(v for v in vmod.NPROBE_GRID if v >= smallest * vmod.TUNE_MARGIN)
-    assert VectorIndex.build(np.arange(6000), x, kind="ivf").nprobe == expected
+    assert curve[-1][1] >= vmod.TUNE_TARGET
+    assert all(recall < vmod.TUNE_TARGET for _, recall in curve[:-1])
+    assert VectorIndex.build(np.arange(6000), x, kind="ivf").nprobe == curve[-1][0]
 
 
-def test_files_tuned_with_the_old_double_margin_are_remargined_on_load(tmp_path: Path) -> None:
+def test_files_tuned_by_the_old_rule_keep_their_setting(tmp_path: Path) -> None:
     vi = VectorIndex.build(np.arange(3000), clustered(3000), kind="ivf")
-    for stored, loaded in ((96, vmod.margined(48, vmod.NPROBE_GRID)), (256, 256)):
-        vi.nprobe = stored
-        vi.save(tmp_path, 1)
-        assert VectorIndex.load(tmp_path)[0].nprobe == stored  # saved under today's rule
-        meta = json.loads((tmp_path / vmod.META_FILE).read_text())
-        del meta["tuning"]  # a file from before the rule was recorded: 96 = 2 x 48
-        (tmp_path / vmod.META_FILE).write_text(json.dumps(meta))
-        # 256 was the old cap: what the smallest setting was is unknown, so it stays.
-        assert VectorIndex.load(tmp_path)[0].nprobe == loaded
+    vi.nprobe = 96
+    vi.save(tmp_path, 1)
+    meta = json.loads((tmp_path / vmod.META_FILE).read_text())
+    assert meta["tuning"] == vmod.TUNING_RULE
+    del meta["tuning"]  # a file written before the rule was recorded
+    (tmp_path / vmod.META_FILE).write_text(json.dumps(meta))
+    assert VectorIndex.load(tmp_path)[0].nprobe == 96
