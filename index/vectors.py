@@ -467,8 +467,8 @@ class VectorIndex:
         (`python -m benchmarks.nprobe_calibration`, 2026-11-30-scale-1m.md): at 100k, 300k
         and 1M passages, the setting where they reach 0.98 gives 200 held-out realtimeqa
         questions (and 200 others) >= 0.97; at 0.97 one 300k sample fell to 0.964. The old
-        rule (twice the 0.97 setting, at most 256) doubled the work at 100k and fell short
-        at 300k.
+        rule (twice the 0.97 setting, at most 256) was held at its cap from 100k on, and
+        fell short at 300k (0.964-0.973).
         """
         curve = self.recall_curve(vecs, tuning_queries(vecs), attr, grid)
         best = next((v for v, recall in curve if recall >= TUNE_TARGET), grid[-1])
