@@ -89,3 +89,35 @@ def lexical(backend: Any, query: str, k: int, **filters: Any) -> list[Any]:
     from retrieval.hybrid import passage_terms
 
     return list(backend.lexical_search(passage_terms(query), k, ArticleFilter(**filters)))
+
+
+_LOOPING_WRITER = """
+import sys
+from index.ingest import Indexer
+from index.models import Article
+from tests.index.index_fakes import FakeEmbedder
+indexer = Indexer(sys.argv[1], FakeEmbedder(), quotes=False)
+i = 0
+while True:  # killed by the test mid-way
+    indexer.add_articles([{article}])
+    print(i, flush=True)
+    i += 1
+"""
+
+
+def kill_a_looping_writer(index_dir: Path, article: str, batches: int = 6) -> None:
+    """Run a writer adding one article a batch forever (``article``: a Python expression
+    of the batch number ``i``), and kill -9 it wherever it is after ``batches`` commits."""
+    import signal
+    import subprocess
+    import sys
+
+    script = _LOOPING_WRITER.format(article=article)
+    proc = subprocess.Popen([sys.executable, "-c", script, str(index_dir)],
+                            stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert proc.stdout is not None
+    for _ in range(batches):
+        assert proc.stdout.readline()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()

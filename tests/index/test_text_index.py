@@ -15,7 +15,7 @@ from index.local import LocalBackend
 from index.local.textindex import DIR_NAME, META_NAME, date_key, write_meta
 from index.models import Article
 from retrieval.hybrid import passage_terms
-from tests.index.index_fakes import FakeEmbedder, article_text
+from tests.index.index_fakes import FakeEmbedder, article_text, kill_a_looping_writer
 
 HOSTILE = ['"', 'NEAR(a b)', "*", "minister AND", "text:border", "-trade", "a:b OR (c",
            "title:x^2", "'", "\\", "[1 TO 9]", "{x}", "~2", "\x00"]
@@ -167,34 +167,10 @@ def test_date_key_orders_like_sql_text() -> None:
     assert date_key("not a date") is None
 
 
-_WRITER = """
-import sys
-from index.ingest import Indexer
-from index.models import Article
-from tests.index.index_fakes import FakeEmbedder
-indexer = Indexer(sys.argv[1], FakeEmbedder(), quotes=False)
-i = 0
-while True:  # killed by the test mid-way
-    indexer.add_articles([Article(id=f"loop-{i % 7}", text=f"Loop story {i} about zebras.",
-                                  date="2022-04-01", source="loop.example")])
-    print(i, flush=True)
-    i += 1
-"""
-
-
 def test_killed_writer_leaves_a_usable_index(index_dir: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(index_dir)],
-                            stdout=subprocess.PIPE, text=True,
-                            cwd=Path(__file__).resolve().parents[2])
-    assert proc.stdout is not None
-    for _ in range(6):  # several committed batches, then a kill -9 wherever it is
-        assert proc.stdout.readline()
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_a_looping_writer(index_dir, 'Article(id=f"loop-{i % 7}", '
+                                     'text=f"Loop story {i} about zebras.", '
+                                     'date="2022-04-01", source="loop.example")')
     store = LocalBackend.open(index_dir)
     fts5 = sorted(c.passage_id for c in store.fts5_lexical_search(["zebras"], 100,
                                                                   ArticleFilter()))

@@ -17,7 +17,7 @@ from index.local import LocalBackend
 from index.local.textindex import TITLES_DIR_NAME, write_meta
 from index.models import Article
 from retrieval.hybrid import title_terms
-from tests.index.index_fakes import FakeEmbedder, article_text
+from tests.index.index_fakes import FakeEmbedder, article_text, kill_a_looping_writer
 from tests.index.test_text_index import FILTERS, HOSTILE
 
 TITLES = ["Minister resigns over border trade row", "Floods sweep the northern valleys",
@@ -128,34 +128,9 @@ def test_writes_deletes_and_owners_are_followed_in_place(index_dir: Path) -> Non
     assert (index_dir / TITLES_DIR_NAME).stat().st_ino == inode
 
 
-_WRITER = """
-import sys
-from index.ingest import Indexer
-from index.models import Article
-from tests.index.index_fakes import FakeEmbedder
-indexer = Indexer(sys.argv[1], FakeEmbedder(), quotes=False)
-i = 0
-while True:  # killed by the test mid-way
-    indexer.add_articles([Article(id=f"loop-{i % 7}", text=f"Loop story {i}.",
-                                  title=f"Zebras escape {i}", date="2022-04-01")])
-    print(i, flush=True)
-    i += 1
-"""
-
-
 def test_killed_writer_leaves_a_usable_title_index(index_dir: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(index_dir)],
-                            stdout=subprocess.PIPE, text=True,
-                            cwd=Path(__file__).resolve().parents[2])
-    assert proc.stdout is not None
-    for _ in range(6):  # several committed batches, then a kill -9 wherever it is
-        assert proc.stdout.readline()
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_a_looping_writer(index_dir, 'Article(id=f"loop-{i % 7}", text=f"Loop story {i}.", '
+                                     'title=f"Zebras escape {i}", date="2022-04-01")')
     store = LocalBackend.open(index_dir)
     expected = sorted(_fts5(store, "zebras"))
     assert expected  # SQLite, the truth, has the committed batches
