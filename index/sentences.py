@@ -16,8 +16,9 @@ Rules (tuned for English news copy):
 
 from __future__ import annotations
 
-import functools
 import re
+
+from index.text.cache import TextCache
 
 # Blank line(s), possibly holding spaces/tabs: the paragraph separator.
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
@@ -69,18 +70,11 @@ PARAGRAPH_CACHE_MAX_CHARS = 200_000  # the cache keeps its texts alive: bounded,
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Trimmed, non-empty paragraphs of ``text``; their 1-based index is the paragraph number."""
-    if len(text) <= PARAGRAPH_CACHE_MAX_CHARS:
-        return list(_cached_paragraphs(text))
-    return _paragraph_spans(text)
-
-
-@functools.lru_cache(maxsize=PARAGRAPH_CACHE)
-def _cached_paragraphs(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(_paragraph_spans(text))
+    return _PARAGRAPHS(text)
 
 
 def clear_paragraph_cache() -> None:
-    _cached_paragraphs.cache_clear()
+    _PARAGRAPHS.clear()
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -94,6 +88,9 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_PARAGRAPHS = TextCache(_paragraph_spans, PARAGRAPH_CACHE, PARAGRAPH_CACHE_MAX_CHARS)
+
+
 def sentence_spans(
     text: str, start: int = 0, end: int | None = None, *, markers: bool = False
 ) -> list[tuple[int, int]]:
@@ -105,8 +102,7 @@ def sentence_spans(
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    paragraphs = _cached_paragraphs(text) if len(text) <= PARAGRAPH_CACHE_MAX_CHARS \
-        else _paragraph_spans(text)
+    paragraphs = _PARAGRAPHS.shared(text)
     for p_start, p_end in paragraphs:
         lo, hi = max(p_start, start), min(p_end, end)
         if lo < hi:

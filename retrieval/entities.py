@@ -20,6 +20,7 @@ from index.quotes.names import (
     TITLE_WORDS,
     wordset,
 )
+from index.text.cache import TextCache
 from index.text.stems import stem
 from index.text.words import STOPWORDS, tokens
 from retrieval.answer_type import Kind
@@ -152,18 +153,11 @@ MENTION_CACHE_MAX_CHARS = 2000
 
 def mentions(sentence: str) -> list[Mention]:
     """Every typed mention found in ``sentence`` (overlaps allowed)."""
-    if len(sentence) <= MENTION_CACHE_MAX_CHARS:
-        return list(_cached_mentions(sentence))
-    return _mentions(sentence)
-
-
-@functools.lru_cache(maxsize=MENTION_CACHE)
-def _cached_mentions(sentence: str) -> tuple[Mention, ...]:
-    return tuple(_mentions(sentence))
+    return _MENTIONS(sentence)
 
 
 def clear_mention_cache() -> None:
-    _cached_mentions.cache_clear()
+    _MENTIONS.clear()
     _key_words.cache_clear()
 
 
@@ -197,6 +191,9 @@ def _mentions(sentence: str) -> list[Mention]:
             continue
         found.append(Mention(text, m.start(), m.start() + len(text), frozenset({"quantity"})))
     return found
+
+
+_MENTIONS = TextCache(_mentions, MENTION_CACHE, MENTION_CACHE_MAX_CHARS)
 
 
 @functools.lru_cache(maxsize=MENTION_CACHE)

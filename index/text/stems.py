@@ -14,6 +14,7 @@ import unicodedata
 
 import Stemmer
 
+from index.text.cache import TextCache
 from index.text.words import STOPWORDS, tokens
 
 _local = threading.local()  # a PyStemmer object is not documented as thread-safe
@@ -56,14 +57,7 @@ TERMS_CACHE_MAX_CHARS = 2000
 def content_terms(text: str) -> list[str]:
     """Stemmed tokens minus stopwords, in order, duplicates kept. Numbers under four
     digits are dropped (years and similar stay)."""
-    if len(text) <= TERMS_CACHE_MAX_CHARS:
-        return list(_cached_terms(text))
-    return _terms(text)
-
-
-@functools.lru_cache(maxsize=TERMS_CACHE)
-def _cached_terms(text: str) -> tuple[str, ...]:
-    return tuple(_terms(text))
+    return _TERMS(text)
 
 
 def _terms(text: str) -> list[str]:
@@ -71,5 +65,8 @@ def _terms(text: str) -> list[str]:
             if t not in STOPWORDS and (not t.isdigit() or len(t) >= 4)]
 
 
+_TERMS = TextCache(_terms, TERMS_CACHE, TERMS_CACHE_MAX_CHARS)
+
+
 def clear_term_cache() -> None:
-    _cached_terms.cache_clear()
+    _TERMS.clear()
