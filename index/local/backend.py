@@ -275,9 +275,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
             return found
         found = self.allowed_passages(flt)
         with self._vectors_lock:
-            if len(self._visible_cache) >= HIDDEN_CACHE:
-                self._visible_cache.pop(next(iter(self._visible_cache)))
             self._visible_cache[key] = found
+            _trim(self._visible_cache)
         return found
 
     def _hidden_passages(self, visible: tuple[str, ...]) -> np.ndarray | None:
@@ -296,9 +295,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
         hidden = (np.sort(np.array([r[0] for r in rows], dtype=np.int64))
                   if len(rows) <= HIDDEN_OVERFETCH_MAX else None)
         with self._vectors_lock:
-            if len(self._hidden_cache) >= HIDDEN_CACHE:
-                self._hidden_cache.pop(next(iter(self._hidden_cache)))
             self._hidden_cache[key] = hidden
+            _trim(self._hidden_cache)
         return hidden
 
     def latest_date(self, scope: Scope = OPERATOR_SCOPE) -> str | None:
@@ -309,9 +307,8 @@ class LocalBackend(ArticleTables, LexicalSearch, QuoteTables, FeedbackAndStats):
                 return self._latest_cache[key]
         latest = ArticleTables.latest_date(self, scope)
         with self._vectors_lock:
-            if len(self._latest_cache) >= HIDDEN_CACHE:
-                self._latest_cache.pop(next(iter(self._latest_cache)))
             self._latest_cache[key] = latest
+            _trim(self._latest_cache)
         return latest
 
     def vectors(self) -> VectorIndex:

@@ -20,12 +20,10 @@ Measured: benchmarks/results/2026-11-30-backends-parity.md.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from index.local import textindex
-from index.text.stems import stem
 
 MAX_QUERY_TERMS = 32
 # Bump when `passage_terms` changes: a writer rewrites older terms (writes.upgrade_terms).
@@ -33,7 +31,6 @@ MAX_QUERY_TERMS = 32
 TERMS_FORMAT = "2"
 # Terms are already lower-case words of letters and digits: splitting is all that is left.
 TERMS_ANALYZER: dict[str, Any] = {"tokenizer": "standard", "filter": ["lowercase"]}
-_FTS_TOKEN = re.compile(r"[^\W_]+")  # FTS5 unicode61: letters and digits, all else splits
 _analyzer = functools.cache(textindex.analyzer)  # the local backend's own (thread-safe)
 
 
@@ -44,8 +41,9 @@ def passage_terms(text: str) -> str:
 
 
 def title_terms(title: str) -> str:
-    """A title as the local backend's FTS5 ``porter unicode61`` title index holds it."""
-    return " ".join(stem(t) for t in _FTS_TOKEN.findall(title))
+    """A title as the local backend's title index holds it (FTS5 ``porter unicode61``
+    words: `textindex.fts5_terms`)."""
+    return " ".join(textindex.fts5_terms(title))
 
 
 def passage_query(terms: Sequence[str]) -> str:
