@@ -66,6 +66,14 @@ class Section:
 # ----- statistics ----------------------------------------------------------------------
 
 
+def quiz_questions(data_dir: Path | str) -> list[str]:
+    """The text of every RealTime QA quiz question (``evidence_questions.dev.jsonl``:
+    1,807, the 123 dev ones among them), in file order."""
+    path = Path(data_dir) / "realtimeqa" / "evidence_questions.dev.jsonl"
+    with path.open() as fh:
+        return [json.loads(line)["question"] for line in fh]
+
+
 def time_round_robin(systems: dict[str, Callable[[str], object]], questions: Sequence[str],
                      warmup: int = 5) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """(wall ms, process CPU ms) per system and question, side by side: each question runs

@@ -22,6 +22,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from benchmarks.common import quiz_questions
 from index.vectors import (
     NPROBE_GRID,
     TUNE_TARGET,
@@ -52,8 +53,7 @@ def _all_vectors(vi: VectorIndex) -> tuple[np.ndarray, np.ndarray]:
 def _questions(data: Path, embedder: Any) -> dict[str, np.ndarray]:
     from benchmarks.queries import held_out
 
-    with (data / "realtimeqa" / "evidence_questions.dev.jsonl").open() as fh:
-        qs = [json.loads(line)["question"] for line in fh]
+    qs = quiz_questions(data)
     qs = held_out(qs, data)
     out = {"test questions": qs[:200], "calibration questions": qs[200:400]}
     return {name: np.ascontiguousarray(embedder.encode(q), np.float32)

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import time_round_robin
+from benchmarks.common import quiz_questions, time_round_robin
 
 K = 5
 
@@ -119,8 +119,7 @@ def main() -> None:
 
     torch.set_num_threads(1)  # one thread: on the shared box two spin against each other
     data = Path(args.data)
-    with (data / "realtimeqa" / "evidence_questions.dev.jsonl").open() as fh:
-        qs = [json.loads(line)["question"] for line in fh]
+    qs = quiz_questions(data)
     qs = held_out(qs, data)[: args.questions]
     before_nprobe = args.before_nprobe or _old_nprobe(Path(args.index))
     load_embedder()  # the model's memory is not the index's

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import quiz_questions
 from benchmarks.lexical.__main__ import WORK
 from benchmarks.lexical.pipeline import _copy
 
@@ -67,8 +68,7 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/eval")
     args = ap.parse_args()
     index_dir = _copy(Path(args.index))
-    with (Path(args.data) / "realtimeqa" / "evidence_questions.dev.jsonl").open() as fh:
-        qs = [json.loads(line)["question"] for line in fh][: args.questions]
+    qs = quiz_questions(args.data)[: args.questions]
     engine = Engine.open(index_dir, read_only=True)
 
     def answer(q: str) -> object:

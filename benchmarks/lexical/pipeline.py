@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import time_round_robin
+from benchmarks.common import quiz_questions, time_round_robin
 from benchmarks.lexical.__main__ import WORK
 from index.backend import NO_FILTER
 from retrieval.engine import Engine, clear_text_caches
@@ -69,8 +69,7 @@ def main() -> None:
     index_dir = _copy(Path(args.index))
     import torch
 
-    with (Path(args.data) / "realtimeqa" / "evidence_questions.dev.jsonl").open() as fh:
-        qs = [json.loads(line)["question"] for line in fh][: args.questions]
+    qs = quiz_questions(args.data)[: args.questions]
     t = time.perf_counter()
     fast = Engine.open(index_dir)  # prepare_for_serving builds lexical/ when missing
     open_s = time.perf_counter() - t
