@@ -124,6 +124,7 @@ def main() -> None:
             s["ratio_p50"] = s["p50_ms"] / enc["p50_ms"]  # type: ignore[index]
             s["ratio_p95"] = s["p95_ms"] / enc["p95_ms"]  # type: ignore[index]
     dest = WORK / "pipeline-21k.json"
+    dest.parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no work folder
     dest.write_text(json.dumps(out, indent=1))
     print(json.dumps(out, indent=1))
 

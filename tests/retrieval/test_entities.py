@@ -1,0 +1,52 @@
+"""Typed mentions found for one kind are exactly the full typing's mentions of that kind
+(the answer path types ~75 sentences for one kind only, issue 13)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.entities import clear_mention_cache, mentions, new_mentions
+
+KINDS = ("person", "place", "quantity", "date", "name", "reason")
+
+SENTENCES = (
+    "UK Prime Minister Boris Johnson announced his resignation on Thursday, July 7, 2022.",
+    "The Washington-based group said 3.2 million US lives were saved, about 60% more.",
+    "Hong Kong (CNN) — Officials in New York City’s Times Square banned guns last week.",
+    "The concert was cancelled because of the ongoing drought in the West.",
+    "Netflix said its “Squid Game” would return in spring 2024 for a second season.",
+    "Two-thirds of the $400 million fine was paid in March, six months after the ruling.",
+    "Prices rose by 8.6 per cent for the year ended in May, the highest in 40 years.",
+    "The firm was sued over the ad and fined £12,000 by the regulator in Paris, France.",
+    "no capital letters here, and no numbers either.",
+    "",
+)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_one_kind_is_the_full_typing_filtered(sentence: str) -> None:
+    full = mentions(sentence)
+    for kind in KINDS:
+        assert mentions(sentence, kind) == [m for m in full if kind in m.kinds]
+
+
+def test_each_kind_is_found_in_its_sentence() -> None:
+    found = {kind: [m.text for m in mentions(SENTENCES[0], kind)] for kind in KINDS}
+    assert "Boris Johnson" in " ".join(found["person"])
+    assert any("July 7" in t for t in found["date"])
+    assert "3.2 million" in [m.text for m in mentions(SENTENCES[1], "quantity")]
+    assert "60%" in [m.text for m in mentions(SENTENCES[1], "quantity")]
+    assert [m.text for m in mentions(SENTENCES[3], "reason")] == \
+        ["because of the ongoing drought in the West"]
+    # A number inside a date is not a quantity; a year alone is not one either.
+    assert "2022" not in [m.text for m in mentions(SENTENCES[0], "quantity")]
+    assert mentions(SENTENCES[8], "person") == [] and mentions(SENTENCES[8], "quantity") == []
+    assert mentions(SENTENCES[0], "other") == []
+
+
+def test_cached_and_fresh_typing_agree() -> None:
+    first = {kind: mentions(SENTENCES[5], kind) for kind in KINDS}
+    clear_mention_cache()
+    assert {kind: mentions(SENTENCES[5], kind) for kind in KINDS} == first
+    assert [m.text for m in new_mentions(SENTENCES[5], "how big was the fine?", "quantity",
+                                         amounts_only=True)] == ["$400 million"]
