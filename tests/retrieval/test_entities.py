@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.answer_type import Kind
 from retrieval.entities import clear_mention_cache, mentions, new_mentions
 
-KINDS = ("person", "place", "quantity", "date", "name", "reason")
+KINDS: tuple[Kind, ...] = ("person", "place", "quantity", "date", "name", "reason")
 
 SENTENCES = (
     "UK Prime Minister Boris Johnson announced his resignation on Thursday, July 7, 2022.",
