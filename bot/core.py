@@ -72,9 +72,10 @@ class EngineLike(Protocol):
 
 def open_engine(settings: Settings) -> EngineLike:
     """Open the real engine (imported lazily: it loads torch and the model)."""
-    from retrieval.engine import Engine
+    from retrieval.engine import Engine, freeze_startup_objects
 
     engine: EngineLike = Engine.open(settings.index_dir, settings=settings)
+    freeze_startup_objects()  # a long-running process: no full-collection pauses
     return engine
 
 

@@ -15,8 +15,10 @@ SHINGLE = 5  # words per shingle for near-duplicate detection
 SHINGLE_WORDS = 400  # compare the leading words only: wire copies diverge at the tail
 DUPLICATE_JACCARD = 0.6
 # Tokenise only this much of a long article: news prose averages ~6 characters a word
-# (spaces included); a prefix holding fewer than SHINGLE_WORDS tokens falls back to all.
-PREFIX_CHARS_PER_WORD = 10
+# (spaces included): 7 a word holds SHINGLE_WORDS tokens in 99% of the RealTime QA
+# articles (the 401st token ends by character 2,418 at the median, 2,643 at the 99th
+# percentile), 10 a word nearly always; a prefix holding fewer falls back to the next.
+PREFIX_CHARS_PER_WORD = (7, 10)
 SHINGLE_CACHE = 512  # articles' shingle sets kept (~4 KB prefix + ~20 KB set each)
 _MIX = np.uint64(1_000_003)
 
@@ -35,13 +37,14 @@ class ArticleGroup:
 def shingles(text: str) -> frozenset[int]:
     """Hashes of the 5-word shingles of the leading words (cached: the same articles come
     back query after query, and building the set cost ~1 ms an article, profiled)."""
-    cut = SHINGLE_WORDS * PREFIX_CHARS_PER_WORD
-    return _shingles(text) if len(text) <= cut else _long_shingles(text[:cut], text)
-
-
-def _long_shingles(prefix: str, text: str) -> frozenset[int]:
-    cached = _prefix_shingles(prefix)
-    return cached if cached is not None else _shingles(text)
+    for per_word in PREFIX_CHARS_PER_WORD:
+        cut = SHINGLE_WORDS * per_word
+        if len(text) <= cut:
+            break
+        found = _prefix_shingles(text[:cut])
+        if found is not None:
+            return found
+    return _shingles(text)
 
 
 @functools.lru_cache(maxsize=SHINGLE_CACHE)
@@ -71,7 +74,8 @@ def _hash_shingles(words: list[str]) -> frozenset[int]:
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)  # the union's size, without building it
 
 
 def collapse_duplicates(

@@ -52,3 +52,25 @@ def test_serving_uses_one_torch_thread_unless_configured() -> None:
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(previous)
+
+
+def test_startup_objects_leave_garbage_collection_and_garbage_does_not() -> None:
+    import gc
+
+    from retrieval.engine import freeze_startup_objects
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    kept = [Cycle() for _ in range(3)]  # alive: frozen with everything else
+    Cycle()  # garbage (a cycle): collected first, never frozen
+    gc.unfreeze()
+    try:
+        freeze_startup_objects()
+        assert gc.get_freeze_count() > 0
+        assert not any(type(o) is Cycle for o in gc.get_objects())
+        assert kept[0].me is kept[0]
+    finally:
+        gc.unfreeze()  # the rest of the test session collects as usual
+    assert sum(type(o) is Cycle for o in gc.get_objects()) == 3
