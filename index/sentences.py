@@ -91,6 +91,21 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 _PARAGRAPHS = TextCache(_paragraph_spans, PARAGRAPH_CACHE, PARAGRAPH_CACHE_MAX_CHARS)
 
 
+def _paragraphs_between(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of ``text[start:end]``, each clipped to it: what `paragraph_spans`
+    gives there, from a scan of that stretch alone (the separator kind is the whole
+    text's). A paragraph is trimmed either way, so a cut inside a separator's whitespace
+    changes nothing."""
+    sep = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in sep.finditer(text, start, end):
+        _append_trimmed(text, pos, m.start(), spans)
+        pos = m.end()
+    _append_trimmed(text, pos, end, spans)
+    return spans
+
+
 def sentence_spans(
     text: str, start: int = 0, end: int | None = None, *, markers: bool = False
 ) -> list[tuple[int, int]]:
@@ -102,7 +117,10 @@ def sentence_spans(
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    paragraphs = _PARAGRAPHS.shared(text)
+    # A passage's excerpt needs its own paragraphs only, not the whole article's: splitting
+    # a cold article cost more than the passage's sentences (profiled, issue 13).
+    whole = start <= 0 and end >= len(text)
+    paragraphs = _PARAGRAPHS.shared(text) if whole else _paragraphs_between(text, start, end)
     for p_start, p_end in paragraphs:
         lo, hi = max(p_start, start), min(p_end, end)
         if lo < hi:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.sentences import paragraph_spans, sentence_spans
+from index.sentences import _split_paragraph, paragraph_spans, sentence_spans
 
 
 def split(text: str) -> list[str]:
@@ -81,3 +81,30 @@ def test_markers_stay_with_their_sentence() -> None:
     assert [text[s:e] for s, e in spans] == [
         "Wang said ties have no limits. [1] [2]", "Lavrov agreed [3].", "He left."]
     assert [text[s:e] for s, e in sentence_spans(text)][1].startswith("[1] [2] Lavrov")
+
+
+REGION_TEXTS = (
+    "First one. Second one.\n\n  Third, with Mr. Smith. Fourth!\n \n\nFifth? Sixth.",
+    "No blank lines here. Just lines.\nAnother line. And more.\n   Indented one.",
+    "\n\nLeading blank lines. Then text.\n\n\n",
+    "A. B. C.\n\nD.\nE.",
+)
+
+
+@pytest.mark.parametrize("text", REGION_TEXTS)
+def test_a_region_splits_as_the_whole_text_does_there(text: str) -> None:
+    """Any stretch (a passage) gives the sentences the whole text's paragraphs give
+    there, though only that stretch is scanned: cut anywhere, even inside whitespace."""
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert sentence_spans(text, start, end) == _regionless(text, start, end)
+
+
+def _regionless(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The old way: the whole text's (cached) paragraphs, clipped to the region."""
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in paragraph_spans(text):
+        lo, hi = max(p_start, start), min(p_end, end)
+        if lo < hi:
+            _split_paragraph(text, lo, hi, spans)
+    return spans
