@@ -6,7 +6,8 @@ it holds a mention of the kind the question asks for (a person for "who", a plac
 for "which country", "six months" for "how many months"...) that the question does
 not already hold, and whether the other top hits name that same thing too.
 A sentence that restates the question (a quiz repeating it, a headline echoing it)
-answers nothing and is dropped. Encoding candidate sentences used to cost more than
+answers nothing and is dropped, and so is one about another edition of what the
+question names ("the 2024 season" for a question about the 2025 one). Encoding candidate sentences used to cost more than
 the search itself (issue 13); these scores matched or beat it on the dev questions.
 """
 
@@ -49,7 +50,7 @@ class SentenceFeatures:
     # then a mention only next to the question's words gets 0.75); 0.5 for such a
     # mention elsewhere in the sentence; 0 for none.
     typed: float
-    restates: bool
+    restates: bool  # restates the question, or is about another edition: no answer
     # The stemmed words of each new mention of the asked-for kind ("las", "vega", "ace").
     answers: tuple[frozenset[str], ...] = ()
 
@@ -84,6 +85,29 @@ def _counts_unit(sentence: str, m: Mention, unit: str) -> bool:
     return stem(unit) in {stem(w) for w in following}
 
 
+# A year or an ordinal naming which edition of a recurring thing ("the 2025 Atlantic
+# hurricane season", "the 97th Academy Awards"), and the word it qualifies.
+_EDITION = re.compile(r"\b((?:19|20)\d\d|\d+(?:st|nd|rd|th))\s+([A-Za-z][\w’'-]*)")
+
+
+def _editions(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for m in _EDITION.finditer(text):
+        found.setdefault(stem(m.group(2).lower()), set()).add(m.group(1).lower())
+    return found
+
+
+def other_edition(sentence: str, question: str) -> bool:
+    """The sentence is about another edition of what the question names: "the 2024
+    Atlantic hurricane season" or "the 95th Academy Awards" when the question asks about
+    the 2025 season or the 97th awards. Such a sentence answers a different question."""
+    asked = _editions(question)
+    if not asked:
+        return False
+    return any(word in asked and not editions & asked[word]
+               for word, editions in _editions(sentence).items())
+
+
 def features(sentence: str, question: str, weights: Mapping[str, float],
              expected: Expected) -> SentenceFeatures:
     lex = lexical_score(sentence, weights)
@@ -92,7 +116,8 @@ def features(sentence: str, question: str, weights: Mapping[str, float],
     typed = _typed(sentence, question, expected, found)
     new_terms = set(content_terms(sentence)) - set(content_terms(question))
     restates = sentence.rstrip(" ”’\"'").endswith("?") or (
-        lex >= RESTATE_LEXICAL and len(new_terms) < RESTATE_NEW_TERMS and not typed)
+        lex >= RESTATE_LEXICAL and len(new_terms) < RESTATE_NEW_TERMS and not typed) \
+        or other_edition(sentence, question)
     answers = tuple(w for w in (frozenset(content_terms(m.text)) for m in found) if w)
     return SentenceFeatures(lex, typed, restates, answers)
 
