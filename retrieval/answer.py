@@ -28,6 +28,10 @@ class Candidate:
     span: Span  # offsets into the article
     text: str  # article.text[span[0]:span[1]]
     score: float
+    # Whether it holds a new name, person or place of the asked-for kind right next to
+    # the question's words ("UK Prime Minister Boris Johnson announced his resignation"
+    # for "which head of state announced his resignation?"): see answer_select.names_answer.
+    names_answer: bool = False
 
 
 def _near_duplicate(a: str, b: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from index.sentences import paragraph_spans, sentence_spans
 from index.text.stems import content_terms, stem
@@ -152,9 +153,40 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
                 score = (W_LEXICAL * f.lexical + W_TYPED * f.typed
                          + W_PASSAGE * max(share, 0.0) + W_RANK * prior)
                 scored.append((Candidate(hit=hit, excerpt=ex, span=(s, e), text=text[s:e],
-                                         score=score), f))
+                                         score=score,
+                                         names_answer=names_answer(f, expected)), f))
     return [replace(c, score=c.score + W_SUPPORT * _support(c.hit.article_id, f, hit_words))
             for c, f in scored]
+
+
+# Kinds whose mention is specific evidence: a name of the asked-for kind next to the
+# question's words rarely appears by chance, while a number ("8 hours") or a date does.
+NAMED_KINDS = ("name", "person", "place")
+
+
+def names_answer(f: SentenceFeatures, expected: Expected) -> bool:
+    """A new name, person or place of the asked-for kind next to the question's words."""
+    return expected.kind in NAMED_KINDS and f.typed >= 1.0
+
+
+# A weak match answers a dated question only from that week's news (names_answer_this_week).
+RECENT_DAYS = 7
+
+
+def names_answer_this_week(candidates: Sequence[Candidate], as_of: date | None) -> bool:
+    """Whether the best-scored candidate names a thing of the asked-for kind next to the
+    question's words, in an article of the week before ``as_of``: enough to answer from a
+    passage a little under the cosine bar. Without a date, never."""
+    if not candidates or as_of is None:
+        return False
+    best = max(candidates, key=lambda c: c.score)
+    if not best.names_answer or not best.hit.date:
+        return False
+    try:
+        days = (as_of - date.fromisoformat(best.hit.date[:10])).days
+    except ValueError:
+        return False
+    return 0 <= days <= RECENT_DAYS
 
 
 def _support(article_id: str, f: SentenceFeatures, hit_words: Mapping[str, set[str]]) -> float:

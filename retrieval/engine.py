@@ -47,7 +47,12 @@ from index.sentences import paragraph_spans, sentence_spans
 from index.settings import NewsdeskSettings
 from index.text.stems import content_terms
 from retrieval.answer import Candidate, build_answer, choose_sentences, no_answer, quotes_answer
-from retrieval.answer_select import answer_candidates, title_names_answer, with_antecedents
+from retrieval.answer_select import (
+    answer_candidates,
+    names_answer_this_week,
+    title_names_answer,
+    with_antecedents,
+)
 from retrieval.excerpts import lexical_score, make_excerpt, term_weights
 from retrieval.generate import GeneratorConfig, rephrase
 from retrieval.grouping import ArticleGroup, collapse_duplicates
@@ -77,7 +82,9 @@ ANSWER_PASSAGES = 5  # best-ranked passages per answer hit whose sentences are c
 # Calibrated on RealTime QA dev questions vs 40 off-topic questions (cooking, maths, pets):
 # the best passage cosine was >= 0.47 for 99% of dev questions and < 0.47 for 97.5% of
 # off-topic ones (0.45: 99% / 85%). A passage a bit under the bar still answers when its
-# best sentence holds most of the question's terms (short keyword queries embed weakly).
+# best sentence holds most of the question's terms (short keyword queries embed weakly),
+# or, for a dated question, when it names a thing of the asked-for kind next to the
+# question's words in an article of that week (answer_select.names_answer_this_week).
 NO_ANSWER_COSINE = 0.47
 WEAK_COSINE = 0.38
 WEAK_LEXICAL = 0.75
@@ -317,7 +324,7 @@ class Engine:
         passage_scores = {pid: score for g in res.groups for pid, score in g.passages}
         hits = self._answer_hits(res, plan.text)
         candidates = answer_candidates(question, plan.text, hits, texts, passage_scores)
-        if best_cos < NO_ANSWER_COSINE:
+        if best_cos < NO_ANSWER_COSINE and not names_answer_this_week(candidates, plan.as_of):
             weights = term_weights(plan.text)
             sentence_cover = max((lexical_score(c.text, weights) for c in candidates), default=0.0)
             passage_cover = max((lexical_score(ex.text, weights)
