@@ -298,10 +298,7 @@ class Engine:
         # Counted back from the newest article, the window is a guess: it stands only
         # when its best match is about as close as the whole archive's.
         wide, wide_best = self._answer_plan(question, plan.without_question_dates(), scope)
-        if wide.kind != "no_answer" and (answer.kind == "no_answer"
-                                         or best < wide_best - WINDOW_MARGIN):
-            return replace(wide, text=f"{fallback_note(plan)}\n{wide.text}")
-        return answer
+        return window_or_archive(plan, answer, best, wide, wide_best)
 
     def _answer_plan(self, question: str, plan: QueryPlan,
                      scope: Scope) -> tuple[Answer, float]:
@@ -522,6 +519,29 @@ def clear_text_caches() -> None:
     clear_term_cache()
     clear_mention_cache()
     clear_paragraph_cache()
+
+
+def window_or_archive(plan: QueryPlan, window: Answer, best: float,
+                      wide: Answer, wide_best: float) -> Answer:
+    """The answer from a relative date's window, or the whole archive's when the window's
+    is no answer or clearly weaker (``best``: the passage cosine each stood on). The
+    archive's answer says "Nothing from <the window>" unless its answering source is
+    from the window after all (the window's own ranking found it too weak alone)."""
+    if wide.kind == "no_answer" or (window.kind != "no_answer"
+                                    and best >= wide_best - WINDOW_MARGIN):
+        return window
+    if wide.citations and _in_filters(wide.citations[0].date, plan.filters):
+        return wide
+    return replace(wide, text=f"{fallback_note(plan)}\n{wide.text}")
+
+
+def _in_filters(day: str | None, filters: Filters) -> bool:
+    """Whether an ISO date falls within the filters' date bounds (inclusive)."""
+    if not day:
+        return False
+    day = day[:10]
+    return (filters.date_from is None or day >= filters.date_from[:10]) and \
+        (filters.date_to is None or day <= filters.date_to[:10])
 
 
 def freeze_startup_objects() -> None:

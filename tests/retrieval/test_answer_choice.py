@@ -126,3 +126,30 @@ def test_off_topic_questions_still_get_no_answer(engine: Engine) -> None:
     for question in ("How long should sourdough bread proof before baking?",
                      "What is the derivative of x squared this week?"):
         assert engine.answer(question).kind == "no_answer"
+
+
+def test_an_archive_answer_from_inside_the_window_does_not_say_nothing_was_there() -> None:
+    """The window's ranking found its article too weak alone; the whole archive's answer
+    stood on it anyway: no "Nothing from the week before ..." over a source from that
+    week. A source from outside the window keeps the note."""
+    from retrieval.engine import window_or_archive
+    from retrieval.models import Citation
+    from retrieval.plan import make_plan
+
+    plan = make_plan("Which show won the award this week?", None, None, "2022-06-16")
+    assert plan.relative_window is not None and plan.filters.date_from is not None
+
+    def answered(day: str) -> Answer:
+        cite = Citation(marker=1, article_id="a", title="t", date=day, source=None,
+                        url=None, text="The show won. [1]", start=0, end=13, paragraph=1)
+        return Answer(question=plan.original, text="The show won. [1]",
+                      citations=(cite,), kind="answer", filters=plan.filters)
+
+    window = Answer(question=plan.original, text="no", citations=(), kind="no_answer",
+                    filters=plan.filters)
+    inside = window_or_archive(plan, window, 0.4, answered("2022-06-12"), 0.5)
+    assert inside.text == "The show won. [1]"
+    outside = window_or_archive(plan, window, 0.4, answered("2021-01-05"), 0.5)
+    assert outside.text.startswith("Nothing from the week before 2022-06-16")
+    stands = answered("2022-06-14")
+    assert window_or_archive(plan, stands, 0.6, answered("2021-01-05"), 0.62) is stands
