@@ -169,13 +169,14 @@ def mentions(sentence: str, kind: Kind | None = None) -> list[Mention]:
 
 
 def clear_mention_cache() -> None:
-    for cache in (_MENTIONS, _NAMES, _REASONS, _DATES, _QUANTITIES):
+    for cache in (_MENTIONS, _NAMES, _REASONS, _TIMES_AND_AMOUNTS):
         cache.clear()
     _key_words.cache_clear()
 
 
 def _mentions(sentence: str) -> list[Mention]:
-    return [*_names(sentence), *_reasons(sentence), *_quantities_and_dates(sentence)]
+    return [*_NAMES.shared(sentence), *_REASONS.shared(sentence),
+            *_TIMES_AND_AMOUNTS.shared(sentence)]
 
 
 def _names(sentence: str) -> list[Mention]:
@@ -225,10 +226,10 @@ def _cached(finder: Callable[[str], list[Mention]]) -> TextCache[Mention]:
 
 _MENTIONS = _cached(_mentions)
 _NAMES, _REASONS = _cached(_names), _cached(_reasons)
-_DATES = _QUANTITIES = _cached(_quantities_and_dates)
+_TIMES_AND_AMOUNTS = _cached(_quantities_and_dates)
 _FINDERS: dict[Kind, TextCache[Mention]] = {
     "name": _NAMES, "person": _NAMES, "place": _NAMES, "reason": _REASONS,
-    "date": _DATES, "quantity": _QUANTITIES}
+    "date": _TIMES_AND_AMOUNTS, "quantity": _TIMES_AND_AMOUNTS}
 
 
 @functools.lru_cache(maxsize=MENTION_CACHE)
