@@ -196,10 +196,33 @@ def _names(sentence: str) -> list[Mention]:
                 if _strip_possessive(w).lower() in PLACES:
                     i = sentence.index(w, s)
                     found.append(Mention(w, i, i + len(w), frozenset({"place", "name"})))
+            if len(words) > 2:
+                found.extend(_places_between_connectors(sentence, s, words))
     for m in _QUOTED.finditer(sentence):
         inner = m.group(1).strip()
         if inner[:1].isupper() and len(inner.split()) <= 8:
             found.append(Mention(inner, m.start(1), m.end(1), frozenset({"name"})))
+    return found
+
+
+def _places_between_connectors(sentence: str, start: int, words: list[str]) -> list[Mention]:
+    """Places of several words inside a run joined by connectors: "San Francisco" in
+    "San Francisco and the Bay Area" (single words are checked by the caller)."""
+    found: list[Mention] = []
+    segment: list[tuple[int, str]] = []  # (offset, word) since the last connector
+    cursor = start
+    for w in [*words, "and"]:  # a closing connector ends the last segment
+        if w.lower() not in _CONNECTORS:
+            cursor = sentence.index(w, cursor)
+            segment.append((cursor, w))
+            cursor += len(w)
+            continue
+        if 2 <= len(segment) < len(words):
+            phrase = " ".join(_strip_possessive(x).lower().strip(".") for _, x in segment)
+            if phrase in PLACES:
+                s, e = segment[0][0], segment[-1][0] + len(segment[-1][1])
+                found.append(Mention(sentence[s:e], s, e, frozenset({"place", "name"})))
+        segment = []
     return found
 
 

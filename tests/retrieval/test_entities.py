@@ -51,3 +51,29 @@ def test_cached_and_fresh_typing_agree() -> None:
     assert {kind: mentions(SENTENCES[5], kind) for kind in KINDS} == first
     assert [m.text for m in new_mentions(SENTENCES[5], "how big was the fine?", "quantity",
                                          amounts_only=True)] == ["$400 million"]
+
+
+def test_a_place_between_connectors_is_a_place() -> None:
+    """A run joined by a connector ("San Francisco and the Bay Area") still yields the
+    places among its words, as one-word places inside a longer name always did."""
+    places = [m.text for m in mentions("Sirens sounded across San Francisco and the Bay Area "
+                                       "after the quake.", "place")]
+    assert "San Francisco" in places
+    both = [m.text for m in mentions("The airline adds flights between New York and "
+                                     "Los Angeles next month.", "place")]
+    assert "New York" in both and "Los Angeles" in both
+    # The whole run is a name, not a place; a plain name gains no place.
+    assert mentions("Sirens sounded across San Francisco and the Bay Area.", "name")
+    assert mentions("Shares of Harbour Holdings and Quayside Group fell.", "place") == []
+
+
+@pytest.mark.parametrize("sentence", (
+    "Sirens sounded across San Francisco and the Bay Area after the quake.",
+    "The Port of Los Angeles and Long Beach reopened on Friday.",
+))
+def test_places_between_connectors_agree_with_the_full_typing(sentence: str) -> None:
+    full = mentions(sentence)
+    for kind in KINDS:
+        assert mentions(sentence, kind) == [m for m in full if kind in m.kinds]
+    for m in full:
+        assert sentence[m.start:m.end] == m.text
