@@ -209,21 +209,34 @@ def _places_between_connectors(sentence: str, start: int, words: list[str]) -> l
     """Places of several words inside a run joined by connectors: "San Francisco" in
     "San Francisco and the Bay Area" (single words are checked by the caller)."""
     found: list[Mention] = []
-    segment: list[tuple[int, str]] = []  # (offset, word) since the last connector
-    cursor = start
-    for w in [*words, "and"]:  # a closing connector ends the last segment
+    first = 0  # where the words since the last connector begin
+    for i, w in enumerate([*words, "and"]):  # a closing connector ends the last segment
         if w.lower() not in _CONNECTORS:
-            cursor = sentence.index(w, cursor)
-            segment.append((cursor, w))
-            cursor += len(w)
             continue
-        if 2 <= len(segment) < len(words):
-            phrase = " ".join(_strip_possessive(x).lower().strip(".") for _, x in segment)
-            if phrase in PLACES:
-                s, e = segment[0][0], segment[-1][0] + len(segment[-1][1])
-                found.append(Mention(sentence[s:e], s, e, frozenset({"place", "name"})))
-        segment = []
+        segment = words[first:i]
+        first = i + 1
+        if not 2 <= len(segment) < len(words) or segment[0].lower() not in _PLACE_OPENERS:
+            continue
+        if " ".join(_strip_possessive(x).lower().strip(".") for x in segment) in PLACES:
+            offsets = _word_offsets(sentence, start, words)
+            s, e = offsets[i - len(segment)], offsets[i - 1] + len(words[i - 1])
+            found.append(Mention(sentence[s:e], s, e, frozenset({"place", "name"})))
     return found
+
+
+def _word_offsets(sentence: str, start: int, words: list[str]) -> list[int]:
+    """Where each word of a run starts, found in order from the run's start."""
+    offsets = []
+    for w in words:
+        start = sentence.index(w, start)
+        offsets.append(start)
+        start += len(w)
+    return offsets
+
+
+# The first words of places of several words ("san" of "san francisco"): a segment
+# opening with any other word is no place, and is not looked up.
+_PLACE_OPENERS = frozenset(p.split(" ", 1)[0] for p in PLACES if " " in p)
 
 
 def _reasons(sentence: str) -> list[Mention]:

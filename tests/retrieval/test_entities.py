@@ -77,3 +77,10 @@ def test_places_between_connectors_agree_with_the_full_typing(sentence: str) -> 
         assert mentions(sentence, kind) == [m for m in full if kind in m.kinds]
     for m in full:
         assert sentence[m.start:m.end] == m.text
+
+
+def test_a_place_between_connectors_is_found_where_it_is() -> None:
+    sentence = "Storms hit New Jersey and New York overnight."
+    found = [(m.text, m.start) for m in mentions(sentence, "place")]
+    assert ("New Jersey", sentence.index("New Jersey")) in found
+    assert ("New York", sentence.index("New York")) in found
