@@ -245,7 +245,9 @@ def _widened(excerpt: Excerpt, text: str, start: int) -> Excerpt:
     return replace(excerpt, start=start, text=text[start:excerpt.end], paragraph=paragraph)
 
 
-TITLED_KINDS = ("name", "person", "place")
+# Kinds a headline states plainly ("Instagram fined $400 million ...", "... to open in
+# March"): the title answers when the sentence chosen does not.
+TITLED_KINDS = ("name", "person", "place", "quantity", "date")
 
 
 def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
@@ -257,18 +259,22 @@ def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
     expected = expected_type(question)
     if expected.kind not in TITLED_KINDS:
         return False
-    first = chosen[0]
+    amounts_only = expected.head == "much"  # "how much?" is not answered by "two boats"
+    first, title = chosen[0], chosen[0].hit.title or ""
     lead = [c for c in chosen[:2] if c.hit.article_id == first.hit.article_id]
-    named = any(new_mentions(c.text, question, expected.kind) for c in lead)
+    named = any(new_mentions(c.text, question, expected.kind, amounts_only) for c in lead)
     pointing = len(lead) == 1 and needs_antecedent(first.text, expected)
-    if _title_names_in_full(first.text, first.hit.title or "", question, expected):
+    if expected.kind in NAMED_KINDS \
+            and _title_names_in_full(first.text, title, question, expected):
         return True
     if named and not pointing:
         return False
+    in_title = new_mentions(title, question, expected.kind, amounts_only)
+    if expected.kind not in NAMED_KINDS:
+        return bool(in_title)
     # A title's first word is capitalised whatever it is: alone, it names nothing
     # unless it is a known place ("China data leak: ...").
-    return any(m.start > 0 or " " in m.text or "place" in m.kinds
-               for m in new_mentions(first.hit.title or "", question, expected.kind))
+    return any(m.start > 0 or " " in m.text or "place" in m.kinds for m in in_title)
 
 
 def _name_words(text: str) -> list[str]:

@@ -95,3 +95,27 @@ def test_the_title_names_the_answer_when_the_sentence_only_points_to_it() -> Non
     assert title_names_answer(cand("Analysts accuse Bed Bath & Beyond of cutting AC"), q)
     assert not title_names_answer(cand("Retailer cuts air conditioning"), q)
     assert not title_names_answer(cand("Analysts accuse Bed Bath & Beyond"), "Why is it hot?")
+
+
+def _titled(sentence: str, title: str, question: str) -> bool:
+    from retrieval.answer import Candidate
+    from retrieval.answer_select import title_names_answer
+    from retrieval.models import Excerpt, Hit
+
+    ex = Excerpt("a", 1, sentence, 0, len(sentence), 1)
+    hit = Hit("a", title, "2022-09-06", None, None, 1.0, (ex,))
+    return title_names_answer([Candidate(hit, ex, (0, len(sentence)), sentence, 1.0)],
+                              question)
+
+
+def test_a_title_with_the_amount_or_date_backs_a_sentence_without_one() -> None:
+    q = "How much was Harbour Bank fined for losing customer data?"
+    sentence = "The regulator said the bank had failed its customers for years."
+    assert _titled(sentence, "Harbour Bank fined $30 million over lost data", q)
+    # "how much" wants an amount: a count in the title is not one.
+    assert not _titled(sentence, "Harbour Bank fined for two breaches", q)
+    when = "When will the Quayside bridge reopen?"
+    assert _titled("Engineers say the repairs are going well.",
+                   "Quayside bridge to reopen in March after repairs", when)
+    assert not _titled("Engineers say the repairs are going well.",
+                       "Quayside bridge repairs go well", when)
