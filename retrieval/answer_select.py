@@ -253,7 +253,8 @@ TITLED_KINDS = ("name", "person", "place", "quantity", "date")
 def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
     """Whether to show the first source's title with the answer: the first sentence
     (and its antecedent) hold no new mention of the asked-for kind, or still point
-    back to something, and the title holds one."""
+    back to something, and the title holds one; or the title states the asked-for
+    amount or date beside the question's words (a headline's figure)."""
     if not chosen or not chosen[0].hit.title:
         return False
     expected = expected_type(question)
@@ -261,20 +262,38 @@ def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
         return False
     amounts_only = expected.head == "much"  # "how much?" is not answered by "two boats"
     first, title = chosen[0], chosen[0].hit.title or ""
+    in_title = new_mentions(title, question, expected.kind, amounts_only)
+    if expected.kind in NAMED_KINDS:
+        if _title_names_in_full(first.text, title, question, expected):
+            return True
+    elif _title_states_figure(title, question, expected, in_title):
+        return True
     lead = [c for c in chosen[:2] if c.hit.article_id == first.hit.article_id]
     named = any(new_mentions(c.text, question, expected.kind, amounts_only) for c in lead)
     pointing = len(lead) == 1 and needs_antecedent(first.text, expected)
-    if expected.kind in NAMED_KINDS \
-            and _title_names_in_full(first.text, title, question, expected):
-        return True
     if named and not pointing:
         return False
-    in_title = new_mentions(title, question, expected.kind, amounts_only)
     if expected.kind not in NAMED_KINDS:
         return bool(in_title)
     # A title's first word is capitalised whatever it is: alone, it names nothing
     # unless it is a known place ("China data leak: ...").
     return any(m.start > 0 or " " in m.text or "place" in m.kinds for m in in_title)
+
+
+# A headline about what was asked shares more than one of the question's words: one
+# word in common ("smartphone") is a headline about something else.
+TITLE_SHARED_TERMS = 2
+
+
+def _title_states_figure(title: str, question: str, expected: Expected,
+                         in_title: Sequence[Mention]) -> bool:
+    """The title gives an amount or a date beside the question's words ("Harbour Bank
+    fined $30 million over lost data" for "how much was Harbour Bank fined?"): a
+    one-line answer even when the sentence chosen gives its own, more exact figure."""
+    shared = set(content_terms(title)) & set(content_terms(question))
+    # _typed: 0.5 is a mention anywhere; above it, one beside the question's words or
+    # counting the asked-for unit.
+    return len(shared) >= TITLE_SHARED_TERMS and _typed(title, question, expected, in_title) > 0.5
 
 
 def _name_words(text: str) -> list[str]:

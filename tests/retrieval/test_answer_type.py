@@ -119,3 +119,16 @@ def test_a_title_with_the_amount_or_date_backs_a_sentence_without_one() -> None:
                    "Quayside bridge to reopen in March after repairs", when)
     assert not _titled("Engineers say the repairs are going well.",
                        "Quayside bridge repairs go well", when)
+
+
+def test_a_headline_that_states_the_figure_is_shown_beside_a_more_exact_one() -> None:
+    q = "How much was Harbour Bank fined for losing customer data?"
+    exact = "The regulator fined Harbour Bank 28 million euros ($30.2 million) on Monday."
+    assert _titled(exact, "Harbour Bank fined $30 million over lost data", q)
+    # A headline sharing one word with the question is about something else.
+    assert not _titled(exact, "Harbour life: 10 things to know", q)
+    # The amount must sit beside the question's words, not anywhere in the title.
+    assert not _titled(exact, "Harbour Bank fined again as a quiet week leaves its shares down 3%", q)
+    # Names keep their rule: a sentence that names the answer needs no title.
+    assert not _titled("Harbour Bank was fined on Monday.", "Quayside Bank also fined",
+                       "Which bank was fined for losing customer data?")
