@@ -196,7 +196,8 @@ def _names(sentence: str) -> list[Mention]:
                 if _strip_possessive(w).lower() in PLACES:
                     i = sentence.index(w, s)
                     found.append(Mention(w, i, i + len(w), frozenset({"place", "name"})))
-            if len(words) > 2:
+            # (most runs hold no word a place of several words opens with)
+            if len(words) > 2 and not _PLACE_OPENERS.isdisjoint(map(str.lower, words)):
                 found.extend(_places_between_connectors(sentence, s, words))
     for m in _QUOTED.finditer(sentence):
         inner = m.group(1).strip()

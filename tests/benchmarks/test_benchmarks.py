@@ -122,3 +122,19 @@ def test_serve_ingest_upload_and_verdict(tmp_path: Path) -> None:
     assert "2.50x against idle before" in notes[0]
     assert "NOT met against the smaller idle p95, met against the larger" in notes[0]
     assert found[1].rows[6] == ["peak RSS during the upload", "900 MiB (+400)"]
+
+
+def test_typing_cost_compares_two_trees(tmp_path: Path) -> None:
+    from benchmarks.typing_cost import corpus_sentences, load_other, measure
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps({"text": t}) for t in (
+        "Sirens sounded across San Francisco and the Bay Area. Nobody was hurt.",
+        "Harbour Bank was fined $30 million on Monday.")) + "\n", encoding="utf-8")
+    sentences = corpus_sentences(corpus, 10)
+    assert len(sentences) == 3
+    same = load_other(Path(__file__).parents[2] / "retrieval" / "entities.py")
+    cost = measure(sentences, same._names, rounds=2)
+    assert (cost.sentences, cost.differ) == (3, 0)
+    assert len(cost.this_us) == len(cost.other_us) == 2
+    assert measure(sentences, lambda s: [], rounds=1).differ == 2  # "Nobody" is no name
