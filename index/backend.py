@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -132,10 +132,11 @@ NO_FILTER = ArticleFilter()
 # ----- what reads return -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PassageCandidate:
+class PassageCandidate(NamedTuple):
     """A passage found by dense or lexical search, with its raw score (higher is better:
-    cosine for dense, BM25 for lexical) and its article's date (for the recency prior)."""
+    cosine for dense, BM25 for lexical) and its article's date (for the recency prior).
+    Immutable like the frozen dataclasses here, but built twice as fast: a search makes
+    ~400 of them (issue 13)."""
 
     passage_id: int
     article_id: str
@@ -143,8 +144,7 @@ class PassageCandidate:
     date: str | None = None
 
 
-@dataclass(frozen=True)
-class TitleCandidate:
+class TitleCandidate(NamedTuple):
     """An article whose title matched a lexical query (BM25, higher is better)."""
 
     article_id: str
