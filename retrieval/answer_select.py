@@ -7,8 +7,9 @@ for "which country", "six months" for "how many months"...) that the question do
 not already hold, and whether the other top hits name that same thing too.
 A sentence that restates the question (a quiz repeating it, a headline echoing it)
 answers nothing and is dropped, and so is one about another edition of what the
-question names ("the 2024 season" for a question about the 2025 one). Encoding candidate sentences used to cost more than
-the search itself (issue 13); these scores matched or beat it on the dev questions.
+question names ("the 2024 season" for a question about the 2025 one). Encoding
+candidate sentences used to cost more than the search itself (issue 13); these scores
+matched or beat it on the dev questions.
 """
 
 from __future__ import annotations
