@@ -77,25 +77,11 @@ def clear_paragraph_cache() -> None:
     _PARAGRAPHS.clear()
 
 
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    sep = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in sep.finditer(text):
-        _append_trimmed(text, pos, m.start(), spans)
-        pos = m.end()
-    _append_trimmed(text, pos, len(text), spans)
-    return spans
-
-
-_PARAGRAPHS = TextCache(_paragraph_spans, PARAGRAPH_CACHE, PARAGRAPH_CACHE_MAX_CHARS)
-
-
 def _paragraphs_between(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The paragraphs of ``text[start:end]``, each clipped to it: what `paragraph_spans`
-    gives there, from a scan of that stretch alone (the separator kind is the whole
-    text's). A paragraph is trimmed either way, so a cut inside a separator's whitespace
-    changes nothing."""
+    """The trimmed paragraphs of ``text[start:end]``, from a scan of that stretch alone
+    (the separator kind is the whole text's): over the whole text, `paragraph_spans`;
+    over a passage, those paragraphs clipped to it (a paragraph is trimmed either way, so
+    a cut inside a separator's whitespace changes nothing)."""
     sep = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
     spans: list[tuple[int, int]] = []
     pos = start
@@ -104,6 +90,10 @@ def _paragraphs_between(text: str, start: int, end: int) -> list[tuple[int, int]
         pos = m.end()
     _append_trimmed(text, pos, end, spans)
     return spans
+
+
+_PARAGRAPHS = TextCache(lambda text: _paragraphs_between(text, 0, len(text)),
+                        PARAGRAPH_CACHE, PARAGRAPH_CACHE_MAX_CHARS)
 
 
 def sentence_spans(
