@@ -38,6 +38,14 @@ class DateRange:
         return (self.start.isoformat() if self.start else None,
                 self.end.isoformat() if self.end else None)
 
+    def holds(self, day: str | None) -> bool:
+        """Whether an ISO date ("2022-06-12", a timestamp's first ten characters) falls
+        in the range; an undated thing never does."""
+        if not day:
+            return False
+        lo, hi = self.iso()
+        return (lo is None or day[:10] >= lo) and (hi is None or day[:10] <= hi)
+
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

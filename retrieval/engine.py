@@ -530,18 +530,11 @@ def window_or_archive(plan: QueryPlan, window: Answer, best: float,
     if wide.kind == "no_answer" or (window.kind != "no_answer"
                                     and best >= wide_best - WINDOW_MARGIN):
         return window
-    if wide.citations and _in_filters(wide.citations[0].date, plan.filters):
+    window_range = plan.relative_window
+    if window_range is not None and wide.citations \
+            and window_range.holds(wide.citations[0].date):
         return wide
     return replace(wide, text=f"{fallback_note(plan)}\n{wide.text}")
-
-
-def _in_filters(day: str | None, filters: Filters) -> bool:
-    """Whether an ISO date falls within the filters' date bounds (inclusive)."""
-    if not day:
-        return False
-    day = day[:10]
-    return (filters.date_from is None or day >= filters.date_from[:10]) and \
-        (filters.date_to is None or day <= filters.date_to[:10])
 
 
 def freeze_startup_objects() -> None:

@@ -65,3 +65,16 @@ def test_relative_phrases_are_marked_and_described() -> None:
     assert day is not None and describe_window(day, REF) == "2022-10-14"
     absolute, _ = parse_dates("floods in March 2022", REF)
     assert absolute is not None and not absolute.relative
+
+
+def test_a_range_holds_the_days_between_its_ends() -> None:
+    from datetime import date
+
+    from retrieval.dates import DateRange
+
+    week = DateRange(date(2022, 6, 10), date(2022, 6, 16), "this week", relative=True)
+    assert week.holds("2022-06-10") and week.holds("2022-06-16T09:30:00")
+    assert not week.holds("2022-06-09") and not week.holds("2022-06-17")
+    assert not week.holds(None) and not week.holds("")
+    assert DateRange(None, date(2022, 6, 16), "before").holds("1999-01-01")
+    assert DateRange(date(2022, 6, 10), None, "since").holds("2030-01-01")
