@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from index.quotes.names import (
     FEMALE_NAMES,
@@ -87,17 +88,27 @@ def _strip_possessive(word: str) -> str:
     return word[:-2] if word.endswith(("’s", "'s")) else word
 
 
-def _cap_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
-    """Runs of capitalised words (with "of", "de", "&" inside): (start, end, words)."""
+class _Run(NamedTuple):
+    """A run of capitalised words: its span, its words and where each word starts."""
+
+    start: int
+    end: int
+    words: list[str]
+    starts: list[int]
+
+
+def _cap_runs(sentence: str) -> list[_Run]:
+    """Runs of capitalised words (with "of", "de", "&" inside)."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
-    runs: list[tuple[int, int, list[str]]] = []
+    runs: list[_Run] = []
     current: list[tuple[int, int, str]] = []
 
     def close() -> None:
         while current and current[-1][2].lower() in _CONNECTORS:
             current.pop()
         if current:
-            runs.append((current[0][0], current[-1][1], [w for _, _, w in current]))
+            runs.append(_Run(current[0][0], current[-1][1], [w for _, _, w in current],
+                             [s for s, _, _ in current]))
         current.clear()
 
     for i, (s, e, w) in enumerate(words):
@@ -183,7 +194,7 @@ def _names(sentence: str) -> list[Mention]:
     """Names, people and places: capitalised runs and short quoted titles."""
     found: list[Mention] = []
     credits = [(m.start(), m.end()) for m in _CREDIT.finditer(sentence)]
-    for s, e, words in _cap_runs(sentence):
+    for s, e, words, starts in _cap_runs(sentence):
         if any(cs <= s < ce for cs, ce in credits):
             continue
         if all(_strip_possessive(w).lower().strip(".") in NON_NAME_CAPS for w in words):
@@ -192,21 +203,22 @@ def _names(sentence: str) -> list[Mention]:
         found.append(Mention(sentence[s:e], s, e, kinds))
         # A place inside a longer name ("Colorado Avalanche" is also in Colorado).
         if "place" not in kinds:
-            for w in words:
+            for w, i in zip(words, starts, strict=True):
                 if _strip_possessive(w).lower() in PLACES:
-                    i = sentence.index(w, s)
                     found.append(Mention(w, i, i + len(w), frozenset({"place", "name"})))
             # (most runs hold no word a place of several words opens with)
             if len(words) > 2 and not _PLACE_OPENERS.isdisjoint(map(str.lower, words)):
-                found.extend(_places_between_connectors(sentence, s, words))
+                found.extend(_places_between_connectors(sentence, words, starts))
     for m in _QUOTED.finditer(sentence):
         inner = m.group(1).strip()
         if inner[:1].isupper() and len(inner.split()) <= 8:
-            found.append(Mention(inner, m.start(1), m.end(1), frozenset({"name"})))
+            at = sentence.index(inner, m.start(1))  # past the spaces the strip dropped
+            found.append(Mention(inner, at, at + len(inner), frozenset({"name"})))
     return found
 
 
-def _places_between_connectors(sentence: str, start: int, words: list[str]) -> list[Mention]:
+def _places_between_connectors(sentence: str, words: list[str],
+                               starts: list[int]) -> list[Mention]:
     """Places of several words inside a run joined by connectors: "San Francisco" in
     "San Francisco and the Bay Area" (single words are checked by the caller)."""
     found: list[Mention] = []
@@ -219,20 +231,9 @@ def _places_between_connectors(sentence: str, start: int, words: list[str]) -> l
         if not 2 <= len(segment) < len(words) or segment[0].lower() not in _PLACE_OPENERS:
             continue
         if " ".join(_strip_possessive(x).lower().strip(".") for x in segment) in PLACES:
-            offsets = _word_offsets(sentence, start, words)
-            s, e = offsets[i - len(segment)], offsets[i - 1] + len(words[i - 1])
+            s, e = starts[i - len(segment)], starts[i - 1] + len(words[i - 1])
             found.append(Mention(sentence[s:e], s, e, frozenset({"place", "name"})))
     return found
-
-
-def _word_offsets(sentence: str, start: int, words: list[str]) -> list[int]:
-    """Where each word of a run starts, found in order from the run's start."""
-    offsets = []
-    for w in words:
-        start = sentence.index(w, start)
-        offsets.append(start)
-        start += len(w)
-    return offsets
 
 
 # The first words of places of several words ("san" of "san francisco"): a segment

@@ -84,3 +84,14 @@ def test_a_place_between_connectors_is_found_where_it_is() -> None:
     found = [(m.text, m.start) for m in mentions(sentence, "place")]
     assert ("New Jersey", sentence.index("New Jersey")) in found
     assert ("New York", sentence.index("New York")) in found
+
+
+def test_every_mention_sits_where_its_text_is() -> None:
+    """``sentence[m.start:m.end] == m.text``, also for a word that repeats inside a run
+    and a quoted name with spaces inside its quote marks."""
+    sentence = "Fans of the Texas Rangers and Texas Longhorns chanted “ Project Aurora ” twice."
+    found = mentions(sentence)
+    assert all(sentence[m.start:m.end] == m.text for m in found)
+    texas = sorted(m.start for m in found if m.text == "Texas")
+    assert texas == [sentence.index("Texas"), sentence.rindex("Texas")]
+    assert any(m.text == "Project Aurora" for m in found)
