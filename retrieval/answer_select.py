@@ -114,7 +114,7 @@ def features(sentence: str, question: str, weights: Mapping[str, float],
              expected: Expected) -> SentenceFeatures:
     lex = lexical_score(sentence, weights)
     found = new_mentions(sentence, question, expected.kind,
-                         amounts_only=expected.head == "much")
+                         amounts_only=expected.amounts_only)
     typed = _typed(sentence, question, expected, found)
     new_terms = set(content_terms(sentence)) - set(content_terms(question))
     restates = sentence.rstrip(" ”’\"'").endswith("?") or (
@@ -261,7 +261,7 @@ def title_names_answer(chosen: Sequence[Candidate], question: str) -> bool:
     expected = expected_type(question)
     if expected.kind not in TITLED_KINDS:
         return False
-    amounts_only = expected.head == "much"  # "how much?" is not answered by "two boats"
+    amounts_only = expected.amounts_only
     first, title = chosen[0], chosen[0].hit.title or ""
     in_title = new_mentions(title, question, expected.kind, amounts_only)
     if expected.kind in NAMED_KINDS:

@@ -2,8 +2,8 @@
 
 "Who ...?" wants a person, "which country ...?" a place, "how many ...?" a quantity,
 "when ...?" a date, "which show / film / company ...?" a name, "why ...?" a reason
-("because ...", "due to ..."). Rules, not a model: a
-question is typed in microseconds, and a wrong guess only costs a ranking bonus.
+("because ...", "due to ..."). Rules, not a model: a question is typed in
+microseconds, and a wrong guess only costs a ranking bonus.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ NAME_NOUNS = wordset("""
     league event festival award awards game character role bill law deal agreement
     tournament competition car automaker manufacturer maker startup currency holiday
     virus disease drug vaccine giant carmaker novel painting typhoon cyclone
-    newspaper studio franchise label charity agency insurer carrier streamer publisher
+    studio franchise label charity agency insurer carrier streamer publisher
     supermarket cruise sitcom documentary musical opera ballad podcast tabloid outlet
     landmark attraction
     """)
@@ -79,6 +79,11 @@ class Expected:
     # What a quantity counts, when the question says ("how many months" -> "months",
     # "what percentage" -> "%"): "six months" answers it, "9 weeks" less so.
     unit: str | None = None
+
+    @property
+    def amounts_only(self) -> bool:
+        """Whether only amounts answer: "how much?" wants "$38 million", not "two boats"."""
+        return self.head == "much"
 
 
 def _question_clause(question: str) -> str:
