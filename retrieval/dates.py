@@ -100,10 +100,18 @@ def _relative(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
         return ref, ref
     if word == "yesterday":
         return ref - timedelta(days=1), ref - timedelta(days=1)
-    if word in ("this week", "past week"):
+    if word in ("this week", "past week", "this past week", "earlier this week",
+                "this weekend", "this past weekend", "past weekend", "the weekend"):
+        # A question asked on a Friday about "this weekend" is about news already out.
         return ref - timedelta(days=6), ref
     if word == "last week":
         return ref - timedelta(days=7), ref
+    if word == "last weekend":  # asked on a Sunday, the weekend before is 7-8 days back
+        return ref - timedelta(days=8), ref
+    if word == "earlier this month":
+        word = "this month"
+    if word == "earlier this year":
+        word = "this year"
     if word in ("this month", "past month"):
         return ref.replace(day=1) if word == "this month" else ref - timedelta(days=30), ref
     if word == "last month":
@@ -116,6 +124,16 @@ def _relative(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
     if word == "past year":
         return ref - timedelta(days=365), ref
     raise AssertionError(word)
+
+
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+
+def _weekday(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
+    """"On Tuesday": the latest such day up to the reference day, to that day (the
+    news of it), from the day before (what was announced for it)."""
+    day = ref - timedelta(days=(ref.weekday() - WEEKDAYS[m["weekday"].lower()]) % 7)
+    return day - timedelta(days=1), ref
 
 
 def _last_n(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
@@ -150,11 +168,16 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
     (re.compile(rf"\b(?:in\s+|over\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>\d{{1,3}})\s+{_UNIT}\b",
                 re.I), _last_n),
     (re.compile(rf"\b{_N}\s+{_UNIT}\s+ago\b", re.I), _ago),
-    (re.compile(r"\b(?:(?:in|during|over)\s+)?(?:the\s+)?"
-                r"(?P<rel>today|yesterday|(?:this|last|past)\s+(?:week|month|year))\b", re.I),
+    (re.compile(r"\b(?:(?:in|during|over|as\s+of)\s+)?(?:the\s+)?"
+                r"(?P<rel>today|yesterday|(?:this|last|past|this\s+past|earlier\s+this)\s+"
+                r"(?:week|month|year|weekend)|the\s+weekend)\b", re.I),
      _relative),
+    # A weekday is a date only after "on" / "last" / "this past": "Black Friday",
+    # "Super Tuesday" and "Sunday Times" are names.
+    (re.compile(r"\b(?:on|last|this\s+past)\s+(?P<weekday>"
+                + "|".join(WEEKDAYS) + r")\b(?!\s+(?-i:[A-Z]))", re.I), _weekday),
 ]
-_RELATIVE = (_relative, _last_n, _ago)
+_RELATIVE = (_relative, _last_n, _ago, _weekday)
 _OPEN = re.compile(r"\b(?P<op>since|after|before|until|till)\s+$", re.I)
 
 

@@ -31,6 +31,15 @@ REF = date(2022, 10, 15)
         ("after 2021 elections", "2022-01-01", None, "elections"),
         ("before 2022-03-01 covid", None, "2022-02-28", "covid"),
         ("until June 2022 talks", None, "2022-06-30", "talks"),
+        # REF is a Saturday: "on Tuesday" is the 11th, news of it from the 10th on.
+        ("Which states voted on Tuesday?", "2022-10-10", "2022-10-15", "Which states voted?"),
+        ("what did Macron say last Sunday", "2022-10-08", "2022-10-15", "what did Macron say"),
+        ("summit this weekend", "2022-10-09", "2022-10-15", "summit"),
+        ("protests this past weekend", "2022-10-09", "2022-10-15", "protests"),
+        ("storms last weekend", "2022-10-07", "2022-10-15", "storms"),
+        ("floods earlier this month", "2022-10-01", "2022-10-15", "floods"),
+        ("As of this week, which item can adults buy?", "2022-10-09", "2022-10-15",
+         "which item can adults buy?"),
     ],
 )
 def test_expressions(question: str, start: str | None, end: str | None, rest: str) -> None:
@@ -42,7 +51,10 @@ def test_expressions(question: str, start: str | None, end: str | None, rest: st
 
 @pytest.mark.parametrize(
     "question",
-    ["the 2020 election result", "the march on Washington", "what may happen", "Covid-19 cases"],
+    ["the 2020 election result", "the march on Washington", "what may happen", "Covid-19 cases",
+     # weekdays in names, and a weekday with no "on" / "last" before it
+     "Black Friday sales", "Super Tuesday results", "a game on Monday Night Football",
+     "the Sunday Times review", "Tuesday's vote"],
 )
 def test_not_dates(question: str) -> None:
     assert parse_dates(question, REF) == (None, question)
