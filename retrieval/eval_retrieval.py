@@ -132,11 +132,16 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
 _LOOSE_WORD = re.compile(r"[a-z0-9$%][a-z0-9$%.,]*[a-z0-9%]|[a-z0-9$%]")
 
 
+_PERCENT = re.compile(r"\s*\b(?:percent|per\s+cent)\b")
+
+
 def _loose(text: str) -> str:
     """Words only, number words as digits, plurals as singulars ("six nuggets" and
-    "6 nugget" read alike); a second, looser matcher beside the headline one."""
+    "6 nugget" read alike), "90 percent" as "90%" and "&" as "and"; a second, looser
+    matcher beside the headline one."""
     out = []
-    for word in _LOOSE_WORD.findall(_norm(text).replace("’", "'")):
+    text = _PERCENT.sub("%", _norm(text).replace("’", "'").replace("&", " and "))
+    for word in _LOOSE_WORD.findall(text):
         word = _NUMBER_WORDS.get(word, word)
         if word.endswith("s") and len(word) > 3 and not word.endswith(("ss", "us", "is")):
             word = word[:-1]

@@ -112,7 +112,7 @@ def test_a_mention_other_hits_also_name_scores_higher() -> None:
     assert scores[hawks + "."] > scores[coach]
 
 
-def test_the_loose_matcher_reads_number_words_and_plurals() -> None:
+def test_the_loose_matcher_reads_number_words_plurals_and_percent() -> None:
     q = {"answer": ["6"]}
     assert not _contains_gold("Her detention was extended six months.", q)
     assert contains_gold_loosely("Her detention was extended six months.", q)
@@ -121,6 +121,12 @@ def test_the_loose_matcher_reads_number_words_and_plurals() -> None:
     assert contains_gold_loosely("It sells a new chicken nugget.", nuggets)
     # Whatever the headline matcher accepts, the loose one accepts too.
     assert contains_gold_loosely("European regulators agreed.", {"answer": ["Europe"]})
+    percent = {"answer": ["90%"]}
+    assert contains_gold_loosely("About 90 percent of it was destroyed.", percent)
+    assert contains_gold_loosely("About 90 per cent of it was destroyed.", percent)
+    assert not contains_gold_loosely("About 190 percent more.", percent)
+    both = {"answer": ["New Jersey & Oregon"]}
+    assert contains_gold_loosely("only in New Jersey and Oregon", both)
 
 
 @pytest.mark.parametrize(
