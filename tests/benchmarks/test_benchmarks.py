@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks import answer_ceiling
 from benchmarks.__main__ import main
 from benchmarks.common import Config, Section, Table, fmt_spread, percentiles, spread
 from benchmarks.report import markdown, write
@@ -138,3 +139,30 @@ def test_typing_cost_compares_two_trees(tmp_path: Path) -> None:
     assert (cost.sentences, cost.differ) == (3, 0)
     assert len(cost.this_us) == len(cost.other_us) == 2
     assert measure(sentences, lambda s: [], rounds=1).differ == 2  # "Nobody" is no name
+
+
+def test_answer_ceiling_sorts_misses_by_where_the_gold_is(
+        tmp_path: Path, seed_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "realtimeqa"
+    data.mkdir()
+    corpus = (Path(__file__).resolve().parents[2] / "sample_corpus" / "port_alder.jsonl")
+    (data / "corpus.jsonl").write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    questions = [
+        # answered: the council's vote is in the ferry article
+        {"id": "q-answered", "date": "2022-01-20", "answer": ["7-2"],
+         "question": "By what margin did the Port Alder council approve the electric ferry plan?"},
+        # a gold answer that no article holds
+        {"id": "q-nowhere", "date": "2022-01-20", "answer": ["hydrogen ferry"],
+         "question": "Which kind of ferry did Port Alder reject?"},
+        # the gold answer is only in an article dated after the question
+        {"id": "q-later", "date": "2022-01-20", "answer": ["cannery"],
+         "question": "Which old building will hold Port Alder's library?"},
+    ]
+    (data / "questions_with_gold_doc.dev.jsonl").write_text(
+        "".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
+    assert answer_ceiling.main([str(data), "--index", str(seed_index)]) == 0
+    out = capsys.readouterr().out
+    assert f"| {answer_ceiling.CATEGORIES[0]} | 1 | 1 |" in out
+    assert f"| {answer_ceiling.CATEGORIES[1]} | 2 | 0 |" in out
+    assert "ceiling for this ranking (answered + within reach): 1/3 = 0.333" in out
+    assert f"{answer_ceiling.CATEGORIES[1]}: q-nowhere q-later" in out
