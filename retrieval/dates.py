@@ -226,6 +226,11 @@ def describe_window(found: DateRange, ref: date) -> str:
             return f"the year before {ref.isoformat()}"
         if hi == lo:
             return lo.isoformat()
+        if (lo.month, lo.day, hi.month, hi.day) == (1, 1, 12, 31) and lo.year == hi.year:
+            return str(lo.year)
+        if lo.day == 1 and (lo.year, lo.month) == (hi.year, hi.month) \
+                and hi.day == calendar.monthrange(hi.year, hi.month)[1]:
+            return f"{calendar.month_name[lo.month]} {lo.year}"
         return f"{lo.isoformat()} to {hi.isoformat()}"
     if lo is not None:
         return f"{lo.isoformat()} on"

@@ -286,14 +286,21 @@ class Engine:
                as_of: str | date | None = None, scope: Scope = OPERATOR_SCOPE) -> Answer:
         """An extractive, cited answer; "what did X say" questions go to the quotes.
 
-        A relative date ("this week") whose window holds no answer falls back to the
-        whole archive, and the answer says so.
+        A date phrase of the question whose range holds no answer falls back to the
+        whole archive, and the answer says so: a relative one ("this week") also when
+        its window's answer is clearly weaker and no ``as_of`` said when it was.
         """
         plan = self._plan(question, filters, as_of, scope)
         answer, best = self._answer_plan(question, plan, scope)
-        if plan.relative_window is None:
+        window = plan.question_window
+        if window is None:
             return answer
-        if answer.kind != "no_answer" and plan.as_of is not None:
+        if not window.relative:
+            # "in 2000", "during November": the asker's own dates stand unless nothing
+            # in them answers (the phrase may date the background: "eliminated in 2000").
+            if answer.kind != "no_answer" or set(content_terms(plan.text)) <= GENERIC_TERMS:
+                return answer
+        elif answer.kind != "no_answer" and plan.as_of is not None:
             return answer  # the asker said when "this week" was: its window stands
         # Counted back from the newest article, the window is a guess: it stands only
         # when its best match is about as close as the whole archive's.
@@ -523,14 +530,14 @@ def clear_text_caches() -> None:
 
 def window_or_archive(plan: QueryPlan, window: Answer, best: float,
                       wide: Answer, wide_best: float) -> Answer:
-    """The answer from a relative date's window, or the whole archive's when the window's
+    """The answer from a question date's window, or the whole archive's when the window's
     is no answer or clearly weaker (``best``: the passage cosine each stood on). The
     archive's answer says "Nothing from <the window>" unless its answering source is
     from the window after all (the window's own ranking found it too weak alone)."""
     if wide.kind == "no_answer" or (window.kind != "no_answer"
                                     and best >= wide_best - WINDOW_MARGIN):
         return window
-    window_range = plan.relative_window
+    window_range = plan.question_window
     if window_range is not None and wide.citations \
             and window_range.holds(wide.citations[0].date):
         return wide

@@ -23,12 +23,14 @@ class QueryPlan:
     relative_window: DateRange | None = None
     reference_day: date | None = None
     given_filters: Filters | None = None
+    # The range the question's own date phrase stood for, relative or not.
+    question_window: DateRange | None = None
 
     def without_question_dates(self) -> QueryPlan:
         """The same question over the whole archive: the phrase's date range dropped
         (dates the caller gave explicitly are kept)."""
         return replace(self, filters=self.given_filters or Filters(), date_phrase=None,
-                       relative_window=None)
+                       relative_window=None, question_window=None)
 
     @property
     def empty(self) -> bool:
@@ -73,15 +75,15 @@ def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
     return QueryPlan(original=query, text=text, filters=filters, as_of=as_of_day,
                      date_phrase=found.phrase if found else None,
                      relative_window=found if found and found.relative else None,
-                     reference_day=ref, given_filters=given)
+                     reference_day=ref, given_filters=given, question_window=found)
 
 
 def fallback_note(plan: QueryPlan) -> str:
-    """What an answer says when a relative date's window held nothing good."""
-    window, ref = plan.relative_window, plan.reference_day
+    """What an answer says when the question's date range held nothing good."""
+    window, ref = plan.question_window, plan.reference_day
     if window is None or ref is None:
         return "Best matches from any date:"
-    whose = "the question's date" if plan.as_of else "the newest article"
     span = describe_window(window, ref)
-    span = f"{span}, {whose}" if ref.isoformat() in span else span
+    if window.relative and ref.isoformat() in span:
+        span += ", the question's date" if plan.as_of else ", the newest article"
     return f"Nothing from {span}; best matches from any date:"

@@ -77,6 +77,11 @@ def test_relative_phrases_are_marked_and_described() -> None:
     assert day is not None and describe_window(day, REF) == "2022-10-14"
     absolute, _ = parse_dates("floods in March 2022", REF)
     assert absolute is not None and not absolute.relative
+    assert describe_window(absolute, REF) == "March 2022"
+    year, _ = parse_dates("elections in 2021", REF)
+    assert year is not None and describe_window(year, REF) == "2021"
+    days, _ = parse_dates("fires in the past 3 days", REF)
+    assert days is not None and describe_window(days, REF) == "2022-10-12 to 2022-10-15"
 
 
 def test_a_range_holds_the_days_between_its_ends() -> None:

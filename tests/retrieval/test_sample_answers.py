@@ -24,6 +24,21 @@ def test_a_date_range_with_no_articles_is_no_answer(seed_engine: Engine) -> None
     assert seed_engine.answer("What happened in 1999?").kind == "no_answer"
 
 
+def test_a_topic_with_nothing_in_its_dates_is_answered_from_any_date(seed_engine: Engine) -> None:
+    # The phrase may date the background, not the news: "during November" asked in
+    # April 2022 is November 2021, when the archive holds nothing. Said, not hidden.
+    answer = seed_engine.answer("How much will the new library in the old cannery cost "
+                                "during November?", as_of="2022-04-20")
+    assert answer.kind == "answer"
+    assert answer.text.startswith("Nothing from November 2021; best matches from any date:\n")
+    assert answer.citations[0].article_id == "port-alder-library-2022-03-22"
+    _verbatim(seed_engine, answer.citations)
+    # Dates that hold an answer stand, with no note.
+    march = seed_engine.answer("How much will the new library cost in March 2022?")
+    assert march.kind == "answer" and not march.text.startswith("Nothing from")
+    assert march.filters.date_from == "2022-03-01"
+
+
 def test_a_question_answered_by_a_passage_not_one_sentence(seed_engine: Engine) -> None:
     # No single sentence holds "library" and "cost": the passage as a whole does.
     answer = seed_engine.answer("How much will the new library cost?")
