@@ -182,35 +182,57 @@ _OPEN = re.compile(r"\b(?P<op>since|after|before|until|till)\s+$", re.I)
 
 
 def parse_dates(question: str, ref: date) -> tuple[DateRange | None, str]:
-    """Find the first date expression; return its range and the question without it.
+    """Find the question's date expression; return its range and the question without it.
 
+    The first pattern that matches wins, but for a relative phrase whose window the
+    other range does not overlap: "a case was reported this week, after measles was
+    eliminated in 2000" dates the news by "this week" and its background by "in 2000".
     "since"/"after" and "before"/"until" in front of it open one end of the range.
     Raises BadQueryError for impossible dates ("February 30").
     """
+    found = None
     for pattern, resolve in _PATTERNS:
         m = pattern.search(question)
         if not m:
             continue
-        start, end = resolve(m, ref)
-        lo = m.start()
-        op = _OPEN.search(question[: m.start()])
-        if op and start is not None and end is not None:
-            lo = op.start()
-            word = op["op"].lower()
-            if word == "since":
-                end = None
-            elif word == "after":
-                start, end = end + timedelta(days=1), None
-            elif word in ("until", "till"):
-                start = None
-            else:  # before
-                end = start - timedelta(days=1)
-                start = None
-        phrase = question[lo : m.end()]
-        rest = re.sub(r"\s{2,}", " ", question[:lo] + question[m.end():])
-        rest = re.sub(r"\s+([?.!,])", r"\1", rest).strip(" ,")
-        return DateRange(start, end, phrase.strip(), resolve in _RELATIVE), rest
-    return None, question
+        current = _resolved(question, m, resolve, ref)
+        if found is None:
+            found = current
+            if found[0].relative:
+                break
+        elif current[0].relative:
+            if not _overlap(found[0], current[0]):
+                found = current
+            break
+    return found if found is not None else (None, question)
+
+
+def _overlap(a: DateRange, b: DateRange) -> bool:
+    return (a.end is None or b.start is None or a.end >= b.start) and \
+        (b.end is None or a.start is None or b.end >= a.start)
+
+
+def _resolved(question: str, m: re.Match[str], resolve: _Resolver,
+              ref: date) -> tuple[DateRange, str]:
+    start, end = resolve(m, ref)
+    lo = m.start()
+    op = _OPEN.search(question[: m.start()])
+    if op and start is not None and end is not None:
+        lo = op.start()
+        word = op["op"].lower()
+        if word == "since":
+            end = None
+        elif word == "after":
+            start, end = end + timedelta(days=1), None
+        elif word in ("until", "till"):
+            start = None
+        else:  # before
+            end = start - timedelta(days=1)
+            start = None
+    phrase = question[lo : m.end()]
+    rest = re.sub(r"\s{2,}", " ", question[:lo] + question[m.end():])
+    rest = re.sub(r"\s+([?.!,])", r"\1", rest).strip(" ,")
+    return DateRange(start, end, phrase.strip(), resolve in _RELATIVE), rest
 
 
 def describe_window(found: DateRange, ref: date) -> str:

@@ -40,6 +40,13 @@ REF = date(2022, 10, 15)
         ("floods earlier this month", "2022-10-01", "2022-10-15", "floods"),
         ("As of this week, which item can adults buy?", "2022-10-09", "2022-10-15",
          "which item can adults buy?"),
+        # A relative phrase dates the news; a range it does not overlap, the background.
+        ("Eliminated in 2000, a case was found this week where?", "2022-10-09", "2022-10-15",
+         "Eliminated in 2000, a case was found where?"),
+        ("Which network aired the January 6, 2021, riot this week?", "2022-10-09",
+         "2022-10-15", "Which network aired the January 6, 2021, riot?"),
+        # Ranges that overlap: the first pattern (the more specific) stands.
+        ("prices since May 2022 this week", "2022-05-01", None, "prices this week"),
     ],
 )
 def test_expressions(question: str, start: str | None, end: str | None, rest: str) -> None:
