@@ -1,12 +1,13 @@
 """User text -> a query we can search, or a `BadQueryError` that says why not.
 
-Discord markup (mentions, spoilers, code fences, emphasis) is reduced to its
-words: people paste messages as they see them. Search syntax needs no escaping
+Discord markup (mentions, spoilers, code fences, emphasis) and pasted HTML (inline
+tags, entities) are reduced to their words: people paste text as they see it. Search syntax needs no escaping
 here; the FTS layer quotes every term.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -19,6 +20,13 @@ _CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
 _FENCE = re.compile(r"```(?:[\w+-]*\n)?|`")
 _MARKUP = re.compile(r"\|\||\*\*|__|~~")
 _SPACE = re.compile(r"\s+")
+# Pasted web text: HTML tags of inline markup and their attributes go, words stay
+# ('<a href="...">Dubai</a> chocolate' -> "Dubai chocolate"). Named tags only, so that
+# "x<y and y>z" is left alone.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|blockquote|br|cite|code|div|em|font|h[1-6]|i|img|li|mark|ol|p|q|s|"
+    r"small|span|strong|sub|sup|u|ul)\b(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|"
+    r"[^\s\"'<>]+))?)*\s*/?>", re.I)
 
 
 def clean_query(text: str | None) -> str:
@@ -32,6 +40,7 @@ def clean_query(text: str | None) -> str:
         )
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n\t")
     text = _MENTION.sub(" ", text)
+    text = html.unescape(_HTML_TAG.sub(" ", text)) if "<" in text or "&" in text else text
     text = _CUSTOM_EMOJI.sub(r" \1 ", text)
     text = _FENCE.sub(" ", text)
     text = _MARKUP.sub(" ", text)

@@ -18,6 +18,12 @@ from retrieval.query import MAX_QUERY_CHARS, clean_query
         ("' OR 1=1 --", "' OR 1=1 --"),
         ("Что сказал Лавров?", "Что сказал Лавров?"),
         ("zero\u200bwidth", "zerowidth"),
+        ('Demand for <a data-id="inline-link" href="https://example.com/tag/dubai">Dubai</a> '
+         "chocolate", "Demand for Dubai chocolate"),
+        ("<p>Who won?<br/></p>", "Who won?"),
+        ("AT&amp;T&#39;s deal", "AT&T's deal"),
+        ("is x<y and y>z?", "is x<y and y>z?"),
+        ("<:ferry:123> <b>Gull</b> Island", "ferry Gull Island"),
     ],
 )
 def test_cleaned(raw: str, clean: str) -> None:
