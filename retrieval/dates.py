@@ -33,6 +33,7 @@ class DateRange:
     end: date | None
     phrase: str  # the words matched in the question
     relative: bool = False  # counted back from a reference day ("this week", "3 days ago")
+    weekday: bool = False  # "on Tuesday": a word articles write too
 
     def iso(self) -> tuple[str | None, str | None]:
         return (self.start.isoformat() if self.start else None,
@@ -232,7 +233,8 @@ def _resolved(question: str, m: re.Match[str], resolve: _Resolver,
     phrase = question[lo : m.end()]
     rest = re.sub(r"\s{2,}", " ", question[:lo] + question[m.end():])
     rest = re.sub(r"\s+([?.!,])", r"\1", rest).strip(" ,")
-    return DateRange(start, end, phrase.strip(), resolve in _RELATIVE), rest
+    return DateRange(start, end, phrase.strip(), resolve in _RELATIVE,
+                     weekday=resolve is _weekday), rest
 
 
 def describe_window(found: DateRange, ref: date) -> str:

@@ -28,9 +28,15 @@ class QueryPlan:
 
     def without_question_dates(self) -> QueryPlan:
         """The same question over the whole archive: the phrase's date range dropped
-        (dates the caller gave explicitly are kept)."""
-        return replace(self, filters=self.given_filters or Filters(), date_phrase=None,
-                       relative_window=None, question_window=None)
+        (dates the caller gave explicitly are kept). A weekday goes back into the
+        searched words: articles write "announced his retirement Tuesday", never "this
+        week"."""
+        window = self.question_window
+        text = self.text
+        if window is not None and window.weekday:
+            text = f"{text.rstrip('?.! ')} {window.phrase}{text[len(text.rstrip('?.! ')):]}"
+        return replace(self, text=text, filters=self.given_filters or Filters(),
+                       date_phrase=None, relative_window=None, question_window=None)
 
     @property
     def empty(self) -> bool:

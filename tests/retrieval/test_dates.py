@@ -102,3 +102,17 @@ def test_a_range_holds_the_days_between_its_ends() -> None:
     assert not week.holds(None) and not week.holds("")
     assert DateRange(None, date(2022, 6, 16), "before").holds("1999-01-01")
     assert DateRange(date(2022, 6, 10), None, "since").holds("2030-01-01")
+
+
+def test_the_archive_fallback_searches_a_weekday_but_not_a_week() -> None:
+    from retrieval.plan import make_plan
+
+    # Articles write "announced his retirement Tuesday"; none writes "this week".
+    weekday = make_plan("Which star announced his retirement on Tuesday?", None, None,
+                        "2022-10-15")
+    assert weekday.text == "Which star announced his retirement?"
+    wide = weekday.without_question_dates()
+    assert wide.text == "Which star announced his retirement on Tuesday?"
+    assert wide.filters.date_from is None and wide.question_window is None
+    week = make_plan("Which star retired this week?", None, None, "2022-10-15")
+    assert week.without_question_dates().text == "Which star retired?"
