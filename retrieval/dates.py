@@ -150,14 +150,18 @@ def _ago(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
     return lo - timedelta(days=span), lo + timedelta(days=span)
 
 
+_NO_YEAR_AFTER = r"(?!,?\s+\d{3,4}\b)"
 _N = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
 _UNIT = r"(?P<unit>days?|weeks?|months?|years?)"
 # Tried in order, first match wins: specific before general.
 _PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
     (re.compile(r"\b(?:on\s+)?(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso_day),
-    (re.compile(rf"\b(?:on\s+)?{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.I), _abs_day),
-    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.I),
+    # "July 4, 1776" names a day the archive cannot hold: no date filter, and never the
+    # latest July 4 (the year after the comma is part of the phrase).
+    (re.compile(rf"\b(?:on\s+)?{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b{_NO_YEAR_AFTER}", re.I),
      _abs_day),
+    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"
+                rf"{_NO_YEAR_AFTER}", re.I), _abs_day),
     (re.compile(rf"\b(?:(?:in|during|of)\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), _month),
     # A bare month needs a preposition: "may" and "march" are also ordinary words.
     (re.compile(rf"\b(?:in|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}(?P<year>)\b", re.I),

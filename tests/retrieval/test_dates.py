@@ -61,7 +61,9 @@ def test_expressions(question: str, start: str | None, end: str | None, rest: st
     ["the 2020 election result", "the march on Washington", "what may happen", "Covid-19 cases",
      # weekdays in names, and a weekday with no "on" / "last" before it
      "Black Friday sales", "Super Tuesday results", "a game on Monday Night Football",
-     "the Sunday Times review", "Tuesday's vote"],
+     "the Sunday Times review", "Tuesday's vote",
+     # a day of a year no archive holds is not the latest such day
+     "On July 4, 1776, Congress adopted the Declaration", "the 4th of July 1776 party"],
 )
 def test_not_dates(question: str) -> None:
     assert parse_dates(question, REF) == (None, question)
