@@ -131,8 +131,8 @@ WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 
 def _weekday(m: re.Match[str], ref: date) -> tuple[date | None, date | None]:
-    """"On Tuesday": the latest such day up to the reference day, to that day (the
-    news of it), from the day before (what was announced for it)."""
+    """A weekday ("on Tuesday"): the latest such day up to the reference day, to that
+    day (the news of it), from the day before (what was announced for it)."""
     day = ref - timedelta(days=(ref.weekday() - WEEKDAYS[m["weekday"].lower()]) % 7)
     return day - timedelta(days=1), ref
 

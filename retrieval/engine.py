@@ -318,7 +318,7 @@ class Engine:
             if lookup.quotes or lookup.candidates:
                 return quotes_answer(question, lookup, plan.filters), 1.0
             # Nobody of that name in the quote index: ordinary search may still help.
-        if plan.date_phrase and set(content_terms(plan.text)) <= GENERIC_TERMS:
+        if plan.question_window and set(content_terms(plan.text)) <= GENERIC_TERMS:
             return self._digest(question, plan, scope), 1.0
         res = self._hits(plan, 5, scope, excerpted=ANSWER_HITS)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)

@@ -17,14 +17,12 @@ class QueryPlan:
     text: str  # cleaned, date phrase removed: what is searched
     filters: Filters  # explicit filters, plus the question's date range if it had one
     as_of: date | None  # explicit reference day: enables the recency prior
-    date_phrase: str | None = None
-    # A relative date phrase ("this week") and the day it counted back from; the
-    # filters the caller gave, before the phrase narrowed them (the fallback's filters).
-    relative_window: DateRange | None = None
+    # The range the question's own date phrase stood for ("in 2021", "this week"), the
+    # day a relative one counted back from, and the filters the caller gave before the
+    # phrase narrowed them (the archive fallback's filters).
+    question_window: DateRange | None = None
     reference_day: date | None = None
     given_filters: Filters | None = None
-    # The range the question's own date phrase stood for, relative or not.
-    question_window: DateRange | None = None
 
     def without_question_dates(self) -> QueryPlan:
         """The same question over the whole archive: the phrase's date range dropped
@@ -36,7 +34,7 @@ class QueryPlan:
         if window is not None and window.weekday:
             text = f"{text.rstrip('?.! ')} {window.phrase}{text[len(text.rstrip('?.! ')):]}"
         return replace(self, text=text, filters=self.given_filters or Filters(),
-                       date_phrase=None, relative_window=None, question_window=None)
+                       question_window=None)
 
     @property
     def empty(self) -> bool:
@@ -79,9 +77,7 @@ def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
         # Keep the original wording when the date phrase was the whole query.
         text = rest if any(ch.isalnum() for ch in rest) else text
     return QueryPlan(original=query, text=text, filters=filters, as_of=as_of_day,
-                     date_phrase=found.phrase if found else None,
-                     relative_window=found if found and found.relative else None,
-                     reference_day=ref, given_filters=given, question_window=found)
+                     question_window=found, reference_day=ref, given_filters=given)
 
 
 def fallback_note(plan: QueryPlan) -> str:

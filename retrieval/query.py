@@ -1,8 +1,8 @@
 """User text -> a query we can search, or a `BadQueryError` that says why not.
 
 Discord markup (mentions, spoilers, code fences, emphasis) and pasted HTML (inline
-tags, entities) are reduced to their words: people paste text as they see it. Search syntax needs no escaping
-here; the FTS layer quotes every term.
+tags, entities) are reduced to their words: people paste text as they see it. Search
+syntax needs no escaping here; the FTS layer quotes every term.
 """
 
 from __future__ import annotations

@@ -137,7 +137,8 @@ def test_an_archive_answer_from_inside_the_window_does_not_say_nothing_was_there
     from retrieval.plan import make_plan
 
     plan = make_plan("Which show won the award this week?", None, None, "2022-06-16")
-    assert plan.relative_window is not None and plan.filters.date_from is not None
+    assert plan.question_window is not None and plan.question_window.relative
+    assert plan.filters.date_from is not None
 
     def answered(day: str) -> Answer:
         cite = Citation(marker=1, article_id="a", title="t", date=day, source=None,
