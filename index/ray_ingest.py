@@ -13,6 +13,7 @@ embedded twice. Only this module imports ray.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import time
 from collections import deque
@@ -50,10 +51,24 @@ def connect(address: str | None) -> Any:
             try:
                 ray.init(address="auto", log_to_driver=False)
             except ConnectionError:
-                ray.init(include_dashboard=False, log_to_driver=False)
+                start_local_cluster()
         else:
             ray.init(address=address, log_to_driver=False)
     return ray
+
+
+# Ray waits 30 s for a new local cluster's control store (GCS) to publish its port; on a
+# busy 2-core machine that start timed out once in a CI run. An operator's own
+# RAY_gcs_server_port_wait_time_s still wins.
+LOCAL_START_WAIT_S = 120
+
+
+def start_local_cluster(**options: Any) -> None:
+    """A new local Ray cluster in this process (``options`` go to ``ray.init``)."""
+    import ray
+
+    os.environ.setdefault("RAY_gcs_server_port_wait_time_s", str(LOCAL_START_WAIT_S))
+    ray.init(include_dashboard=False, log_to_driver=False, **options)
 
 
 class _Embed:

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def ray_cluster() -> Iterator[Any]:
     ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    from index.ray_ingest import start_local_cluster
+
+    start_local_cluster(num_cpus=2)
     try:
         yield ray
     finally:
