@@ -21,7 +21,6 @@ are counted beside. Prints eval data; writes nothing.
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +28,13 @@ from typing import Any
 
 from index.embedder import load_embedder
 from retrieval.engine import Engine
-from retrieval.eval_retrieval import CORPUS, QUESTIONS, _contains_gold, contains_gold_loosely
+from retrieval.eval_retrieval import (
+    CORPUS,
+    QUESTIONS,
+    _contains_gold,
+    _jsonl,
+    contains_gold_loosely,
+)
 
 TOP = 5
 CATEGORIES = (
@@ -41,11 +46,6 @@ CATEGORIES = (
     f"in a top-{TOP} article, no answer given",
 )
 WITHIN_REACH = CATEGORIES[3:]
-
-
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def categorise(engine: Engine, q: dict[str, Any],
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = Engine.open(args.index, load_embedder(), read_only=True)
     articles = {a["id"]: (a.get("date") or "", f"{a.get('text') or ''} {a.get('title') or ''}")
                 for a in _jsonl(args.data_dir / CORPUS)}
-    qs = _jsonl(args.data_dir / QUESTIONS)
+    qs = list(_jsonl(args.data_dir / QUESTIONS))
     rows = [(q["id"], *categorise(engine, q, articles)) for q in qs]
     print("\n".join(report(rows)))
     return 0
