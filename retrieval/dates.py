@@ -242,8 +242,11 @@ def _resolved(question: str, m: re.Match[str], resolve: _Resolver,
 
 
 def describe_window(found: DateRange, ref: date) -> str:
-    """The days a relative phrase stood for, in words: "the week before 2024-06-28"."""
+    """The days a date phrase stood for, in words: "the week before 2024-06-28"."""
     lo, hi = found.start, found.end
+    if found.weekday and lo is not None and hi is not None:
+        day = lo + timedelta(days=1)  # the window opens the day before the weekday
+        return f"{calendar.day_name[day.weekday()]} {day.isoformat()} to {hi.isoformat()}"
     if lo is not None and hi is not None:
         days = (hi - lo).days
         if hi == ref and days in (6, 7):

@@ -91,6 +91,9 @@ def test_relative_phrases_are_marked_and_described() -> None:
     assert year is not None and describe_window(year, REF) == "2021"
     days, _ = parse_dates("fires in the past 3 days", REF)
     assert days is not None and describe_window(days, REF) == "2022-10-12 to 2022-10-15"
+    tuesday, _ = parse_dates("who resigned on Tuesday", REF)
+    assert tuesday is not None
+    assert describe_window(tuesday, REF) == "Tuesday 2022-10-11 to 2022-10-15"
 
 
 def test_a_range_holds_the_days_between_its_ends() -> None:
