@@ -54,6 +54,7 @@ from retrieval.answer_select import (
     with_antecedents,
 )
 from retrieval.excerpts import lexical_score, make_excerpt, term_weights
+from retrieval.fusion import DEFAULT_WEIGHTS, Weights
 from retrieval.generate import GeneratorConfig, rephrase
 from retrieval.grouping import ArticleGroup, collapse_duplicates
 from retrieval.hybrid import HybridRanker, Mode
@@ -78,6 +79,10 @@ EXCERPTS_PER_HIT = 2
 # a third of the 3k ranked ones were read for nothing before (issue 13).
 FETCH_SLACK = 3
 ANSWER_HITS = 3  # hits whose excerpts feed the extractive answer
+# An answer is made of the hits' sentences: a page whose body says nothing (a
+# registration wall) has none to give, so its headline does not stand in for it here as
+# it does in search (retrieval/fusion.py).
+ANSWER_FUSION = replace(DEFAULT_WEIGHTS, title_stands_in=0.0)
 ANSWER_PASSAGES = 5  # best-ranked passages per answer hit whose sentences are candidates
 # Calibrated on RealTime QA dev questions vs 40 off-topic questions (cooking, maths, pets):
 # the best passage cosine was >= 0.47 for 99% of dev questions and < 0.47 for 97.5% of
@@ -221,8 +226,8 @@ class Engine:
             return []
         return [g.article_id for g in self._rank(plan, k, scope, mode)[0]]
 
-    def _rank(self, plan: QueryPlan, k: int, scope: Scope,
-              mode: Mode = "hybrid") -> tuple[list[ArticleGroup], np.ndarray]:
+    def _rank(self, plan: QueryPlan, k: int, scope: Scope, mode: Mode = "hybrid",
+              fusion: Weights | None = None) -> tuple[list[ArticleGroup], np.ndarray]:
         flt = backend_filter(plan.filters, scope)
         # BM25 over passages and titles needs no vector: it runs while the query encodes.
         if self.overlap_lexical is None:
@@ -230,7 +235,7 @@ class Engine:
         lexical = self.ranker.start_lexical(plan.text, flt, mode) \
             if mode != "dense" and self.overlap_lexical else None
         qvec = self._encode_query(plan.text)
-        groups = self.ranker.rank(plan.text, qvec, flt, k, plan.as_of, mode, lexical)
+        groups = self.ranker.rank(plan.text, qvec, flt, k, plan.as_of, mode, lexical, fusion)
         return groups, qvec
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
@@ -244,15 +249,16 @@ class Engine:
         return self._hits(plan, k, scope).hits
 
     def _hits(self, plan: QueryPlan, k: int, scope: Scope,
-              excerpted: int | None = None) -> _Results:
+              excerpted: int | None = None, fusion: Weights | None = None) -> _Results:
         """The k best hits; only the first ``excerpted`` (default all) get excerpts (an
         answer reads the top ANSWER_HITS only)."""
-        groups, qvec = self._rank(plan, 3 * k, scope)
+        groups, qvec = self._rank(plan, 3 * k, scope, fusion=fusion)
         if not groups:
             return _Results([], [], qvec, {})
         articles: dict[str, Article] = {}
         present = self._present(groups, k, scope, articles)
-        kept = collapse_duplicates(present, lambda a: articles[a].text, k)
+        kept = collapse_duplicates(present, lambda a: articles[a].text, k,
+                                   lambda a: articles[a].title)
         weights = term_weights(plan.text)
         shown = kept[:excerpted]
         wanted = [pid for g in shown for pid, _ in _excerpt_passages(g)]
@@ -320,7 +326,7 @@ class Engine:
             # Nobody of that name in the quote index: ordinary search may still help.
         if plan.question_window and set(content_terms(plan.text)) <= GENERIC_TERMS:
             return self._digest(question, plan, scope), 1.0
-        res = self._hits(plan, 5, scope, excerpted=ANSWER_HITS)
+        res = self._hits(plan, 5, scope, excerpted=ANSWER_HITS, fusion=ANSWER_FUSION)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
         if not res.hits or best_cos < WEAK_COSINE:
             return no_answer(question, plan.filters), best_cos

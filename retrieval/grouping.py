@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.text.stems import content_terms
 from index.text.words import tokens
 
 SHINGLE = 5  # words per shingle for near-duplicate detection
@@ -80,17 +81,22 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 
 def collapse_duplicates(
     groups: Iterable[ArticleGroup], text_of: Callable[[str], str], limit: int,
+    title_of: Callable[[str], str | None] = lambda _: None,
 ) -> list[ArticleGroup]:
     """Fold each article into a better-ranked near-duplicate, until ``limit`` remain.
 
-    Only the groups needed to fill ``limit`` results are compared, so cost stays
-    proportional to k (texts are fetched lazily through ``text_of``).
+    Two bodies alike are one story unless both have headlines that share no word: the
+    same registration wall under "Lion seen near Berlin" and "Pound hits record low" is
+    two stories whose pages hid their text. Only the groups needed to fill ``limit``
+    results are compared, so cost stays proportional to k (texts are fetched lazily
+    through ``text_of``).
     """
     kept: list[tuple[ArticleGroup, frozenset[int]]] = []
     for g in groups:
         sig = shingles(text_of(g.article_id))
         for leader, leader_sig in kept:
-            if jaccard(sig, leader_sig) >= DUPLICATE_JACCARD:
+            if jaccard(sig, leader_sig) >= DUPLICATE_JACCARD and \
+                    _same_story(title_of(g.article_id), title_of(leader.article_id)):
                 leader.also_in.append(g.article_id)
                 break
         else:
@@ -98,3 +104,10 @@ def collapse_duplicates(
                 break
             kept.append((g, sig))
     return [g for g, _ in kept]
+
+
+def _same_story(title: str | None, other: str | None) -> bool:
+    """Headlines that could be one story's: one is missing, or they share a word."""
+    if not title or not other:
+        return True
+    return not set(content_terms(title)).isdisjoint(content_terms(other))

@@ -117,8 +117,11 @@ class HybridRanker:
 
     def rank(self, text: str, qvec: np.ndarray, flt: ArticleFilter, k: int,
              as_of: date | None = None, mode: Mode = "hybrid",
-             pending: Future[LexicalLists] | None = None) -> list[ArticleGroup]:
-        """``pending``: the lists `start_lexical` is computing (else computed here)."""
+             pending: Future[LexicalLists] | None = None,
+             weights: Weights | None = None) -> list[ArticleGroup]:
+        """``pending``: the lists `start_lexical` is computing (else computed here);
+        ``weights``: instead of the ranker's own."""
+        w = weights or self.weights
         rows = _Rows()
         passages = _PassageScores()
         dense_hits = self.backend.dense_search(qvec, CANDIDATES, flt) \
@@ -144,8 +147,8 @@ class HybridRanker:
                 title_lex[rows.row_of[t.article_id]] = t.score
         prior = None
         if as_of is not None and mode == "hybrid":
-            prior = recency_prior(day, as_of.toordinal(), self.weights.recency_days)
-        score = fuse(n, dense, dense_extra, lexical, title_lex, prior, self.weights)
+            prior = recency_prior(day, as_of.toordinal(), w.recency_days)
+        score = fuse(n, dense, dense_extra, lexical, title_lex, prior, w)
         candidates = _candidate_rows(n, dense, lexical, title_lex)
         if as_of is not None:  # an article published after the question cannot answer it
             candidates = candidates[(day[candidates] <= as_of.toordinal())
@@ -156,7 +159,7 @@ class HybridRanker:
         # Passages of the k articles returned only (not of all ~400 candidates).
         by_article: dict[int, list[tuple[int, float]]] = {row: [] for row in order}
         best_cos: dict[int, float] = {}
-        w_dense, w_lexical = self.weights.dense, self.weights.lexical
+        w_dense, w_lexical = w.dense, w.lexical
         cosine_of, lexical_of = passages.cosine, passages.lexical
         for pid, row in passages.row.items():
             mine = by_article.get(row)

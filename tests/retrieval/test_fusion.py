@@ -38,3 +38,17 @@ def test_best_first_orders_ties_by_article_id_whatever_the_input_order() -> None
     assert best_first(np.array([0.1, 0.7, 0.3]), np.arange(3), ["x", "y", "z"], 2).tolist() \
         == [1, 2]
     assert best_first(score, np.array([], dtype=np.int64), ids, 3).size == 0
+
+
+def test_a_headline_stands_in_for_a_body_that_says_nothing() -> None:
+    # Rows: an article matching in body and title, one matching in body only, and one
+    # whose body (a registration wall) matches nothing while its headline matches best.
+    dense = np.array([0.55, 0.50, 0.08])
+    title = np.array([4.0, 0.0, 6.0])
+    with_stand_in = fuse(3, dense, None, None, title, None)
+    without = fuse(3, dense, None, None, title, None, Weights(title_stands_in=0.0))
+    assert np.argsort(-without).tolist() == [0, 1, 2]  # the walled article last
+    assert np.argsort(-with_stand_in).tolist() == [0, 2, 1]  # found by its headline
+    # A body that matches (over half the best cosine) gets no more title weight than before.
+    assert with_stand_in[0] - without[0] == 0.0
+    assert with_stand_in[1] == without[1]

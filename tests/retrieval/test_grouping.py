@@ -28,3 +28,15 @@ def test_collapse_fills_up_to_limit_and_reads_no_more_texts() -> None:
     kept = collapse_duplicates(ranked(*texts), text_of, limit=3)
     assert [g.article_id for g in kept] == ["d0", "d1", "d2"]
     assert read == ["d0", "d1", "d2", "d3"]  # the 4th is read, found distinct, and stops it
+
+
+def test_one_body_under_unrelated_headlines_is_not_one_story() -> None:
+    wall = "Please register to keep reading. We use your details as our privacy policy says."
+    texts = dict.fromkeys(("lion", "pound", "copy", "retitled"), wall)
+    titles = {"lion": "Lion seen near Berlin", "pound": "Pound hits a record low",
+              "copy": None, "retitled": "Berlin police hunt for lion"}
+    kept = collapse_duplicates(ranked("lion", "pound", "copy", "retitled"),
+                               texts.__getitem__, limit=5, title_of=titles.__getitem__)
+    assert [g.article_id for g in kept] == ["lion", "pound"]
+    # No headline, or one sharing a word ("lion"), folds into the story as before.
+    assert kept[0].also_in == ["copy", "retitled"] and kept[1].also_in == []
