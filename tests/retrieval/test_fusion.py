@@ -52,3 +52,14 @@ def test_a_headline_stands_in_for_a_body_that_says_nothing() -> None:
     # A body that matches (over half the best cosine) gets no more title weight than before.
     assert with_stand_in[0] - without[0] == 0.0
     assert with_stand_in[1] == without[1]
+
+
+def test_only_the_best_headlines_stand_in() -> None:
+    # Two silent bodies: the one whose headline matches about as well as the best gets
+    # the stand-in, the one matching half as well does not (a large archive has many).
+    dense = np.array([0.6, 0.0, 0.0])
+    title = np.array([0.0, 10.0, 5.0])
+    with_stand_in = fuse(3, dense, None, None, title, None)
+    without = fuse(3, dense, None, None, title, None, Weights(title_stands_in=0.0))
+    assert with_stand_in[1] - without[1] == 0.6
+    assert with_stand_in[2] == without[2]
