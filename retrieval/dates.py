@@ -195,21 +195,19 @@ def parse_dates(question: str, ref: date) -> tuple[DateRange | None, str]:
     "since"/"after" and "before"/"until" in front of it open one end of the range.
     Raises BadQueryError for impossible dates ("February 30").
     """
-    found = None
-    for pattern, resolve in _PATTERNS:
-        m = pattern.search(question)
-        if not m:
-            continue
-        current = _resolved(question, m, resolve, ref)
-        if found is None:
-            found = current
-            if found[0].relative:
-                break
-        elif current[0].relative:
-            if not _overlap(found[0], current[0]):
-                found = current
-            break
-    return found if found is not None else (None, question)
+    matches = ((m, resolve) for pattern, resolve in _PATTERNS
+               if (m := pattern.search(question)))
+    first = next(matches, None)
+    if first is None:
+        return None, question
+    found = _resolved(question, *first, ref)
+    if not found[0].relative:  # relative patterns come after every absolute one
+        later = next(((m, r) for m, r in matches if r in _RELATIVE), None)
+        if later is not None:
+            relative = _resolved(question, *later, ref)
+            if not _overlap(found[0], relative[0]):
+                return relative
+    return found
 
 
 def _overlap(a: DateRange, b: DateRange) -> bool:

@@ -32,7 +32,8 @@ class QueryPlan:
         window = self.question_window
         text = self.text
         if window is not None and window.weekday:
-            text = f"{text.rstrip('?.! ')} {window.phrase}{text[len(text.rstrip('?.! ')):]}"
+            words = text.rstrip("?.! ")
+            text = f"{words} {window.phrase}{text[len(words):]}"
         return replace(self, text=text, filters=self.given_filters or Filters(),
                        question_window=None)
 

@@ -22,7 +22,8 @@ _MARKUP = re.compile(r"\|\||\*\*|__|~~")
 _SPACE = re.compile(r"\s+")
 # Pasted web text: HTML tags of inline markup and their attributes go, words stay
 # ('<a href="...">Dubai</a> chocolate' -> "Dubai chocolate"). Named tags only, so that
-# "x<y and y>z" is left alone.
+# "x<y and y>z" is left alone (index.feeds.text.html_to_text, a parser for feed
+# fragments, reads it as a tag and leaves "xz").
 _HTML_TAG = re.compile(
     r"</?(?:a|abbr|b|blockquote|br|cite|code|div|em|font|h[1-6]|i|img|li|mark|ol|p|q|s|"
     r"small|span|strong|sub|sup|u|ul)\b(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|"

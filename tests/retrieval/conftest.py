@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from index.embedder import Embedder
-from index.ingest import Indexer
 from retrieval.engine import Engine
+from tests.retrieval.inline_corpus import index_articles
 
 WIRE = (
     "Hurricane Ian slammed into the southwest coast of Florida on Wednesday as a powerful "
@@ -43,12 +42,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="session")
 def mini_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
-    root = tmp_path_factory.mktemp("mini")
-    corpus = root / "mini.jsonl"
-    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
-    summary = Indexer(root / "index", embedder, quotes=False).add([corpus])
-    assert summary.added == len(ARTICLES), summary
-    return root / "index"
+    return index_articles(tmp_path_factory.mktemp("mini"), "mini", ARTICLES, embedder)
 
 
 @pytest.fixture(scope="session")

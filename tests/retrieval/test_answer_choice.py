@@ -4,16 +4,14 @@ an answer, and a relative date whose window is empty falls back to the whole arc
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from index.embedder import Embedder
-from index.ingest import Indexer
 from retrieval.engine import Engine
 from retrieval.models import Answer
+from tests.retrieval.inline_corpus import index_articles
 
 SHOW = (
     "Seoul (Newswire) —\n\n“Squid Game” is officially returning.\n\n"
@@ -58,12 +56,8 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Engine:
-    root = tmp_path_factory.mktemp("answers")
-    corpus = root / "answers.jsonl"
-    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
-    summary = Indexer(root / "index", embedder, quotes=False).add([corpus])
-    assert summary.added == len(ARTICLES), summary
-    return Engine.open(Path(root / "index"), embedder)
+    index = index_articles(tmp_path_factory.mktemp("answers"), "answers", ARTICLES, embedder)
+    return Engine.open(index, embedder)
 
 
 def _verbatim(engine: Engine, answer: Answer) -> None:

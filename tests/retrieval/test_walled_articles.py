@@ -4,16 +4,13 @@ folded into the other walled articles as a copy of one story."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from index.embedder import Embedder
-from index.ingest import Indexer
 from retrieval.engine import Engine
 from retrieval.fusion import Weights
 from retrieval.hybrid import HybridRanker
+from tests.retrieval.inline_corpus import index_articles
 
 WALL = (
     "We will use the details you have shared to manage your registration. You agree to "
@@ -47,12 +44,8 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Engine:
-    root = tmp_path_factory.mktemp("walled")
-    corpus = root / "walled.jsonl"
-    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
-    summary = Indexer(root / "index", embedder, quotes=False).add([corpus])
-    assert summary.added == len(ARTICLES), summary
-    return Engine.open(Path(root / "index"), embedder)
+    index = index_articles(tmp_path_factory.mktemp("walled"), "walled", ARTICLES, embedder)
+    return Engine.open(index, embedder)
 
 
 QUERIES = [("lion seen on the outskirts of Berlin", "walled-lion"),

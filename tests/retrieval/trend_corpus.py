@@ -5,13 +5,12 @@ index (``trend_index``); tests that change an index copy it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from index.embedder import Embedder
-from index.ingest import Indexer
+from tests.retrieval.inline_corpus import index_articles
 
 STRIKE = [
     ("2022-03-01", "Harbor Gazette", "Ferry crews vote to strike over pay",
@@ -104,11 +103,7 @@ def articles() -> list[dict[str, str]]:
 
 
 def build_trend_index(root: Path, embedder: Embedder) -> Path:
-    corpus = root / "trend.jsonl"
-    corpus.write_text("".join(json.dumps(a) + "\n" for a in articles()), encoding="utf-8")
-    summary = Indexer(root / "index", embedder).add([corpus])
-    assert summary.added == len(articles()) and not summary.skipped, summary
-    return root / "index"
+    return index_articles(root, "trend", articles(), embedder, quotes=True)
 
 
 _BUILT: dict[str, Path] = {}
