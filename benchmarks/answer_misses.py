@@ -38,6 +38,7 @@ from retrieval.eval_retrieval import (
     ensure_index,
 )
 from retrieval.models import Answer
+from retrieval.plan import FALLBACK_NOTE_OPENINGS
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ class Outcome:
 
 def first_line(answer: Answer) -> str:
     """The answer's first sentence or title line, without a fallback note."""
-    text = answer.text.split("\n", 1)[1] if answer.text.startswith("Nothing from") else answer.text
+    text = answer.text
+    if text.startswith(FALLBACK_NOTE_OPENINGS) and "\n" in text:
+        text = text.split("\n", 1)[1]
     return re.split(r"\[\d+\]", text, maxsplit=1)[0]
 
 

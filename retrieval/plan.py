@@ -81,12 +81,20 @@ def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
                      question_window=found, reference_day=ref, given_filters=given)
 
 
-def fallback_note(plan: QueryPlan) -> str:
-    """What an answer says when the question's date range held nothing good."""
+# How each note of `fallback_note` begins (a reader of answers can drop the note line).
+FALLBACK_NOTE_OPENINGS = ("Nothing from ", "Closer matches from other dates than ",
+                          "Best matches from any date:")
+
+
+def fallback_note(plan: QueryPlan, *, weaker: bool = False) -> str:
+    """What an answer from the whole archive says when the question's date range held
+    nothing (or, ``weaker``, only a clearly weaker match)."""
     window, ref = plan.question_window, plan.reference_day
     if window is None or ref is None:
         return "Best matches from any date:"
     span = describe_window(window, ref)
     if window.relative and ref.isoformat() in span:
         span += ", the question's date" if plan.as_of else ", the newest article"
+    if weaker:
+        return f"Closer matches from other dates than {span}:"
     return f"Nothing from {span}; best matches from any date:"

@@ -49,6 +49,13 @@ ARTICLES = [
     {"id": "retail", "title": "Retailer under pressure", "date": "2022-06-28", "text": RETAIL},
     {"id": "leak", "title": "Huge database exposed", "date": "2022-07-05", "text": LEAK},
     {"id": "ferry", "title": "Ferry keeps sailing", "date": "2021-11-02", "text": FERRY},
+    {"id": "bridge-day", "title": "Footbridge collapses over the canal", "date": "2021-05-04",
+     "text": "The old canal footbridge came down on Tuesday, and police closed the towpath. "
+             "Nobody was hurt."},
+    {"id": "bridge-inquiry", "title": "Inquiry blames rusted bolts for footbridge collapse",
+     "date": "2022-03-10",
+     "text": "The inquiry found that rusted bolts caused the footbridge collapse on the "
+             "canal. Inspectors had missed the corrosion for twelve years, the report said."},
     {"id": "newest", "title": "Garden show opens", "date": "2024-06-28",
      "text": "The spring garden show opened with roses, tulips and a hedge maze."},
 ]
@@ -116,6 +123,22 @@ def test_a_window_holding_an_answer_does_not_fall_back(engine: Engine) -> None:
     assert answer.citations[0].article_id == "newest"
 
 
+def test_a_date_of_the_background_gives_way_to_a_clearly_closer_match(engine: Engine) -> None:
+    # The date is when the bridge fell, not when the inquiry reported: that day's news
+    # matches the question less well than the inquiry's, and the answer says so.
+    answer = engine.answer("What did the inquiry find caused the footbridge collapse on "
+                           "May 4, 2021?")
+    first, _, rest = answer.text.partition("\n")
+    assert first == "Closer matches from other dates than 2021-05-04:"
+    assert answer.citations[0].article_id == "bridge-inquiry"
+    assert "rusted bolts" in rest
+    _verbatim(engine, answer)
+    # Asked about that day's own news, the date stands, with no note.
+    day = engine.answer("What happened to the footbridge over the canal on May 4, 2021?")
+    assert day.kind == "answer" and not day.text.startswith(("Nothing", "Closer"))
+    assert day.citations[0].article_id == "bridge-day"
+
+
 def test_off_topic_questions_still_get_no_answer(engine: Engine) -> None:
     for question in ("How long should sourdough bread proof before baking?",
                      "What is the derivative of x squared this week?"):
@@ -148,3 +171,13 @@ def test_an_archive_answer_from_inside_the_window_does_not_say_nothing_was_there
     assert outside.text.startswith("Nothing from the week before 2022-06-16")
     stands = answered("2022-06-14")
     assert window_or_archive(plan, stands, 0.6, answered("2021-01-05"), 0.62) is stands
+    weaker = window_or_archive(plan, stands, 0.5, answered("2021-01-05"), 0.62)
+    assert weaker.text.startswith("Closer matches from other dates than the week before "
+                                  "2022-06-16, the newest article:\n")
+    # The asker's own date gives way only to a match closer by ASKED_DATE_MARGIN (0.15).
+    asked = make_plan("Which show won the award in June 2022?", None, None, "2022-06-16")
+    assert asked.question_window is not None and not asked.question_window.relative
+    june = answered("2022-06-14")
+    assert window_or_archive(asked, june, 0.5, answered("2021-01-05"), 0.62) is june
+    assert window_or_archive(asked, june, 0.5, answered("2021-01-05"), 0.7).text.startswith(
+        "Closer matches from other dates than June 2022:\n")
