@@ -607,7 +607,9 @@ def _warn_if_quotes_stale(store: Backend) -> None:
     from index.quotes import rules_version
 
     # generation > 0: something was ever indexed (a cheap meta read, unlike stats()).
-    if store.generation() and store.quote_rules() != rules_version():
+    # No version at all: built with --no-quotes, so there are no quotes to refresh.
+    rules = store.quote_rules()
+    if store.generation() and rules is not None and rules != rules_version():
         log.warning(
             "The quotes in %s were extracted by older quote rules. Run `newsdesk index add` "
             "on your corpus again to re-extract them (nothing is re-embedded).", store.location

@@ -215,3 +215,26 @@ def test_bm25_beside_or_after_the_encode_ranks_alike(seed_engine: Engine,
         seed_engine.overlap_lexical = before
     assert results[:2] == results[2:]
     assert any(results[:2])
+
+
+def test_only_quotes_from_older_rules_are_reported_stale(
+        tmp_path, embedder, caplog: pytest.LogCaptureFixture) -> None:
+    """An index built without quotes has none to refresh: opening it says nothing. One
+    whose quotes came from older rules is told how to refresh them."""
+    from tests.retrieval.inline_corpus import index_articles
+
+    article = {"id": "a", "title": "Harbour", "date": "2022-01-01",
+               "text": "The harbour reopened on Monday, the council said."}
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "quoted").mkdir()
+    plain = index_articles(tmp_path / "plain", "a", [article], embedder)
+    with caplog.at_level("WARNING", logger="retrieval.engine"):
+        Engine.open(plain, embedder, read_only=True)
+    assert "older quote rules" not in caplog.text
+    quoted = index_articles(tmp_path / "quoted", "a", [article], embedder, quotes=True)
+    backend = LocalBackend.open(quoted)
+    backend.replace_quotes({}, "rules-of-an-older-release")
+    backend.close()
+    with caplog.at_level("WARNING", logger="retrieval.engine"):
+        Engine.open(quoted, embedder, read_only=True)
+    assert "older quote rules" in caplog.text
