@@ -223,6 +223,35 @@ def with_antecedents(chosen: Sequence[Candidate], question: str,
     return out
 
 
+def with_follower(chosen: Sequence[Candidate], question: str,
+                  articles_text: Mapping[str, str]) -> list[Candidate]:
+    """The first chosen sentence followed by the next one of its passage when it names
+    nothing of the asked-for kind: a news lede ("KFC is trying out a new type of chicken
+    nugget ...") is most often followed by its specifics ("Starting Monday, the chicken
+    chain is offering Kentucky Fried Chicken Nuggets ..."). Both whole and verbatim,
+    under one citation; nothing is added to a sentence that already names the answer."""
+    if not chosen:
+        return list(chosen)
+    first, expected = chosen[0], expected_type(question)
+    if first.names_answer or (expected.kind != "other" and new_mentions(
+            first.text, question, expected.kind, amounts_only=expected.amounts_only)):
+        return list(chosen)
+    text = articles_text[first.hit.article_id]
+    span = _next_sentence(text, first.span, first.excerpt.end)
+    if span is None or any(c.hit.article_id == first.hit.article_id and c.span == span
+                           for c in chosen):
+        return list(chosen)
+    sentence = text[span[0]:span[1]]
+    if span[1] - span[0] > MAX_SENTENCE_CHARS or not _names_something(sentence, question):
+        return list(chosen)
+    return [first, replace(first, span=span, text=sentence), *chosen[1:]]
+
+
+def _next_sentence(text: str, span: tuple[int, int], end: int) -> tuple[int, int] | None:
+    """The sentence after ``span`` that ends by ``end`` (within the same excerpt)."""
+    return next((s for s in sentence_spans(text, span[1], end) if s[0] >= span[1]), None)
+
+
 def _names_something(sentence: str, question: str) -> bool:
     """A name the question lacks, or a few new words ("the shelves of mustard"), in a
     statement: a question ("Or can they defend the trophy?") or a heading without a

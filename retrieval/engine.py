@@ -52,6 +52,7 @@ from retrieval.answer_select import (
     names_answer_this_week,
     title_names_answer,
     with_antecedents,
+    with_follower,
 )
 from retrieval.excerpts import lexical_score, make_excerpt, term_weights
 from retrieval.fusion import DEFAULT_WEIGHTS, Weights
@@ -349,7 +350,9 @@ class Engine:
                                 default=0.0)
             if sentence_cover < WEAK_LEXICAL and passage_cover < WEAK_PASSAGE_LEXICAL:
                 return no_answer(question, plan.filters), best_cos
-        chosen = with_antecedents(choose_sentences(candidates, SENTENCE_MIN), question, texts)
+        chosen = with_antecedents(
+            with_follower(choose_sentences(candidates, SENTENCE_MIN), question, texts),
+            question, texts)
         answer = build_answer(question, chosen, plan.filters,
                               with_title=title_names_answer(chosen, question))
         return rephrase(answer, self.generator), best_cos

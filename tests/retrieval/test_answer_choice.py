@@ -56,6 +56,12 @@ ARTICLES = [
      "date": "2022-03-10",
      "text": "The inquiry found that rusted bolts caused the footbridge collapse on the "
              "canal. Inspectors had missed the corrosion for twelve years, the report said."},
+    {"id": "bakery", "title": "Bakery chain tries a new treat on younger shoppers",
+     "date": "2022-07-18",
+     "text": "Crumbly is trying out a new kind of pastry in an effort to win younger "
+             "customers. Starting Monday, the bakery chain is selling Maple Cronut Bites in "
+             "its Leeds shops for a limited time. The chain already sells croissants, "
+             "scones and doughnuts."},
     {"id": "newest", "title": "Garden show opens", "date": "2024-06-28",
      "text": "The spring garden show opened with roses, tulips and a hedge maze."},
 ]
@@ -83,6 +89,25 @@ def test_the_show_is_named_not_only_described(engine: Engine) -> None:
     assert "Squid Game" in answer.text
     # The describing sentence comes with the one before it, whole, in reading order.
     assert answer.text.index("Squid Game") < answer.text.index("green lit")
+    _verbatim(engine, answer)
+
+
+def test_a_lede_naming_nothing_asked_is_followed_by_its_specifics(engine: Engine) -> None:
+    answer = engine.answer("Which menu item did Crumbly roll out to attract younger customers?")
+    assert answer.kind == "answer"
+    lede = answer.text.index("Crumbly is trying out a new kind of pastry")
+    # The next sentence of the same passage names the pastry: it follows, whole, cited
+    # with the lede under one marker.
+    assert answer.text.index("Maple Cronut Bites") > lede
+    assert answer.text.count("[1]") >= 2 and answer.citations[0].article_id == "bakery"
+    _verbatim(engine, answer)
+
+
+def test_a_sentence_naming_the_answer_gets_no_follower(engine: Engine) -> None:
+    # "Starting Monday" is the asked-for date: the sentence stands alone.
+    answer = engine.answer("When did Crumbly start selling Maple Cronut Bites in Leeds?")
+    assert answer.text == ("Starting Monday, the bakery chain is selling Maple Cronut Bites "
+                           "in its Leeds shops for a limited time. [1]")
     _verbatim(engine, answer)
 
 
