@@ -312,10 +312,12 @@ class Engine:
             # the background ("eliminated in 2000", "the insurrection on January 6, 2021"
             # for the hearing about it a year later): they stand unless the whole archive
             # holds a clearly closer match. A date with no topic is a digest: it stands.
-            if set(content_terms(plan.text)) <= GENERIC_TERMS:
+            if _asks_for_a_period(plan):
                 return answer
         elif answer.kind != "no_answer" and plan.as_of is not None:
             return answer  # the asker said when "this week" was: its window stands
+        if answer.kind != "no_answer" and best >= 1.0 - window_margin(plan):
+            return answer  # a quotes answer or a digest (1.0): no cosine can beat it
         # Counted back from the newest article, the window is a guess: it stands only
         # when its best match is about as close as the whole archive's.
         wide, wide_best = self._answer_plan(question, plan.without_question_dates(), scope)
@@ -332,7 +334,7 @@ class Engine:
             if lookup.quotes or lookup.candidates:
                 return quotes_answer(question, lookup, plan.filters), 1.0
             # Nobody of that name in the quote index: ordinary search may still help.
-        if plan.question_window and set(content_terms(plan.text)) <= GENERIC_TERMS:
+        if _asks_for_a_period(plan):
             return self._digest(question, plan, scope), 1.0
         res = self._hits(plan, 5, scope, excerpted=ANSWER_HITS, fusion=ANSWER_FUSION)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
@@ -544,6 +546,19 @@ def clear_text_caches() -> None:
     clear_paragraph_cache()
 
 
+def _asks_for_a_period(plan: QueryPlan) -> bool:
+    """A date and no topic ("What happened in March 2022?"): a digest of the period."""
+    return plan.question_window is not None and \
+        set(content_terms(plan.text)) <= GENERIC_TERMS
+
+
+def window_margin(plan: QueryPlan) -> float:
+    """How much closer the whole archive's best match must be for the question's date
+    window to give way: a written date was said, a relative one counted from a guess."""
+    window = plan.question_window
+    return WINDOW_MARGIN if window is None or window.relative else ASKED_DATE_MARGIN
+
+
 def window_or_archive(plan: QueryPlan, window: Answer, best: float,
                       wide: Answer, wide_best: float) -> Answer:
     """The answer from a question date's window, or the whole archive's when the window's
@@ -551,9 +566,8 @@ def window_or_archive(plan: QueryPlan, window: Answer, best: float,
     archive's answer says "Nothing from <the window>" (or, over a weaker answer there,
     "Closer matches from other dates than <the window>") unless its answering source is
     from the window after all (the window's own ranking found it too weak alone)."""
-    relative = plan.question_window is None or plan.question_window.relative
-    margin = WINDOW_MARGIN if relative else ASKED_DATE_MARGIN
-    if wide.kind == "no_answer" or (window.kind != "no_answer" and best >= wide_best - margin):
+    if wide.kind == "no_answer" or (window.kind != "no_answer"
+                                    and best >= wide_best - window_margin(plan)):
         return window
     window_range = plan.question_window
     if window_range is not None and wide.citations \

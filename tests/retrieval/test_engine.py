@@ -199,6 +199,21 @@ def test_quote_route_respects_question_dates(seed_engine: Engine) -> None:
     assert {(c.date or "")[:4] for c in other_year.citations} == {"2022"}
 
 
+def test_an_answer_no_archive_match_can_beat_skips_the_archive_search(
+        seed_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quotes (and digests) stand at 1.0: the whole archive is not searched for them."""
+    plans: list[object] = []
+    answer_plan = seed_engine._answer_plan
+
+    def counted(question, plan, scope):
+        plans.append(plan)
+        return answer_plan(question, plan, scope)
+
+    monkeypatch.setattr(seed_engine, "_answer_plan", counted)
+    assert seed_engine.answer("What did Wang Wenbin say in March 2022?").kind == "quotes"
+    assert len(plans) == 1
+
+
 @pytest.mark.parametrize("filters", [None, Filters(date_from="2022-03-01", date_to="2022-03-31")])
 def test_bm25_beside_or_after_the_encode_ranks_alike(seed_engine: Engine,
                                                     filters: Filters | None) -> None:
