@@ -61,14 +61,27 @@ def connect(address: str | None) -> Any:
 # busy 2-core machine that start timed out once in a CI run. An operator's own
 # RAY_gcs_server_port_wait_time_s still wins.
 LOCAL_START_WAIT_S = 120
+# Ray then waits a fixed 30 s (not configurable) for its raylet to register; a busy
+# 2-core machine missed that once too, and a second try on the same machine succeeded.
+LOCAL_START_ATTEMPTS = 3
 
 
 def start_local_cluster(**options: Any) -> None:
-    """A new local Ray cluster in this process (``options`` go to ``ray.init``)."""
+    """A new local Ray cluster in this process (``options`` go to ``ray.init``); a start
+    that times out is shut down and tried again, up to LOCAL_START_ATTEMPTS times."""
     import ray
 
     os.environ.setdefault("RAY_gcs_server_port_wait_time_s", str(LOCAL_START_WAIT_S))
-    ray.init(include_dashboard=False, log_to_driver=False, **options)
+    for attempt in range(1, LOCAL_START_ATTEMPTS + 1):
+        try:
+            ray.init(include_dashboard=False, log_to_driver=False, **options)
+            return
+        except Exception as error:  # Ray raises a bare Exception for a slow raylet
+            if "timed out" not in str(error).lower() or attempt == LOCAL_START_ATTEMPTS:
+                raise
+            log.warning("a local Ray cluster did not start in time (%s); trying again "
+                        "(%d of %d)", error, attempt + 1, LOCAL_START_ATTEMPTS)
+            ray.shutdown()
 
 
 class _Embed:
