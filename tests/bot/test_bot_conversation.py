@@ -69,7 +69,7 @@ async def reply_to(fake: FakeDiscord, answer: dict[str, Any], text: str, *,
 async def open_thread(fake: FakeDiscord, question: str, user_id: int = 1001) -> tuple[int, Any]:
     msg = await fake.user_message(question, user_id=user_id)
     first = await answer_to(fake, msg)
-    thread_id = await fake.wait_for(lambda: next(iter(fake.threads), None), 10, "a thread")
+    thread_id = await fake.wait_for(lambda: next(iter(fake.threads), None), 60, "a thread")
     return int(thread_id), first
 
 
@@ -128,7 +128,7 @@ async def test_state_survives_a_restart(fake: FakeDiscord, engine: EngineLike,
     async with running_bot(fake, engine, settings):
         thread_id, first = await open_thread(fake, "what did Wang Wenbin say?")
         saved = ConversationStore(settings.answer_store_path())
-        await fake.wait_for(lambda: saved.knows(f"thread:{thread_id}"), 30, "the thread's state")
+        await fake.wait_for(lambda: saved.knows(f"thread:{thread_id}"), 60, "the thread's state")
         saved.close()
     async with running_bot(fake, engine, settings):  # a new process: only the file remains
         hegemony = await say(fake, "what else did he say about hegemony?", thread_id)

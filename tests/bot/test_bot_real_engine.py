@@ -119,7 +119,7 @@ async def test_bad_and_hostile_queries(
         rec = await fake.answered(await fake.slash("ask", question=question))
         assert "Sorry, something went wrong" not in rec.text()
         msg = await fake.user_message(question)
-        await fake.wait_for(lambda: fake.replies_to(msg["id"]), 20, "a reply to the mention")
+        await fake.wait_for(lambda: fake.replies_to(msg["id"]), 60, "a reply to the mention")
         for q, expect in (("   ", "empty"), ("x" * 6000, "1,000")):
             bad = await fake.answered(await fake.slash("ask", question=q))
             assert expect in bad.text() and "Traceback" not in bad.text()
@@ -135,11 +135,11 @@ async def test_bad_and_hostile_queries(
 async def test_mention_reply_and_thread_follow_up(fake: FakeDiscord, engine: EngineLike) -> None:
     async with running_bot(fake, engine, make_settings(fake)):
         msg = await fake.user_message("what did Wang Wenbin say?")
-        (reply,) = await fake.wait_for(lambda: fake.replies_to(msg["id"]), 20, "a reply")
+        (reply,) = await fake.wait_for(lambda: fake.replies_to(msg["id"]), 60, "a reply")
         assert WENBIN in reply["embeds"][0]["description"] and reply["channel_id"] == str(
             CHANNEL_ID
         )
-        thread_id = await fake.wait_for(lambda: next(iter(fake.threads), None), 10, "a thread")
+        thread_id = await fake.wait_for(lambda: next(iter(fake.threads), None), 60, "a thread")
         follow = await fake.user_message(
             "what did Wang Yi say?", channel_id=thread_id, mention_bot=False
         )

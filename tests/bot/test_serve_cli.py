@@ -107,7 +107,7 @@ async def test_run_bot_uses_the_configured_endpoints(fake: FakeDiscord) -> None:
     core = Core(FakeEngine(), settings)
     task = asyncio.create_task(run_bot(settings, core))
     try:
-        await fake.wait_for(lambda: fake.commands and fake.identifies, 20, "sync and identify")
+        await fake.wait_for(lambda: fake.commands and fake.identifies, 60, "sync and identify")
         rec = await fake.answered(await fake.slash("ask", question="what did Wang Wenbin say?"))
         assert "no limits" in rec.text()
     finally:
