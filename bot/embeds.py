@@ -205,6 +205,10 @@ def quotes_embed(lookup: QuoteLookup, about: str | None = None, offset: int = 0)
         embed.description = f"No quotes by {escape(speaker)} in the archive" + (
             f" about {escape(about)}." if about else "."
         )
+        if lookup.other_topics:
+            n = len(lookup.other_topics)
+            embed.description += (f" {n} on other topics: leave out `about` to see "
+                                  f"{'it' if n == 1 else 'them'}.")
         embed.colour = WARN_COLOUR
         return fit_embed(embed)
     shown = lookup.quotes[offset : offset + QUOTES_PER_EMBED]

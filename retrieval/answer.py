@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from index.text.stems import content_terms
+from retrieval.dates import describe_span
 from retrieval.models import Answer, Citation, Excerpt, Filters, Hit, QuoteHit, QuoteLookup
 
 Span = tuple[int, int]
@@ -113,10 +115,25 @@ def quotes_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: i
     """One line per quote: the verbatim words and their marker."""
     if lookup.ambiguous:
         return _ambiguous_answer(question, lookup, filters, limit)
-    shown = lookup.quotes[:limit]
-    # The lead line and the trailing notes are the only words that are ours.
-    count = f"{len(shown)} of {len(lookup.quotes)}" if len(lookup.quotes) > limit else len(shown)
-    lines: list[str] = [f"{lookup.speaker} ({count} {_noun(len(lookup.quotes))}):"]
+    if not lookup.quotes and lookup.speaker:
+        if not lookup.other_topics:
+            return not_quoted_on(question, lookup, filters)
+        # Their words on other things, said to be that (as "Nothing from 2021; best
+        # matches from any date:" does for dates), never others' words on the topic.
+        shown = lookup.other_topics[:OTHER_TOPICS_SHOWN]
+        within = _within(filters)
+        total = len(lookup.other_topics)
+        among = f"in {lookup.speaker}'s one statement" if total == 1 else \
+            f"among {lookup.speaker}'s {total} statements"
+        closest = f"; the {len(shown)} closest" if total > len(shown) else ""
+        lines = [f"No close match for “{(lookup.about or '').strip()}” {among}"
+                 f"{' ' + within if within else ''}{closest}:"]
+    else:
+        shown = lookup.quotes[:limit]
+        # The lead line and the trailing notes are the only words that are ours.
+        count = f"{len(shown)} of {len(lookup.quotes)}" if len(lookup.quotes) > limit \
+            else len(shown)
+        lines = [f"{lookup.speaker} ({count} {_noun(len(lookup.quotes))}):"]
     citations: list[Citation] = []
     for q in shown:
         lines.append(_quote_line(q, len(citations) + 1))
@@ -126,6 +143,52 @@ def quotes_answer(question: str, lookup: QuoteLookup, filters: Filters, limit: i
                      "(ask for them by full name).")
     return Answer(question=question, text="\n".join(lines), citations=tuple(citations),
                   kind="quotes", speaker=lookup.speaker, filters=filters)
+
+
+# A speaker's statements shown when none is on the topic asked about: the closest few.
+OTHER_TOPICS_SHOWN = 3
+
+
+def not_quoted_on(question: str, lookup: QuoteLookup, filters: Filters) -> Answer:
+    """A person the archive quotes, but not on the topic or dates asked for: said so,
+    with the person named (a follow-up's "he" still means them), never someone
+    else's words about the topic in their place."""
+    within = _within(filters)
+    text = (f"{lookup.speaker} is quoted in the archive, but not {within}."
+            if within else f"Nothing by {lookup.speaker} in the archive.")
+    text += f" Ask “what did {lookup.speaker} say?” for all their quotes."
+    return Answer(question=question, text=text, citations=(), kind="no_answer",
+                  speaker=lookup.speaker, filters=filters)
+
+
+def _within(filters: Filters) -> str:
+    """The dates and source asked for, in words: "in March 2022 in bbc"."""
+    what = []
+    when = _when(_day(filters.date_from), _day(filters.date_to))
+    if when:
+        what.append(when)
+    if filters.source:
+        what.append(f"in {filters.source}")
+    return " ".join(what)
+
+
+def _when(lo: date | None, hi: date | None) -> str:
+    """"in April 2016", "on 2016-04-02", "from 2016-04-02 to 2016-05-01", "before ..."."""
+    span = describe_span(lo, hi)
+    if not span or span.startswith("before"):
+        return span
+    if lo == hi:
+        return f"on {span}"
+    if " to " in span or span.endswith(" on"):
+        return f"from {span}"
+    return f"in {span}"
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 # Quotes shown per person when a name is ambiguous (the answer stays readable).

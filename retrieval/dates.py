@@ -253,6 +253,13 @@ def describe_window(found: DateRange, ref: date) -> str:
             return f"the month before {ref.isoformat()}"
         if hi == ref and 364 <= days <= 366:
             return f"the year before {ref.isoformat()}"
+    return describe_span(lo, hi) or found.phrase
+
+
+def describe_span(lo: date | None, hi: date | None) -> str:
+    """Days from ``lo`` to ``hi`` (either open) in words: "April 2016", "2016",
+    "2016-04-02", "2016-04-02 to 2016-05-01", "2016-04-02 on", "before 2016-04-02"."""
+    if lo is not None and hi is not None:
         if hi == lo:
             return lo.isoformat()
         if (lo.month, lo.day, hi.month, hi.day) == (1, 1, 12, 31) and lo.year == hi.year:
@@ -263,4 +270,5 @@ def describe_window(found: DateRange, ref: date) -> str:
         return f"{lo.isoformat()} to {hi.isoformat()}"
     if lo is not None:
         return f"{lo.isoformat()} on"
-    return f"before {hi.isoformat()}" if hi is not None else found.phrase
+    # The day before: a filter's date_to is inclusive, "before" is not.
+    return f"before {(hi + timedelta(days=1)).isoformat()}" if hi is not None else ""

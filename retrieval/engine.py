@@ -333,6 +333,10 @@ class Engine:
             lookup = self.quotes(route.speaker, route.about, plan.filters, scope=scope)
             if lookup.quotes or lookup.candidates:
                 return quotes_answer(question, lookup, plan.filters), 1.0
+            if lookup.speaker:
+                # Quoted, only not on this topic or in these dates: say so, rather than
+                # search, which answers with other people's words about the topic.
+                return quotes_answer(question, lookup, plan.filters), -1.0
             # Nobody of that name in the quote index: ordinary search may still help.
         if _asks_for_a_period(plan):
             return self._digest(question, plan, scope), 1.0

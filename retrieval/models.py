@@ -121,6 +121,9 @@ class QuoteLookup:
     ``others`` names the people sharing the name when one of them clearly
     dominated and was chosen ("Trump" -> Donald Trump; others: "Ivanka Trump"),
     most quoted first, so an answer can say "also: quotes by Ivanka Trump".
+    A ``speaker`` with no ``quotes`` is someone the archive quotes, only not on
+    ``about`` or within the dates asked for; ``other_topics`` then holds what they
+    said within the dates, closest to ``about`` first (empty when nothing was).
     """
 
     query: str
@@ -129,6 +132,8 @@ class QuoteLookup:
     candidates: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
     groups: tuple[SpeakerQuotes, ...] = ()
+    about: str | None = None  # the topic asked about, if any
+    other_topics: tuple[QuoteHit, ...] = ()
 
     @property
     def ambiguous(self) -> bool:

@@ -69,6 +69,7 @@ class Resolution:
     people: tuple[_Person, ...] = ()
     bare: tuple[str, ...] = ()
     others: tuple[_Speaker, ...] = ()  # namesakes passed over for a dominant person
+    name: str = ""  # the one person's most quoted spelling (with ``keys``)
 
 
 def resolve_speaker(
@@ -116,12 +117,13 @@ def resolve_speaker(
         others = [g.people[0] for g in groups[1:]]
         groups = groups[:1]
     if not groups:
-        return Resolution(keys=tuple(s.key for s in bare))
+        most = max(bare, key=lambda s: s.count, default=None)
+        return Resolution(keys=tuple(s.key for s in bare), name=most.name if most else "")
     person = groups[0]
     keys = [s.key for s in person.people]
     # Bare surnames ("Lavrov") join the one full name that shares them.
     keys += [s.key for s in bare if keys_compatible(s.key, person.people[0].key)]
-    return Resolution(keys=tuple(keys), others=tuple(others))
+    return Resolution(keys=tuple(keys), others=tuple(others), name=person.people[0].name)
 
 
 # The shortest last word completed as a typed prefix ("Azucena Gonz" -> Azucena Gonzalez).
@@ -224,6 +226,14 @@ def lookup_quotes(
             hits = _rank_about(hits, about, embedder)
         return hits if limit is None else hits[:limit]
 
+    def any_topic(keys: list[str]) -> tuple[QuoteHit, ...]:
+        """Nothing on ``about``: everything within the dates, closest to it first."""
+        if not about or not about.strip():
+            return ()
+        hits = _fetch(store, keys, flt)
+        hits = _rank_about(_collapse(hits) if collapse else hits, about, embedder, keep_all=True)
+        return tuple(hits if limit is None else hits[:limit])
+
     if found.people:
         groups = [SpeakerQuotes(p.people[0].name, tuple(quotes_of([s.key for s in p.people])))
                   for p in found.people]
@@ -234,14 +244,19 @@ def lookup_quotes(
         return QuoteLookup(
             query, None, tuple(q for g in groups for q in g.quotes),
             candidates=tuple(p.people[0].name for p in found.people), groups=tuple(groups),
+            about=about,
         )
     if not found.keys:
-        return QuoteLookup(query, None, ())
+        return QuoteLookup(query, None, (), about=about)
     hits = quotes_of(list(found.keys))
     names = _group([(k, h.speaker, 1) for h in hits for k in [speaker_key(h.speaker)]])
     full_names = [s for s in names if len(s.key.split()) > 1] or names
-    speaker = max(full_names, key=lambda s: s.count).name if full_names else query
-    return QuoteLookup(query, speaker, tuple(hits), others=tuple(s.name for s in found.others))
+    # No quote left (dates, topic): still the person the name resolved to, so the
+    # answer can say they are quoted, only not on that.
+    speaker = max(full_names, key=lambda s: s.count).name if full_names else \
+        found.name or query
+    return QuoteLookup(query, speaker, tuple(hits), others=tuple(s.name for s in found.others),
+                       about=about, other_topics=() if hits else any_topic(list(found.keys)))
 
 
 def _fetch(store: IndexReader, keys: list[str], flt: ArticleFilter) -> list[QuoteHit]:
@@ -297,8 +312,10 @@ def _terms(text: str) -> set[str]:
     return set(content_terms(text))
 
 
-def _rank_about(hits: list[QuoteHit], about: str, embedder: _Encoder | None) -> list[QuoteHit]:
-    """Keep quotes on the topic (shared terms, or embedding similarity), best first."""
+def _rank_about(hits: list[QuoteHit], about: str, embedder: _Encoder | None,
+                keep_all: bool = False) -> list[QuoteHit]:
+    """Keep quotes on the topic (shared terms, or embedding similarity), best first;
+    ``keep_all``: every quote, closest to the topic first."""
     topic = _terms(about)
     lexical = [len(topic & _terms(f"{h.text} {h.title or ''}")) / max(1, len(topic)) for h in hits]
     semantic = [0.0] * len(hits)
@@ -308,7 +325,7 @@ def _rank_about(hits: list[QuoteHit], about: str, embedder: _Encoder | None) -> 
     scored = [
         (lex + sem, i)
         for i, (lex, sem) in enumerate(zip(lexical, semantic, strict=True))
-        if lex > 0 or sem >= _ABOUT_MIN_SIMILARITY
+        if keep_all or lex > 0 or sem >= _ABOUT_MIN_SIMILARITY
     ]
     scored.sort(key=lambda s: (-s[0], s[1]))  # ties keep newest-first order
     return [hits[i] for _, i in scored]

@@ -92,6 +92,17 @@ async def test_ask_wang_wenbin_cites_the_seed_article(
         )
         assert [c["value"] for c in auto.callbacks[0]["data"]["choices"]] == ["Wang Wenbin"]
 
+        # Quoted, but not on the topic: his own words, said to be on other things; never
+        # Wang Yi's (or anyone's) words about cricket in his place.
+        off = await fake.answered(
+            await fake.slash("ask", question="what did Wang Wenbin say about cricket?"))
+        assert "No close match for “cricket” among Wang Wenbin's 3 statements" in off.text()
+        assert WENBIN in off.text() and WANG_YI not in off.text()
+        none = await fake.answered(
+            await fake.slash("quotes", speaker="Wang Wenbin", about="cricket"))
+        assert "No quotes by Wang Wenbin in the archive about cricket. 3 on other topics" \
+            in none.text()
+
         search = await fake.answered(
             await fake.slash("search", query="Lavrov new world order", raw_options={"from": "2022"})
         )

@@ -121,3 +121,16 @@ def test_the_archive_fallback_searches_a_weekday_but_not_a_week() -> None:
     assert wide.filters.date_from is None and wide.question_window is None
     week = make_plan("Which star retired this week?", None, None, "2022-10-15")
     assert week.without_question_dates().text == "Which star retired?"
+
+
+def test_describe_span_names_whole_months_and_years_and_open_ends() -> None:
+    from retrieval.dates import describe_span
+
+    assert describe_span(date(2016, 4, 1), date(2016, 4, 30)) == "April 2016"
+    assert describe_span(date(2016, 1, 1), date(2016, 12, 31)) == "2016"
+    assert describe_span(date(2016, 4, 2), date(2016, 4, 2)) == "2016-04-02"
+    assert describe_span(date(2016, 4, 2), date(2016, 5, 1)) == "2016-04-02 to 2016-05-01"
+    assert describe_span(date(2016, 4, 2), None) == "2016-04-02 on"
+    # A filter's last day is inclusive; "before" names the first day left out.
+    assert describe_span(None, date(2016, 3, 31)) == "before 2016-04-01"
+    assert describe_span(None, None) == ""

@@ -199,6 +199,35 @@ def test_quote_route_respects_question_dates(seed_engine: Engine) -> None:
     assert {(c.date or "")[:4] for c in other_year.citations} == {"2022"}
 
 
+def test_a_speaker_quoted_on_other_things_is_named_not_replaced(seed_engine: Engine) -> None:
+    """Wang Wenbin said nothing about cricket: his own words, said to be on other topics,
+    never other people's words about the topic (what search would find) in his place."""
+    answer = seed_engine.answer("What did Wang Wenbin say about cricket?")
+    assert answer.kind == "quotes" and answer.speaker == "Wang Wenbin"
+    assert answer.text.startswith("No close match for “cricket” among Wang Wenbin's 3 "
+                                  "statements:\n• ")
+    one = seed_engine.answer("What did Wang Yi say about cricket?").text
+    assert one.startswith("No close match for “cricket” in Wang Yi's one statement:\n• ")
+    assert "withstood" in one and "no limits" not in one  # his words, not Wang Wenbin's
+    assert "no limits" in answer.text and "withstood" not in answer.text  # not Wang Yi's
+    assert len(answer.citations) == 3
+    assert not seed_engine.answer("What did Wang Wenbin say about hegemony?").text \
+        .startswith("No close match")
+    # A filter given beside the question is named too, in words.
+    march = Filters(date_from="2022-03-01", date_to="2022-03-31")
+    assert seed_engine.answer("What did Wang Wenbin say about cricket?", filters=march).text \
+        .startswith("No close match for “cricket” among Wang Wenbin's 3 statements in March 2022:\n")
+    # Nothing of his at all within the filters: said so, and nobody else's words.
+    later = seed_engine.answer("What did Lavrov say?", filters=Filters(date_from="2023-01-01"))
+    assert later.kind == "no_answer" and later.speaker == "Sergei Lavrov"
+    assert later.text.startswith("Sergei Lavrov is quoted in the archive, but not from "
+                                 "2023-01-01 on. Ask “what did Sergei Lavrov say?”")
+    assert not later.citations
+    # Nobody of that name: ordinary search, which finds nothing here.
+    nobody = seed_engine.answer("What did Zorblax Quentin say about cricket?")
+    assert nobody.kind == "no_answer" and nobody.speaker is None
+
+
 def test_an_answer_no_archive_match_can_beat_skips_the_archive_search(
         seed_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """Quotes (and digests) stand at 1.0: the whole archive is not searched for them."""
