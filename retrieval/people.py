@@ -16,11 +16,17 @@ from index.quotes.names import FEMALE_WORDS, MALE_WORDS, gender_of, speaker_key
 from retrieval.conversation import Person
 from retrieval.followups import ABBREVIATED_ROLES, ROLE_WORDS
 
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady"}
+_HONORIFICS_ABBREVIATED = {"mr", "mrs", "ms", "dr", "st"}
 _WORD = re.compile(r"[A-Za-z][\w\-]*")
 _AFTER_QUOTE = re.compile(r"^[”\"’']?,?\s*(he|she)\s+(?:said|says|added|told|explained|wrote)\b",
                           re.I)
 WINDOW = 5  # words looked at before a name for its titles
 _CLAUSE = re.compile(r"[.!?\"“”\n;:]")
+# The period of "Gov. Mike Pence" or "Ms. Marsh" ends no clause: dropped before splitting.
+_ABBREVIATION_DOT = re.compile(
+    r"\b(" + "|".join(sorted({*ABBREVIATED_ROLES, *_HONORIFICS_ABBREVIATED}, key=len,
+                               reverse=True)) + r")\.", re.I)
 
 
 def _other_person(words: list[str], own_first: str | None, name: str) -> bool:
@@ -34,7 +40,6 @@ def _other_person(words: list[str], own_first: str | None, name: str) -> bool:
         prev not in name.split())
 
 
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady"}
 
 
 def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, int]] = ()) -> Person:
@@ -50,7 +55,8 @@ def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, in
     own_first = key[0] if len(key) > 1 else None
     for text in texts:
         for m in re.finditer(rf"\b{surname}\b", text):
-            head = _CLAUSE.split(text[max(0, m.start() - 80): m.start()])[-1]
+            before = _ABBREVIATION_DOT.sub(r"\1", text[max(0, m.start() - 80): m.start()])
+            head = _CLAUSE.split(before)[-1]
             words = _WORD.findall(head)
             if _other_person(words, own_first, name):
                 continue  # "Architect Sofia Marsh" is not Elena Marsh
