@@ -22,6 +22,10 @@ _WORD = re.compile(r"[A-Za-z][\w\-]*")
 _AFTER_QUOTE = re.compile(r"^[”\"’']?,?\s*(he|she)\s+(?:said|says|added|told|explained|wrote)\b",
                           re.I)
 WINDOW = 5  # words looked at before a name for its titles
+APPOSITION_WORDS = 3  # ... and after it, behind a comma: "Marsh, the mayor's spokeswoman,"
+_APPOSITION_STOP = {"said", "says", "told", "tells", "added", "according", "who", "which",
+                    "and", "or", "but", "wrote", "writes", "asked", "noted"}
+_APPOSITION = re.compile(r",\s+(?:the |a |an )?([a-z][^,.;:!?\"“”\n]{0,60})")
 _CLAUSE = re.compile(r"[.!?\"“”\n;:]")
 # The period of "Gov. Mike Pence" or "Ms. Marsh" ends no clause: dropped before splitting.
 _ABBREVIATION_DOT = re.compile(
@@ -60,7 +64,13 @@ def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, in
             words = _WORD.findall(head)
             if _other_person(words, own_first, name):
                 continue  # "Architect Sofia Marsh" is not Elena Marsh
-            for word in (w.lower() for w in words[-WINDOW:]):
+            # An appositive after the name: "Eric Trump, son of the front-runner, said".
+            apposition = _APPOSITION.match(text, m.end())
+            after = _WORD.findall(apposition.group(1)) if apposition else []
+            if _APPOSITION_STOP.intersection(w.lower() for w in after):
+                after = []  # "Trump, the governor said, ..." names the governor, not Trump
+            after = after[:APPOSITION_WORDS]
+            for word in (w.lower() for w in words[-WINDOW:] + after):
                 word = ABBREVIATED_ROLES.get(word, word)
                 if word in ROLE_WORDS:
                     roles[word] = None
@@ -69,9 +79,9 @@ def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, in
                 elif word in MALE_WORDS and word not in ("he", "his"):
                     votes["m"] += 2
     for text, end in quote_ends:
-        after = _AFTER_QUOTE.match(text[end:end + 40])
-        if after:
-            votes["m" if after.group(1).lower() == "he" else "f"] += 1
+        pronoun = _AFTER_QUOTE.match(text[end:end + 40])
+        if pronoun:
+            votes["m" if pronoun.group(1).lower() == "he" else "f"] += 1
     gender = first
     if gender is None and votes:
         (top, n), *others = votes.most_common()

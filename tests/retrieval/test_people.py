@@ -24,3 +24,13 @@ def test_gender_from_honorifics_and_someone_elses_title_is_not_theirs() -> None:
     marsh = describe("Elena Marsh", ["Ms. Marsh said the ferry would run.",
                                      "Architect Sofia Marsh, the mayor's sister, disagreed."])
     assert marsh.gender == "f" and "sister" not in marsh.roles
+
+
+def test_a_role_given_after_the_name_is_read() -> None:
+    eric = describe("Eric Trump", ["Eric Trump, son of the Republican front-runner, said so."])
+    assert "son" in eric.roles and eric.gender == "m"
+    mayor = describe("Elena Marsh", ["Elena Marsh, the mayor of Port Alder, spoke."])
+    assert "mayor" in mayor.roles
+    # A comma before a verb or another name is no appositive.
+    assert describe("Elena Marsh", ["After Marsh, Governor Tom Okafor spoke."]).roles == ()
+    assert describe("Elena Marsh", ["Marsh, the governor said, was late."]).roles == ()
