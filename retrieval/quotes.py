@@ -218,28 +218,22 @@ def lookup_quotes(
     found = resolve_speaker(store, query, dominance, scope)
     flt = ArticleFilter(date_from, date_to, source, article_ids, scope)
 
-    def quotes_of(keys: list[str]) -> list[QuoteHit]:
+    def quotes_of(keys: list[str]) -> tuple[list[QuoteHit], list[QuoteHit]]:
+        """(on ``about``, best first; when none is: all of them, closest first)."""
         hits = _fetch(store, keys, flt)
         if collapse:
             hits = _collapse(hits)
+        others: list[QuoteHit] = []
         if about and about.strip():
-            hits = _rank_about(hits, about, embedder)
-        return hits if limit is None else hits[:limit]
-
-    def any_topic(keys: list[str]) -> tuple[QuoteHit, ...]:
-        """Nothing on ``about``: everything within the dates, closest to it first."""
-        if not about or not about.strip():
-            return ()
-        hits = _fetch(store, keys, flt)
-        hits = _rank_about(_collapse(hits) if collapse else hits, about, embedder, keep_all=True)
-        return tuple(hits if limit is None else hits[:limit])
+            hits, others = _rank_about(hits, about, embedder)
+        return (hits, others) if limit is None else (hits[:limit], others[:limit])
 
     if found.people:
-        groups = [SpeakerQuotes(p.people[0].name, tuple(quotes_of([s.key for s in p.people])))
+        groups = [SpeakerQuotes(p.people[0].name, tuple(quotes_of([s.key for s in p.people])[0]))
                   for p in found.people]
         if found.bare:
             name = f"{query} (full name not given)"
-            groups.append(SpeakerQuotes(name, tuple(quotes_of(list(found.bare)))))
+            groups.append(SpeakerQuotes(name, tuple(quotes_of(list(found.bare))[0])))
         groups = [g for g in groups if g.quotes]
         return QuoteLookup(
             query, None, tuple(q for g in groups for q in g.quotes),
@@ -248,15 +242,15 @@ def lookup_quotes(
         )
     if not found.keys:
         return QuoteLookup(query, None, (), about=about)
-    hits = quotes_of(list(found.keys))
-    names = _group([(k, h.speaker, 1) for h in hits for k in [speaker_key(h.speaker)]])
+    hits, other_topics = quotes_of(list(found.keys))
+    # With nothing on the topic, the person is still named (from their other quotes).
+    names = _group([(k, h.speaker, 1) for h in hits or other_topics
+                    for k in [speaker_key(h.speaker)]])
     full_names = [s for s in names if len(s.key.split()) > 1] or names
-    # No quote left (dates, topic): still the person the name resolved to, so the
-    # answer can say they are quoted, only not on that.
     speaker = max(full_names, key=lambda s: s.count).name if full_names else \
         found.name or query
     return QuoteLookup(query, speaker, tuple(hits), others=tuple(s.name for s in found.others),
-                       about=about, other_topics=() if hits else any_topic(list(found.keys)))
+                       about=about, other_topics=tuple(other_topics))
 
 
 def _fetch(store: IndexReader, keys: list[str], flt: ArticleFilter) -> list[QuoteHit]:
@@ -313,22 +307,19 @@ def _terms(text: str) -> set[str]:
 
 
 def _rank_about(hits: list[QuoteHit], about: str, embedder: _Encoder | None,
-                keep_all: bool = False) -> list[QuoteHit]:
-    """Keep quotes on the topic (shared terms, or embedding similarity), best first;
-    ``keep_all``: every quote, closest to the topic first."""
+                ) -> tuple[list[QuoteHit], list[QuoteHit]]:
+    """The quotes on the topic (shared terms, or embedding similarity), best first; and
+    when none is, all of them, closest to the topic first (else empty)."""
     topic = _terms(about)
     lexical = [len(topic & _terms(f"{h.text} {h.title or ''}")) / max(1, len(topic)) for h in hits]
     semantic = [0.0] * len(hits)
     if embedder is not None and hits:
         vectors = np.asarray(embedder.encode([about] + [h.text for h in hits]))
         semantic = [float(v) for v in vectors[1:] @ vectors[0]]
-    scored = [
-        (lex + sem, i)
-        for i, (lex, sem) in enumerate(zip(lexical, semantic, strict=True))
-        if keep_all or lex > 0 or sem >= _ABOUT_MIN_SIMILARITY
-    ]
-    scored.sort(key=lambda s: (-s[0], s[1]))  # ties keep newest-first order
-    return [hits[i] for _, i in scored]
+    # Ties keep newest-first order.
+    order = sorted(range(len(hits)), key=lambda i: (-(lexical[i] + semantic[i]), i))
+    on_topic = [hits[i] for i in order if lexical[i] > 0 or semantic[i] >= _ABOUT_MIN_SIMILARITY]
+    return on_topic, ([] if on_topic else [hits[i] for i in order])
 
 
 def list_speakers(store: IndexReader, prefix: str = "", limit: int = 25, *,
