@@ -82,6 +82,14 @@ def test_role_noun_names_the_person_with_that_role() -> None:
     assert u.question == "what did Wang Wenbin say about cooperation?"
 
 
+def test_role_noun_with_a_date_after_the_verb() -> None:
+    u = ask(quoting(WANG_WENBIN), "what did the spokesman say in March 2022?")
+    assert u.question == "what did Wang Wenbin say in March 2022?" and u.carried
+    assert (u.filters.date_from, u.filters.date_to) == ("2022-03-01", "2022-03-31")
+    u = ask(quoting(WANG_WENBIN), "what did the spokesman say about hegemony last week?")
+    assert u.speaker == "Wang Wenbin" and u.topic == "hegemony" and u.filters.date_from
+
+
 def test_unknown_role_is_a_new_question() -> None:
     u = ask(quoting(WANG_WENBIN), "what did the librarian say?")
     assert not u.carried and u.question == "what did the librarian say?"
