@@ -39,8 +39,18 @@ def describes_head(sentence: str, expected: Expected) -> bool:
                           sentence))
 
 
+# "The highest priced state remains California": the stand-in is the subject of a
+# copula whose complement is the name, so the sentence names what it is about itself.
+_NAMED_BY_COPULA = re.compile(
+    r"^[“\"‘']?(?:The|the)\s+(?:[\w’'-]+\s+){0,4}?(?:" + "|".join(_STAND_INS) + r")s?"
+    r"\s+(?:is|was|are|were|remains|remained|becomes|became)\s+(?:now\s+|still\s+)?"
+    r"[“\"‘']?[A-Z]")
+
+
 def needs_antecedent(sentence: str, expected: Expected) -> bool:
     """A sentence that points back to something named before it."""
+    if _NAMED_BY_COPULA.match(sentence):
+        return False
     return opens_with_reference(sentence) or describes_head(sentence, expected)
 
 

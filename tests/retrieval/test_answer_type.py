@@ -74,6 +74,13 @@ def test_references_need_their_antecedent() -> None:
     assert needs_antecedent("Netflix said the hit Korean show was renewed.", show)
     assert not needs_antecedent("Netflix renewed the show “Squid Game” on Sunday.", show)
     assert not needs_antecedent("The White House said nothing.", show)
+    # The stand-in is the subject and the name its complement: nothing points back.
+    state = expected_type("Which state has the highest average price for a gallon of gas?")
+    assert not needs_antecedent("The highest priced state remains California, with a state "
+                                "average of $6.39 a gallon.", state)
+    assert not needs_antecedent("The show was “Squid Game”, Netflix said.", show)
+    assert needs_antecedent("The team’s only loss came against Tampa Bay in Game 3.", state)
+    assert needs_antecedent("The show is green lit for a second season.", show)
     text = "“Squid Game” is back.\n\nNetflix said the show returns."
     assert previous_sentence(text, (text.index("Netflix"), len(text))) == (0, 21)
     assert previous_sentence(text, (0, 21)) is None
