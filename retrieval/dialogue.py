@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from index.models import Article, IndexStats
-from retrieval.answer import quotes_answer
+from retrieval.answer import OTHER_TOPICS_SHOWN, quotes_answer
 from retrieval.conversation import (
     ConversationState,
     Person,
@@ -173,15 +173,20 @@ class Dialogue:
         speaker = _speaker(state)
         if state.kind == "quotes" and speaker:
             lookup = await self.engine.quotes(speaker, state.topic, f)
-            offset = u.page * QUOTES_PER_PAGE
-            rest = lookup.quotes[offset:]
+            # Nothing on the topic: the first answer showed the closest few of the rest.
+            quotes = lookup.quotes or lookup.other_topics
+            first = QUOTES_PER_PAGE if lookup.quotes else OTHER_TOPICS_SHOWN
+            offset = first + (u.page - 1) * QUOTES_PER_PAGE
+            rest = quotes[offset:]
             if not rest:
-                return Answer(u.question, f"No more quotes: all {len(lookup.quotes)} were shown.",
+                return Answer(u.question, f"No more quotes: all {len(quotes)} were shown.",
                               (), kind="no_answer", speaker=speaker, filters=state.filters)
-            page = quotes_answer(u.question, replace(lookup, quotes=rest, others=()),
+            page = quotes_answer(u.question, replace(lookup, quotes=rest, others=(),
+                                                     other_topics=()),
                                  state.filters, QUOTES_PER_PAGE)
             shown = min(len(rest), QUOTES_PER_PAGE)
-            lead = f"{speaker} ({offset + 1}-{offset + shown} of {len(lookup.quotes)}):"
+            order = "" if lookup.quotes else f", closest to “{state.topic}” first"
+            lead = f"{speaker} ({offset + 1}-{offset + shown} of {len(quotes)}{order}):"
             return replace(page, text="\n".join([lead, *page.text.split("\n")[1:]]))
         k = (u.page + 1) * RESULTS_PER_PAGE
         hits = (await self.engine.search(u.text, min(k, MAX_RESULTS), f))[k - RESULTS_PER_PAGE:]

@@ -43,3 +43,27 @@ def test_chat_keeps_each_conversation_apart(seed_index: Path, capsys: pytest.Cap
     assert "who" in str(nobody["missing"])
     assert "error" in bad
     assert "2022-03-31" in json.dumps(when["answer"])
+
+
+def test_more_after_no_close_match_pages_through_the_rest(
+        seed_index: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Elena Marsh said nothing about cricket: the answer shows her 3 closest statements of
+    5, "more" the other 2 (not the 11th onwards, as after a page of 10 on-topic quotes)."""
+    first, more, again = chat([
+        {"conversation": "m", "message": "what did Elena Marsh say about cricket?"},
+        {"conversation": "m", "message": "more"},
+        {"conversation": "m", "message": "more"},
+    ], seed_index, capsys, monkeypatch)
+    shown = first["answer"]
+    assert isinstance(shown, dict) and shown["kind"] == "quotes"
+    assert str(shown["answer"]).startswith(
+        "No close match for “cricket” among Elena Marsh's 5 statements; the 3 closest:")
+    page = more["answer"]
+    assert isinstance(page, dict)
+    assert str(page["answer"]).startswith(
+        "Elena Marsh (4-5 of 5, closest to “cricket” first):")
+    assert len(page["citations"]) == 2
+    first_ids = {(c["article_id"], c["start"]) for c in shown["citations"]}
+    assert not first_ids & {(c["article_id"], c["start"]) for c in page["citations"]}
+    assert "No more quotes: all 5 were shown." in json.dumps(again["answer"])
