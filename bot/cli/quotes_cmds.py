@@ -43,22 +43,25 @@ def lookup_json(lookup: QuoteLookup) -> dict[str, Any]:
         "resolved": lookup.speaker,
         "candidates": list(lookup.candidates),
         "ambiguous": lookup.ambiguous,
-        "quotes": [
-            {
-                "article_id": q.article_id,
-                "speaker": q.speaker,
-                "text": q.text,
-                "start": q.start,
-                "end": q.end,
-                "cue": q.cue,
-                "direct": q.direct,
-                "date": q.date,
-                "title": q.title,
-                "paragraph": q.paragraph,
-                "also_in": list(q.also_in),
-            }
-            for q in lookup.quotes
-        ],
+        "quotes": [_quote_json(q) for q in lookup.quotes],
+        # Nothing on --about: the speaker's other statements, closest to it first.
+        "other_topics": [_quote_json(q) for q in lookup.other_topics],
+    }
+
+
+def _quote_json(q: QuoteHit) -> dict[str, Any]:
+    return {
+        "article_id": q.article_id,
+        "speaker": q.speaker,
+        "text": q.text,
+        "start": q.start,
+        "end": q.end,
+        "cue": q.cue,
+        "direct": q.direct,
+        "date": q.date,
+        "title": q.title,
+        "paragraph": q.paragraph,
+        "also_in": list(q.also_in),
     }
 
 
@@ -66,7 +69,13 @@ def lookup_text(lookup: QuoteLookup, style: Style) -> str:
     if lookup.ambiguous:
         return _ambiguous_text(lookup, style)
     if not lookup.quotes:
-        return f"No quotes by “{lookup.query}” in the index."
+        if lookup.speaker is None:
+            return f"No quotes by “{lookup.query}” in the index."
+        if lookup.other_topics:
+            n = len(lookup.other_topics)
+            return (f"No quotes by {lookup.speaker} about “{lookup.about}” in the index; {n} on "
+                    "other topics (leave out --about to see them).")
+        return f"{lookup.speaker} is quoted in the index, but not in those dates."
     lines = [f"{lookup.speaker}: {len(lookup.quotes)} quote(s)"]
     lines += _quote_lines(lookup.quotes, style)
     if lookup.others:

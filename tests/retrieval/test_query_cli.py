@@ -99,3 +99,15 @@ def test_quotes_about_ranks_like_the_bot(seed_index: Path, capsys: pytest.Captur
     assert code == 0
     cli = [q["text"] for q in json.loads(out)["quotes"]]
     assert cli and cli == [q.text for q in seed_engine.quotes("Wang Wenbin", "hegemony").quotes]
+    # Nothing on the topic: the person is named, with what else they said.
+    code, out, _ = _run(["quotes", "Wang Wenbin", "--about", "cricket", "--index",
+                         str(seed_index)], capsys)
+    assert code == 0 and out.startswith("No quotes by Wang Wenbin about “cricket” in the "
+                                        "index; 3 on other topics (leave out --about")
+    code, out, _ = _run(["quotes", "Wang Wenbin", "--about", "cricket", "--index",
+                         str(seed_index), "--json"], capsys)
+    record = json.loads(out)
+    assert record["quotes"] == [] and len(record["other_topics"]) == 3
+    code, out, _ = _run(["quotes", "Wang Wenbin", "--from", "2023-01-01", "--index",
+                         str(seed_index)], capsys)
+    assert out.startswith("Wang Wenbin is quoted in the index, but not in those dates.")
