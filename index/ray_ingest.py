@@ -152,7 +152,13 @@ def ray_add(backend: Backend, paths: Iterable[str | Path], *, address: str | Non
         log.info("embedding on %d actor(s), device %s", len(pool), device)
         backend.check_model(name, dim, record=True)
         known = backend.stored_versions()
-        DataContext.get_current().execution_options.preserve_order = True  # as a plain run
+        context = DataContext.get_current()
+        context.execution_options.preserve_order = True  # as a plain run
+        # Ray Data reserves a share of the cluster per operator; on a small, busy cluster
+        # (2 CPUs, one embedding actor) the read stage's budget stayed at zero and the run
+        # hung ("Cluster resources are not enough to run any task from FlatMap(_read)"):
+        # 2 of 2 test runs with both cores saturated, none with this off.
+        context.op_resource_reservation_enabled = False
         rows = _pipeline(ray, sources, known, owner, quotes)
         writer = _Writer(backend, pool, run)
         for batch in _batches(_changed(rows, known, owner, run)):
