@@ -367,11 +367,12 @@ def _without_date(question: str, vocab: Vocabulary) -> str:
 def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Understood:
     """ "what else did he say?", "did the spokesman mention Y?", "what did X say about it?"."""
     frame = F.quote_frame(text)
-    dateless = _without_date(text, vocab)
-    if frame is None and dateless != text.strip().rstrip(" ?"):
+    if frame is None:
         # "what did the senator say in January 2016?": the frame without its date (the
         # date itself is read from the whole message below).
-        frame = F.quote_frame(dateless + "?")
+        dateless = _without_date(text, vocab)
+        if dateless != text.strip().rstrip(" ?"):
+            frame = F.quote_frame(dateless + "?")
     if frame is not None and (state.turns or frame.pronoun):
         return _quote_anaphora(state, text, frame, vocab)
     if not any(vocab.is_speaker(name) for name in F.names_in(text)):
