@@ -259,12 +259,12 @@ class Core:
     # are filtered out in the engine, before ranking.
 
     async def answer(self, question: str, filters: Filters | None = None, *,
-                     scope: Scope = OPERATOR_SCOPE) -> Answer:
+                     scope: Scope = OPERATOR_SCOPE, background: str = "") -> Answer:
         text = clean_text(question, "question")
         assert text is not None
         with metrics.question("answer"):
             return await self._run(self.engine.answer, text, filters, scope=scope,
-                                   **self.as_of())
+                                   background=background, **self.as_of())
 
     async def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
                      scope: Scope = OPERATOR_SCOPE) -> list[Hit]:
@@ -394,8 +394,10 @@ class ScopedCore:
         self.core = core
         self.scope = scope
 
-    async def answer(self, question: str, filters: Filters | None = None) -> Answer:
-        return await self.core.answer(question, filters, scope=self.scope)
+    async def answer(self, question: str, filters: Filters | None = None, *,
+                     background: str = "") -> Answer:
+        return await self.core.answer(question, filters, scope=self.scope,
+                                      background=background)
 
     async def quotes(self, speaker: str, about: str | None = None,
                      filters: Filters | None = None) -> QuoteLookup:

@@ -23,7 +23,7 @@ from index.sentences import paragraph_spans, sentence_spans
 from index.text.stems import content_terms, stem
 from index.text.words import STOPWORDS, tokens
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
-from retrieval.answer_type import Expected, expected_type
+from retrieval.answer_type import MONEY, Expected, expected_type
 from retrieval.antecedent import needs_antecedent, previous_sentence
 from retrieval.entities import Mention, new_mentions
 from retrieval.excerpts import lexical_score, term_weights
@@ -75,6 +75,8 @@ def _typed(sentence: str, question: str, expected: Expected,
 
 
 UNIT_WORDS = 3  # "six months", "3.2 million US lives": the unit follows the number closely
+_CURRENCY_SIGN = re.compile(r"[$£€¥₹]")
+CURRENCY_WORDS = frozenset(["dollar", "dollars", "euro", "euros", "pound", "pounds", "sterling", "yen", "yuan", "renminbi", "rupee", "rupees", "rouble", "roubles", "ruble", "rubles", "franc", "francs", "peso", "pesos", "won", "real", "reais", "lira", "krona", "kronor", "krone", "shekel", "shekels", "rand", "naira"])
 
 
 def _counts_unit(sentence: str, m: Mention, unit: str) -> bool:
@@ -83,6 +85,9 @@ def _counts_unit(sentence: str, m: Mention, unit: str) -> bool:
     if unit == "%":
         return "%" in m.text or "percent" in m.text.lower() or \
             sentence[m.end:m.end + 9].lower().lstrip().startswith(("percent", "per cent"))
+    if unit == MONEY:
+        return bool(_CURRENCY_SIGN.search(m.text)) or \
+            bool(CURRENCY_WORDS.intersection(tokens(sentence[m.end:])[:UNIT_WORDS]))
     following = tokens(sentence[m.end:])[:UNIT_WORDS]
     return stem(unit) in {stem(w) for w in following}
 

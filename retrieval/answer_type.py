@@ -166,6 +166,13 @@ def _modifies_next(word: str, following: list[str]) -> bool:
 
 
 PERCENT_HEADS = wordset("percentage percent proportion share")
+MONEY = "$"  # the unit of an amount of money, in any currency
+# Verbs and nouns of a "how much" question that ask for money.
+MONEY_WORDS = wordset("""
+    cost costs costing spend spends spent spending pay pays paid paying price priced worth
+    charge charged charging fund funded funding fine fined sell sold buy bought earn earned
+    earns invest invested owe owed salary salaries budget donate donated bid raise raised
+    """)
 # Words between "how many" and the counted noun ("how many more", "how many US lives").
 _NOT_UNITS = wordset("more fewer other additional new total")
 
@@ -217,6 +224,8 @@ def expected_type(question: str) -> Expected:
         if wh == "how often":
             return Expected("other")
         unit = _unit_after(clause[m.end():]) if wh == "how many" else None
+        if wh == "how much" and MONEY_WORDS.intersection(w.lower() for w in _WORD.findall(clause)):
+            unit = MONEY  # "how much will it cost?": "$38 million", not "900,000 litres"
         return Expected("quantity", wh.split()[1], unit)
     if wh in ("who", "whom", "whose"):
         return Expected("person")

@@ -21,6 +21,7 @@ from index.quotes.names import keys_compatible, speaker_key
 from retrieval import followups as F
 from retrieval.dates import parse_dates
 from retrieval.models import Answer, Filters
+from retrieval.referents import substitute_thing, thing_pronoun, topic_phrase
 
 Action = Literal["ask", "more", "context", "where", "clarify"]
 RECENT_PEOPLE = 4  # earlier speakers kept for "she" when the last one is a man
@@ -60,6 +61,10 @@ class ConversationState:
     speakers: tuple[Person, ...] = ()  # the people the last answer was about
     recent: tuple[Person, ...] = ()  # earlier speakers, newest first
     topic: str | None = None  # "about" words of a quote question, else the searched words
+    # The noun phrase "it" stands for ("the old cannery"), when the last question showed one;
+    # else the words a topic follow-up searched beside its own (``background``).
+    subject: str | None = None
+    background: str = ""
     filters: Filters = field(default_factory=Filters)
     citations: tuple[Cited, ...] = ()
     focus: int = 0  # marker of the source last pointed at (0: the first)
@@ -82,7 +87,8 @@ class ConversationState:
             question=data.get("question"), kind=data.get("kind"),
             quoting=bool(data.get("quoting")),
             speakers=people(data.get("speakers")), recent=people(data.get("recent")),
-            topic=data.get("topic"), filters=Filters(**f),
+            topic=data.get("topic"), subject=data.get("subject"),
+            background=str(data.get("background") or ""), filters=Filters(**f),
             citations=tuple(Cited(**c) for c in data.get("citations") or ()),
             focus=int(data.get("focus", 0)), page=int(data.get("page", 0)),
             turns=int(data.get("turns", 0)),
@@ -142,6 +148,10 @@ class Understood:
     marker: int = 0
     page: int = 0
     text: str = ""  # what the engine is asked (the question without the source note)
+    subject: str | None = None  # what "it" stood for (kept for the next "it")
+    # Words searched beside ``text`` but not answered: the last question and what answered
+    # it, for "how much will it cost?" when what "it" is cannot be put into words.
+    background: str = ""
 
 
 # ---------------------------------------------------------------- rendering
@@ -221,6 +231,9 @@ def _who(state: ConversationState, word: str, gender: str | None,
         return in_play[0]
     if len(in_play) > 1:
         return f"{said} could be {_or([p.name for p in in_play])}: which one? Ask with the name."
+    if word.lower() in ("they", "them"):
+        # A singular "they" is the last answer's speaker; nobody there: not an earlier one.
+        return f"I don't know who {said} is here: ask with the person's name."
     # The last person does not fit ("she" after a man): the latest earlier one who does.
     earlier = [p for p in state.recent if p.gender == gender] or [
         p for p in state.recent if p.gender is None]
@@ -382,12 +395,44 @@ def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Underst
             if isinstance(who, str):
                 return _clarify(text, who) if who else _new(text)
             question = F.substitute_pronoun(text, pronoun, who.name)
-            new_dates, _ = _dates(text, vocab)
-            f = state.filters if new_dates is None else replace(
-                state.filters, date_from=new_dates.date_from, date_to=new_dates.date_to)
+            f = _with_dates(state.filters, text, vocab)
             shown = question + (f" (only from {f.source})" if f.source else "")
+            if thing_pronoun(question) is not None:
+                # "why did she object to them?": "them" too, as for a topic follow-up.
+                topical = _topic_anaphora(state, question, vocab)
+                if topical is not None:
+                    return replace(topical, message=text, speaker=who.name)
             return Understood("ask", text, shown, f, who.name, None, True, text=question)
-    return _new(text)
+    return _topic_anaphora(state, text, vocab) or _new(text)
+
+
+def _with_dates(f: Filters, text: str, vocab: Vocabulary) -> Filters:
+    """The carried filters, with the message's own date range in place of theirs."""
+    new_dates, _ = _dates(text, vocab)
+    return f if new_dates is None else replace(
+        f, date_from=new_dates.date_from, date_to=new_dates.date_to)
+
+
+def _topic_anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Understood | None:
+    """ "how much will it cost?", "who voted against it?" after a question about a thing:
+    "it" becomes the last question's noun phrase when there was one ("when will the old
+    cannery open?"); otherwise the message is searched beside the last question and the
+    title of the article that answered it, and answered from its own words."""
+    if not state.turns or not state.question or thing_pronoun(text) is None:
+        return None
+    f = _with_dates(state.filters, text, vocab)
+    note = f" (only from {f.source})" if f.source else ""
+    if state.subject:
+        question = substitute_thing(text, state.subject)
+        if question is not None:
+            return Understood("ask", text, question + note, f, carried=True, text=question,
+                              subject=state.subject)
+    title = state.citations[0].title if state.citations else None
+    background = state.background or " ".join(
+        p for p in (state.subject, _without_date(state.question, vocab), title) if p)
+    about = state.subject or title or _without_date(state.question, vocab)
+    return Understood("ask", text, f"{text} (about “{about}”){note}", f, carried=True,
+                      text=text, subject=state.subject, background=background)
 
 
 def _quote_anaphora(state: ConversationState, text: str, frame: F.QuoteFrame,
@@ -452,9 +497,14 @@ def advance(state: ConversationState, understood: Understood, answer: Answer | N
     cited = tuple(Cited(c.marker, c.article_id, c.title, c.date, c.source, c.start, c.end,
                         c.paragraph, c.text) for c in answer.citations)
     speaker, topic = asked(understood)
+    # What a next "it" stands for: kept through a chain of follow-ups on one thing, else
+    # read from this question ("tell me about X", a quote question's "about" words).
+    subject = understood.subject or (topic if speaker else None) or \
+        topic_phrase(understood.text or understood.question)
     return ConversationState(
         question=understood.question, kind=answer.kind, quoting=speaker is not None,
-        speakers=people, recent=recent, topic=topic,
+        speakers=people, recent=recent, topic=topic, subject=subject,
+        background=understood.background,
         filters=understood.filters if understood.carried else answer.filters,
         citations=cited, focus=0, page=0, turns=state.turns + 1)
 

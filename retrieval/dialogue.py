@@ -40,7 +40,8 @@ VOCABULARY_SECONDS = 600.0  # speakers and sources are re-read this often (inges
 class AsyncEngine(Protocol):
     """The engine calls a turn needs; ``bot.core.Core`` has exactly these."""
 
-    async def answer(self, question: str, filters: Filters | None = None) -> Answer: ...
+    async def answer(self, question: str, filters: Filters | None = None, *,
+                     background: str = "") -> Answer: ...
     async def quotes(self, speaker: str, about: str | None = None,
                      filters: Filters | None = None) -> QuoteLookup: ...
     async def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]: ...
@@ -51,7 +52,8 @@ class AsyncEngine(Protocol):
 
 
 class EngineCalls(Protocol):
-    def answer(self, question: str, filters: Filters | None = None) -> Answer: ...
+    def answer(self, question: str, filters: Filters | None = None, *,
+               background: str = "") -> Answer: ...
     def quotes(self, speaker: str, about: str | None = None,
                filters: Filters | None = None) -> QuoteLookup: ...
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]: ...
@@ -67,8 +69,9 @@ class SyncEngine:
     def __init__(self, engine: EngineCalls) -> None:
         self.engine = engine
 
-    async def answer(self, question: str, filters: Filters | None = None) -> Answer:
-        return self.engine.answer(question, filters)
+    async def answer(self, question: str, filters: Filters | None = None, *,
+                     background: str = "") -> Answer:
+        return self.engine.answer(question, filters, background=background)
 
     async def quotes(self, speaker: str, about: str | None = None,
                      filters: Filters | None = None) -> QuoteLookup:
@@ -143,7 +146,7 @@ class Dialogue:
             return None
         if u.action == "ask":
             f = u.filters if u.filters != Filters() else None
-            answer = await self.engine.answer(u.text or u.question, f)
+            answer = await self.engine.answer(u.text or u.question, f, background=u.background)
             # The answer is titled with the question as understood (source note included).
             return replace(answer, question=u.question) if u.carried else answer
         if u.action == "more":

@@ -215,8 +215,9 @@ class Engine:
             self._query_cache.clear()
 
     def _plan(self, query: str, filters: Filters | None, as_of: str | date | None,
-              scope: Scope, read_dates: bool = True) -> QueryPlan:
-        return make_plan(query, filters, as_of, self.backend.latest_date(scope), read_dates)
+              scope: Scope, read_dates: bool = True, background: str = "") -> QueryPlan:
+        return make_plan(query, filters, as_of, self.backend.latest_date(scope), read_dates,
+                         background)
 
     # ----- search --------------------------------------------------------------------
 
@@ -238,10 +239,10 @@ class Engine:
         # BM25 over passages and titles needs no vector: it runs while the query encodes.
         if self.overlap_lexical is None:
             self.overlap_lexical = core_spare_while_encoding()
-        lexical = self.ranker.start_lexical(plan.text, flt, mode) \
+        lexical = self.ranker.start_lexical(plan.searched, flt, mode) \
             if mode != "dense" and self.overlap_lexical else None
-        qvec = self._encode_query(plan.text)
-        groups = self.ranker.rank(plan.text, qvec, flt, k, plan.as_of, mode, lexical, fusion)
+        qvec = self._encode_query(plan.searched)
+        groups = self.ranker.rank(plan.searched, qvec, flt, k, plan.as_of, mode, lexical, fusion)
         return groups, qvec
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
@@ -295,14 +296,17 @@ class Engine:
     # ----- answers -------------------------------------------------------------------
 
     def answer(self, question: str, filters: Filters | None = None, *,
-               as_of: str | date | None = None, scope: Scope = OPERATOR_SCOPE) -> Answer:
+               as_of: str | date | None = None, scope: Scope = OPERATOR_SCOPE,
+               background: str = "") -> Answer:
         """An extractive, cited answer; "what did X say" questions go to the quotes.
 
         A date phrase of the question whose range holds no answer falls back to the
         whole archive, and the answer says so: a relative one ("this week") also when
         its window's answer is clearly weaker and no ``as_of`` said when it was.
+        ``background`` (a follow-up's earlier question and title) is searched with the
+        question, but sentences are chosen for the question's own words.
         """
-        plan = self._plan(question, filters, as_of, scope)
+        plan = self._plan(question, filters, as_of, scope, background=background)
         answer, best = self._answer_plan(question, plan, scope)
         window = plan.question_window
         if window is None:

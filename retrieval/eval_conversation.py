@@ -10,7 +10,9 @@ A dialogue file is JSON lines, one dialogue each (benchmarks/data/dialogues.json
 
 ``expect`` holds the standalone question and/or fields: ``action`` (ask, more, context,
 where, clarify; default ask), ``speaker``, ``topic``, ``date_from``/``date_to``, ``source``,
-``marker``, ``new`` (a self-contained question: nothing may be carried). A question is
+``marker``, ``new`` (a self-contained question: nothing may be carried), ``carried`` (true:
+something of the last turn must be), ``title`` (words the answer's first cited article's
+title holds: "how much will it cost?" answered from the ferry article). A question is
 compared by what it means (speaker, topic terms, dates, source), not word for word. The
 first turn of a dialogue is its opening; every later turn is a follow-up and is scored.
 
@@ -54,6 +56,8 @@ class Expected:
     source: str | None = None
     marker: int | None = None
     new: bool = False
+    carried: bool | None = None  # set: whether something of the last turn must be carried
+    title: str | None = None  # words the first cited article's title must hold
 
 
 @dataclass
@@ -158,6 +162,8 @@ def judge(u: Understood, e: Expected) -> bool:
         return e.marker is None or u.marker == e.marker
     if e.action == "more":
         return True
+    if e.carried is not None and u.carried != e.carried:
+        return False
     speaker, topic = asked(u)
     f = u.filters
     return (_same_speaker(speaker, e.speaker) and _same_terms(topic, e.topic)
@@ -180,8 +186,10 @@ def answer_right(turn: Turn, e: Expected, before: ConversationState) -> bool | N
     if u.action == "more" or not a.citations:
         return None
     ok = True
-    if e.speaker:
+    if e.speaker and (e.title is None or a.kind == "quotes"):
         ok = a.kind == "quotes" and _same_speaker(a.speaker, e.speaker)
+    if e.title is not None:  # a follow-up about a thing: answered from its article
+        ok = ok and e.title.lower() in (a.citations[0].title or "").lower()
     for c in a.citations:
         if e.date_from and (c.date or "") < e.date_from or e.date_to and (c.date or "~") > e.date_to:
             ok = False

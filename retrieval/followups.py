@@ -24,6 +24,7 @@ from retrieval.dates import parse_dates
 _END = r"[\s?.!]*$"
 PRONOUN_GENDER: dict[str, str | None] = {
     "he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
+    "they": None, "them": None,  # a speaker of either gender (in quote questions only)
 }
 _NOT_ROLES = {"mr", "mrs", "ms", "miss", "dr", "former", "acting", "interim", "deputy", "first",
               "prime", "foreign", "vice-president", "chief", "executive", "general", "sen",
@@ -197,7 +198,7 @@ def looks_like_name(text: str) -> bool:
 
 # ---------------------------------------------------------------- quote questions
 
-_S = (r"(?P<s>(?i:he|she|him|her|his|hers)|(?i:the|that|this)\s+(?:[a-z\-]+\s+){0,2}[a-z\-]+|"
+_S = (r"(?P<s>(?i:he|she|him|her|his|hers|they|them)|(?i:the|that|this)\s+(?:[a-z\-]+\s+){0,2}[a-z\-]+|"
       r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|de|van|von|al|bin|da|del|la|le)){0,4})")
 _T = r"(?P<t>.+?)"
 _QUOTE_FRAMES = [re.compile(p) for p in (

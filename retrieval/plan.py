@@ -10,6 +10,8 @@ from retrieval.dates import DateRange, describe_window, parse_dates
 from retrieval.models import Filters
 from retrieval.query import clean_query
 
+MAX_BACKGROUND_CHARS = 500  # an earlier question and a title; never the query's limit
+
 
 @dataclass(frozen=True)
 class QueryPlan:
@@ -23,6 +25,14 @@ class QueryPlan:
     question_window: DateRange | None = None
     reference_day: date | None = None
     given_filters: Filters | None = None
+    # Words searched beside ``text`` but never answered: an earlier turn's question and
+    # title, for a follow-up whose "it" has no words of its own ("how much will it cost?").
+    background: str = ""
+
+    @property
+    def searched(self) -> str:
+        """What the ranker matches: the text, then any background."""
+        return f"{self.text} {self.background}" if self.background else self.text
 
     def without_question_dates(self) -> QueryPlan:
         """The same question over the whole archive: the phrase's date range dropped
@@ -61,8 +71,9 @@ def _merge(filters: Filters, found: DateRange) -> Filters:
 
 
 def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
-              corpus_latest: str | None, read_dates: bool = True) -> QueryPlan:
-    """Clean ``query`` and read any date expression in it.
+              corpus_latest: str | None, read_dates: bool = True,
+              background: str = "") -> QueryPlan:
+    """Clean ``query`` and read any date expression in it (never in ``background``).
 
     Relative dates ("last week") count back from ``as_of`` when given, else from the
     corpus's newest article, else today.
@@ -78,7 +89,9 @@ def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
         # Keep the original wording when the date phrase was the whole query.
         text = rest if any(ch.isalnum() for ch in rest) else text
     return QueryPlan(original=query, text=text, filters=filters, as_of=as_of_day,
-                     question_window=found, reference_day=ref, given_filters=given)
+                     question_window=found, reference_day=ref, given_filters=given,
+                     background=clean_query(background[:MAX_BACKGROUND_CHARS])
+                     if background.strip() else "")
 
 
 # How each note of `fallback_note` begins (a reader of answers can drop the note line).

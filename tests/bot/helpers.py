@@ -94,7 +94,8 @@ class FakeEngine(_LiveMethods):
             highlights=((start, end),),
         )
 
-    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE,
+               background: str = "") -> Answer:
         self._enter("answer", question)
         if "6000" in question:
             raise BadQueryError("That question is too long.")

@@ -90,6 +90,23 @@ async def test_thread_follow_ups_are_understood(fake: FakeDiscord, engine: Engin
         assert len(fake.threads) == 1
 
 
+async def test_it_and_they_in_a_thread(fake: FakeDiscord, engine: EngineLike) -> None:
+    async with running_bot(fake, engine, make_settings(fake)):
+        thread_id, _ = await open_thread(fake, "tell me about the electric ferry plan")
+        cost = await say(fake, "how much will it cost?", thread_id)
+        assert cost["content"].startswith(
+            "Understood as: how much will the electric ferry plan cost?")
+        assert "38 million" in text_of(cost)
+        fees = await say(fake, "what did the council decide about harbour fees?", thread_id)
+        assert not fees["content"]
+        they = await say(fake, "who objected to them?", thread_id)
+        # (Discord shows "\\(" as "(": the bot escapes brackets so quoted text makes no link.)
+        assert they["content"].replace("\\", "").startswith(
+            "Understood as: who objected to them? (about “Council passes budget with higher "
+            "harbour fees”)")
+        assert "The fishing co-operative objected." in text_of(they)
+
+
 async def test_dm_conversation(fake: FakeDiscord, engine: EngineLike) -> None:
     async with running_bot(fake, engine, make_settings(fake)):
         missing = await say(fake, "what about in 2023?", 555, guild=False)

@@ -432,7 +432,8 @@ class HugeEngine(FakeEngine):
     LONG = ("Officials said the storm forced thousands from their homes along the coast "
             "and that shelters opened in three counties. ") * 60
 
-    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE,
+               background: str = "") -> Answer:
         base = super().answer("what did Wang Wenbin say?", filters)
         cites = tuple(replace(base.citations[0], marker=i, title="T" * 400) for i in range(1, 31))
         text = " ".join(f"{self.LONG[:300]} [{i}]." for i in range(1, 31))

@@ -42,7 +42,8 @@ class HostileEngine(FakeEngine):
         return [Hit(EVIL_ID, "A [title](https://evil.example)", "2022-03-31", "Src", None, 1.0,
                     (ex,))]
 
-    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE,
+               background: str = "") -> Answer:
         self._enter("answer", question)
         start = LINK_TEXT.index("Read the official")
         cite = Citation(1, EVIL_ID, None, "2022-03-31", None, None, LINK_TEXT, 0,

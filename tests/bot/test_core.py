@@ -60,7 +60,8 @@ class GatedEngine(FakeEngine):
         self.most_inside = 0
         self._count = threading.Lock()
 
-    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE) -> Answer:
+    def answer(self, question: str, filters: Filters | None = None, *, scope: Scope = OPERATOR_SCOPE,
+               background: str = "") -> Answer:
         with self._count:
             self.inside += 1
             self.most_inside = max(self.most_inside, self.inside)

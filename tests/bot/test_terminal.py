@@ -8,6 +8,8 @@ import pytest
 
 from bot.core import Core
 from bot.terminal import TerminalSession, parse_command
+from index.embedder import Embedder
+from retrieval.engine import Engine
 from tests.bot.helpers import SEED_ID, FakeEngine, make_settings
 
 
@@ -143,3 +145,21 @@ async def test_admin_file_command_takes_a_local_path(
     out.clear()
     await term.handle(f"/ingest {tmp_path / 'missing.txt'}")
     assert "error: No file at" in "".join(out)
+
+
+async def test_follow_ups_over_the_real_engine(seed_index: Path, embedder: Embedder) -> None:
+    out: list[str] = []
+    core = Core(Engine.open(seed_index, embedder), make_settings())
+    term = TerminalSession(core, out.append)
+    await term.handle("tell me about the electric ferry plan")
+    out.clear()
+    await term.handle("how much will it cost?")
+    text = "".join(out)
+    assert "Understood as: how much will the electric ferry plan cost?" in text
+    assert "$38 million" in text and "error" not in text.lower()
+    out.clear()
+    await term.handle("what did the council decide about harbour fees?")
+    await term.handle("who objected to them?")
+    text = "".join(out)
+    assert "(about “Council passes budget with higher harbour fees”)" in text
+    assert "The fishing co-operative objected." in text

@@ -64,7 +64,10 @@ def test_plural_head_nouns_type_the_question(question: str, kind: str, head: str
         ("How many were hurt in the blast?", None),
         ("How many of the players were injured?", None),
         ("What percentage of adults approve?", "%"),
-        ("How much was the company fined?", None),
+        ("How much was the company fined?", "$"),  # money, in any currency
+        ("How much will the electric ferry cost?", "$"),
+        ("How much did they pay for the stadium?", "$"),
+        ("How much rain fell in London?", None),
     ],
 )
 def test_the_unit_a_quantity_question_counts(question: str, unit: str | None) -> None:

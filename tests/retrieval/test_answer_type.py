@@ -39,6 +39,18 @@ def _kinds(sentence: str) -> dict[str, set[str]]:
     return {m.text: set(m.kinds) for m in mentions(sentence)}
 
 
+def test_money_outranks_another_amount_for_a_cost_question() -> None:
+    question = "How much will the electric ferry cost?"
+    weights = term_weights(question)
+    litres = features("The diesel ferry burns roughly 900,000 litres of fuel a year.",
+                      question, weights, expected_type(question))
+    dollars = features("The new boats will cost about $38 million.", question, weights,
+                       expected_type(question))
+    euros = features("The boats will cost 38 million euros.", question, weights,
+                     expected_type(question))
+    assert dollars.typed == euros.typed == 1.0 > litres.typed
+
+
 def test_mentions_are_typed() -> None:
     found = _kinds("UK Prime Minister Boris Johnson met officials in San Francisco, California "
                    "on Thursday, July 7, and pledged $5.02 million to 1,600 schools.")

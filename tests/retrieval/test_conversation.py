@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from retrieval.conversation import (
@@ -93,6 +95,24 @@ def test_role_noun_with_a_date_after_the_verb() -> None:
 def test_unknown_role_is_a_new_question() -> None:
     u = ask(quoting(WANG_WENBIN), "what did the librarian say?")
     assert not u.carried and u.question == "what did the librarian say?"
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    ("what else did they say?", "what did Wang Wenbin say?"),
+    ("did they mention hegemony?", "what did Wang Wenbin say about hegemony?"),
+])
+def test_a_singular_they_is_the_last_speaker(message: str, question: str) -> None:
+    assert ask(quoting(WANG_WENBIN), message).question == question
+
+
+def test_they_with_two_speakers_or_none_asks_who() -> None:
+    two = resolve(quoting(WANG_WENBIN, WANG_YI), "what did they say?", VOCAB)
+    assert two.action == "clarify" and "Wang Wenbin or Wang Yi" in (two.missing or "")
+    # Earlier speakers are not reached for: "they" may be the council just searched.
+    searched = ConversationState(question="what did the council decide?", kind="answer",
+                                 recent=(MARSH,), turns=2)
+    nobody = resolve(searched, "what did they say about fees?", VOCAB)
+    assert nobody.action == "clarify" and "who “they” is" in (nobody.missing or "")
 
 
 def test_pronoun_with_nobody_before_says_what_is_missing() -> None:
@@ -192,6 +212,84 @@ def test_ambiguous_last_name_needs_a_full_name() -> None:
     assert u.action == "clarify"
 
 
+# ---------------------------------------------------------------- pronouns for things
+
+
+def answered(question: str, title: str | None = None, *people: Person) -> ConversationState:
+    """The state after ``question`` was asked fresh and answered from an article titled
+    ``title`` (quoting ``people`` when given)."""
+    u = resolve(ConversationState(), question, VOCAB)
+    cite = Citation(1, "art-1", title, "2022-01-14", "Harbor Gazette", None, "words", 0, 5, 1)
+    kind = "quotes" if people else "answer"
+    speaker = people[0].name if people else None
+    return advance(ConversationState(), u, Answer(u.question, "words [1]", (cite,), kind=kind,
+                                                  speaker=speaker), people)
+
+
+def test_it_becomes_the_thing_the_last_question_named() -> None:
+    state = answered("tell me about the electric ferry plan", "Council approves ferry plan")
+    assert state.subject == "the electric ferry plan"
+    u = ask(state, "how much will it cost?")
+    assert u.carried and u.question == u.text == "how much will the electric ferry plan cost?"
+    assert u.background == ""
+
+
+def test_the_thing_is_kept_through_a_chain_of_follow_ups() -> None:
+    state = answered("tell me about the old cannery", "Old cannery to become a library")
+    u = ask(state, "when will it open?")
+    after = advance(state, u, Answer(u.question, "t", (), kind="answer"))
+    assert after.subject == "the old cannery"
+    assert ask(after, "who is paying for it?").text == "who is paying for the old cannery?"
+
+
+def test_without_a_named_thing_the_last_question_and_title_are_searched_beside() -> None:
+    state = answered("what did the council decide about harbour fees?",
+                     "Council passes budget with higher harbour fees")
+    assert state.subject is None
+    u = ask(state, "why did they raise them?")
+    assert u.carried and u.text == "why did they raise them?"
+    assert "harbour fees" in u.background and "Council passes budget" in u.background
+    assert u.question == ("why did they raise them? (about “Council passes budget with "
+                          "higher harbour fees”)")
+    # The next "it" leans on the same words, not on the follow-up's own.
+    after = advance(state, u, Answer(u.question, "t", (), kind="answer"))
+    assert ask(after, "who objected to it?").background == u.background
+
+
+def test_a_plural_thing_takes_them() -> None:
+    state = answered("what did Tom Okafor say about harbour fees?", "Budget", OKAFOR)
+    assert state.subject == "harbour fees"
+    u = ask(state, "why did he object to them?")
+    assert u.speaker == "Tom Okafor" and u.text == "why did Tom Okafor object to harbour fees?"
+
+
+def test_a_person_and_a_thing_in_one_follow_up() -> None:
+    state = answered("what did Elena Marsh say about the ferry?", "Ferry plan",
+                     replace(MARSH, gender="f"))
+    u = ask(state, "why does she support it?")
+    assert u.speaker == "Elena Marsh" and u.text == "why does Elena Marsh support the ferry?"
+
+
+def test_filters_and_a_new_date_carry_into_a_thing_follow_up() -> None:
+    state = replace(answered("tell me about the old cannery", "Old cannery"),
+                    filters=Filters(source="Harbor Gazette"))
+    u = ask(state, "what happened to it in March 2022?")
+    assert u.filters == Filters("2022-03-01", "2022-03-31", "Harbor Gazette")
+
+
+@pytest.mark.parametrize("message", [
+    "is it true that the storm closed the crossing?", "who leads the council this week?",
+])
+def test_it_that_stands_for_nothing_carries_nothing(message: str) -> None:
+    state = answered("tell me about the old cannery", "Old cannery")
+    assert not ask(state, message).carried
+
+
+def test_a_thing_pronoun_in_a_first_message_is_a_new_question() -> None:
+    u = ask(ConversationState(), "how much will it cost?")
+    assert not u.carried and u.background == ""
+
+
 # ---------------------------------------------------------------- navigation
 
 
@@ -241,6 +339,11 @@ def test_a_self_contained_question_carries_nothing(message: str) -> None:
 def test_state_round_trips_through_json() -> None:
     state = quoting(WANG_WENBIN, topic="x", filters=Filters("2022-01-01", None, "Valley Wire"))
     assert ConversationState.from_dict(state.to_dict()) == state
+    state = replace(state, subject="the old cannery", background="what did they approve")
+    assert ConversationState.from_dict(state.to_dict()) == state
+    # A state stored before subjects were kept still reads.
+    old = {k: v for k, v in state.to_dict().items() if k not in ("subject", "background")}
+    assert ConversationState.from_dict(old).subject is None
 
 
 def test_advance_keeps_earlier_speakers_for_later_pronouns() -> None:

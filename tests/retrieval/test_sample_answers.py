@@ -70,3 +70,30 @@ def test_source_filter_applies_to_quotes_before_wire_copies_collapse(seed_engine
     # The storm quotes survive through the Gazette's copy of the wire story.
     assert ids == {"port-alder-storm-2022-02-03-gazette", "port-alder-ferry-2022-01-14"}
     assert all(q.source == "Harbor Gazette" and not q.also_in for q in lookup.quotes)
+
+
+def test_a_cost_question_is_answered_with_the_amount_of_money_first(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("How much will the electric ferry plan cost?")
+    assert answer.kind == "answer"
+    first = answer.citations[0]
+    assert "$38 million" in first.text and first.article_id == "port-alder-ferry-2022-01-14"
+    _verbatim(seed_engine, answer.citations)
+
+
+def test_background_finds_what_a_follow_up_leans_on(seed_engine: Engine) -> None:
+    # "how much will it cost?" alone names nothing the archive could answer ...
+    assert seed_engine.answer("how much will it cost?").kind == "no_answer"
+    # ... searched beside the earlier question and its article's title, it is the ferry's
+    # cost, chosen for the follow-up's own words.
+    answer = seed_engine.answer(
+        "how much will it cost?",
+        background="who approved the electric ferry plan "
+                   "Port Alder council approves electric ferry plan")
+    assert answer.kind == "answer" and answer.question == "how much will it cost?"
+    assert "$38 million" in answer.citations[0].text
+    objected = seed_engine.answer(
+        "who objected to it?",
+        background="what did the council decide about harbour fees "
+                   "Council passes budget with higher harbour fees")
+    assert objected.text.startswith("The fishing co-operative objected.")
+    _verbatim(seed_engine, answer.citations + objected.citations)
