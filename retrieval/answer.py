@@ -107,7 +107,13 @@ def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters,
                   kind="answer", filters=filters)
 
 
-def no_answer(question: str, filters: Filters, text: str = NO_ANSWER_TEXT) -> Answer:
+def no_answer(question: str, filters: Filters, text: str | None = None) -> Answer:
+    """No answer; the default text names the dates and source searched ("I couldn't find
+    anything in 2023 in Valley Wire that answers this."), so a narrow search shows."""
+    if text is None:
+        within = _within(filters)
+        text = f"I couldn't find anything {within} that answers this." if within \
+            else NO_ANSWER_TEXT
     return Answer(question=question, text=text, citations=(), kind="no_answer", filters=filters)
 
 

@@ -41,6 +41,7 @@ RESTATE_NEW_TERMS = 3  # ... and fewer new content words than this: a restatemen
 
 
 NEAR_WORDS = 4  # a mention this close to a word of the question is about what was asked
+NOT_MONEY = 0.25  # an amount, but not of money, for a question that asks for money
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class SentenceFeatures:
     # question's words ("will cost about $38 million" for "how much will it cost?") or,
     # when the question names a unit, counting it ("six months" for "how many months";
     # then a mention only next to the question's words gets 0.75); 0.5 for such a
-    # mention elsewhere in the sentence; 0 for none.
+    # mention elsewhere in the sentence; 0 for none. A question asking for money ("how
+    # much will it cost?") gives any other amount NOT_MONEY.
     typed: float
     restates: bool  # restates the question, or is about another edition: no answer
     # The stemmed words of each new mention of the asked-for kind ("las", "vega", "ace").
@@ -64,6 +66,8 @@ def _typed(sentence: str, question: str, expected: Expected,
     if expected.unit is not None and any(_counts_unit(sentence, m, expected.unit)
                                          for m in found):
         return 1.0
+    if expected.unit == MONEY:
+        return NOT_MONEY  # "how much will it cost?" is not answered by "7-2" or "900,000 litres"
     near = 0.75 if expected.unit is not None else 1.0  # the unit, if asked, ranks first
     asked = set(content_terms(question))
     for m in found:

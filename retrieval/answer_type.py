@@ -171,7 +171,13 @@ MONEY = "$"  # the unit of an amount of money, in any currency
 MONEY_WORDS = wordset("""
     cost costs costing spend spends spent spending pay pays paid paying price priced worth
     charge charged charging fund funded funding fine fined sell sold buy bought earn earned
-    earns invest invested owe owed salary salaries budget donate donated bid raise raised
+    earns earnings invest invested owe owed salary salaries budget donate donated bid fetch
+    fetched money cash bill fee fees tax taxes prize grant loan debt revenue profit
+    """)
+# ... unless it asks how much a price changed ("how much have gas prices increased?": 60%).
+CHANGE_WORDS = wordset("""
+    increase increased rise rose risen fall fell fallen drop dropped jump jumped climb climbed
+    grow grew grown decline declined surge surged soar soared cut inflation higher lower
     """)
 # Words between "how many" and the counted noun ("how many more", "how many US lives").
 _NOT_UNITS = wordset("more fewer other additional new total")
@@ -224,7 +230,8 @@ def expected_type(question: str) -> Expected:
         if wh == "how often":
             return Expected("other")
         unit = _unit_after(clause[m.end():]) if wh == "how many" else None
-        if wh == "how much" and MONEY_WORDS.intersection(w.lower() for w in _WORD.findall(clause)):
+        words = {w.lower() for w in _WORD.findall(clause)}
+        if wh == "how much" and words & MONEY_WORDS and not words & CHANGE_WORDS:
             unit = MONEY  # "how much will it cost?": "$38 million", not "900,000 litres"
         return Expected("quantity", wh.split()[1], unit)
     if wh in ("who", "whom", "whose"):

@@ -161,7 +161,10 @@ def test_kill_anywhere_then_rerun(scenario: dict[str, Any]) -> None:
         assert not summary.skipped
         assert snapshot(work) == scenario["after"], kill_at
         check_index(work, scenario["after"], scenario["after"])
-        shutil.rmtree(work)
+        # Only to save disk (pytest removes its tmp dirs anyway): under load a tantivy
+        # file of the in-process run can still appear while this deletes, "Directory not
+        # empty: 'lexical'" (seen once in the tenth session); every check above has passed.
+        shutil.rmtree(work, ignore_errors=True)
     assert killed >= 20, (killed, points)
 
 

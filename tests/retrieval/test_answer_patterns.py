@@ -68,6 +68,8 @@ def test_plural_head_nouns_type_the_question(question: str, kind: str, head: str
         ("How much will the electric ferry cost?", "$"),
         ("How much did they pay for the stadium?", "$"),
         ("How much rain fell in London?", None),
+        ("How much have gas prices increased over the past year?", None),  # a change: 60%
+        ("How much did the jersey fetch at auction?", "$"),
     ],
 )
 def test_the_unit_a_quantity_question_counts(question: str, unit: str | None) -> None:

@@ -48,7 +48,9 @@ def test_money_outranks_another_amount_for_a_cost_question() -> None:
                        expected_type(question))
     euros = features("The boats will cost 38 million euros.", question, weights,
                      expected_type(question))
-    assert dollars.typed == euros.typed == 1.0 > litres.typed
+    vote = features("The council voted 7-2 to buy the electric ferry.", question, weights,
+                    expected_type(question))
+    assert dollars.typed == euros.typed == 1.0 > litres.typed and vote.typed < 0.5
 
 
 def test_mentions_are_typed() -> None:
