@@ -16,6 +16,10 @@ import re
 # since before a noun they are determiners ("this week", "that council").
 _THING = re.compile(r"\b(it|its|itself|they|them|their|themselves)\b", re.I)
 _DEMONSTRATIVE_LAST = re.compile(r"\b(this|that|these|those)\s*[?.!]*$", re.I)
+# Possessives and reflexives mostly point back inside their own question ("why did the
+# company cut its forecast?"): a follow-up only when nothing before them could be meant.
+_BOUND = {"its", "itself", "their", "themselves"}
+_NAMES_BEFORE = re.compile(r"\b(?:the|a|an|this|that)\s+[a-z]|(?<=\S\s)[A-Z][a-z]")
 # "is it true that ...", "it's time to ...": "it" standing for nothing.
 _EXPLETIVE = re.compile(
     r"\b(?:is|was|isn't|wasn't|isn’t|wasn’t)\s+it\s+(?:true|possible|likely|right|correct|"
@@ -58,7 +62,11 @@ def thing_pronoun(text: str) -> str | None:
     nothing ("is it true that ...") or for a speaker ("what did they say?")."""
     if _EXPLETIVE.search(text) or _SPEAKING.search(text):
         return None
-    m = _THING.search(text) or _DEMONSTRATIVE_LAST.search(text)
+    for m in _THING.finditer(text):
+        if m.group(1).lower() in _BOUND and _NAMES_BEFORE.search(text[:m.start()]):
+            continue  # "what did Apple say about its iPhone?": Apple's, not the last turn's
+        return m.group(1)
+    m = _DEMONSTRATIVE_LAST.search(text)
     return m.group(1) if m else None
 
 

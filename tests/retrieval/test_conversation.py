@@ -279,6 +279,7 @@ def test_filters_and_a_new_date_carry_into_a_thing_follow_up() -> None:
 
 @pytest.mark.parametrize("message", [
     "is it true that the storm closed the crossing?", "who leads the council this week?",
+    "What did the harbour authority say about its ferry?",
 ])
 def test_it_that_stands_for_nothing_carries_nothing(message: str) -> None:
     state = answered("tell me about the old cannery", "Old cannery")

@@ -46,6 +46,8 @@ def test_thing_pronouns(message: str, pronoun: str) -> None:
     "what did they say?",  # a speaker: the quote rules' business
     "what happened this week?",  # a determiner, not a pronoun
     "who leads the council?",
+    "What did Apple announce about its new iPhone?",  # Apple's: bound in the question
+    "why did the company cut its forecast?",
 ])
 def test_not_a_thing_pronoun(message: str) -> None:
     assert thing_pronoun(message) is None
