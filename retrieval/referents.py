@@ -66,8 +66,8 @@ def thing_pronoun(text: str) -> str | None:
         if m.group(1).lower() in _BOUND and _NAMES_BEFORE.search(text[:m.start()]):
             continue  # "what did Apple say about its iPhone?": Apple's, not the last turn's
         return m.group(1)
-    m = _DEMONSTRATIVE_LAST.search(text)
-    return m.group(1) if m else None
+    last = _DEMONSTRATIVE_LAST.search(text)
+    return last.group(1) if last else None
 
 
 def topic_phrase(question: str) -> str | None:
