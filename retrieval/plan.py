@@ -90,8 +90,16 @@ def make_plan(query: str, filters: Filters | None, as_of: str | date | None,
         text = rest if any(ch.isalnum() for ch in rest) else text
     return QueryPlan(original=query, text=text, filters=filters, as_of=as_of_day,
                      question_window=found, reference_day=ref, given_filters=given,
-                     background=clean_query(background[:MAX_BACKGROUND_CHARS])
-                     if background.strip() else "")
+                     background=_clean_background(background))
+
+
+def _clean_background(background: str) -> str:
+    """The background's searchable words, or none: it is context, never a reason to
+    refuse the question ("@everyone" as an earlier title leaves nothing to add)."""
+    try:
+        return clean_query(background[:MAX_BACKGROUND_CHARS])
+    except BadQueryError:
+        return ""
 
 
 # How each note of `fallback_note` begins (a reader of answers can drop the note line).

@@ -54,6 +54,7 @@ _TOPIC_SHAPES = [re.compile(p, re.I if i < 3 else 0) for i, p in enumerate((
     r"[a-z]*[a-rt-z])[?.!]*$",  # a bare verb: "open", "cost", "discuss", never "fees"
 ))]
 MAX_PHRASE_WORDS = 6
+MAX_PHRASE_CHARS = 80  # put in place of every "it": a phrase, never a paragraph
 _BAD_ENDINGS = {"of", "to", "in", "on", "at", "for", "and", "or", "the", "a", "an", "with"}
 
 
@@ -81,7 +82,8 @@ def topic_phrase(question: str) -> str | None:
             continue
         phrase = m["np"].strip(" ,")
         words = phrase.split()
-        if (1 <= len(words) <= MAX_PHRASE_WORDS and words[-1].lower() not in _BAD_ENDINGS
+        if (1 <= len(words) <= MAX_PHRASE_WORDS and len(phrase) <= MAX_PHRASE_CHARS
+                and words[-1].lower() not in _BAD_ENDINGS
                 and thing_pronoun(phrase) is None):
             return phrase
     return None

@@ -3,6 +3,7 @@
 import pytest
 
 from index.errors import BadQueryError
+from retrieval.plan import MAX_BACKGROUND_CHARS, make_plan
 from retrieval.query import MAX_QUERY_CHARS, clean_query
 
 
@@ -49,3 +50,18 @@ def test_refused(raw: str, message: str) -> None:
 
 def test_limit_is_inclusive() -> None:
     assert clean_query("a" * MAX_QUERY_CHARS)
+
+
+@pytest.mark.parametrize(("background", "searched"), [
+    ("", "how much will it cost?"),
+    ("@everyone <@123>", "how much will it cost?"),  # no words: nothing to add, no error
+    ("what did the council approve", "how much will it cost? what did the council approve"),
+])
+def test_background_is_searched_but_never_refuses(background: str, searched: str) -> None:
+    plan = make_plan("how much will it cost?", None, None, None, background=background)
+    assert plan.text == "how much will it cost?" and plan.searched == searched
+
+
+def test_a_long_background_is_cut_not_refused() -> None:
+    plan = make_plan("who objected?", None, None, None, background="harbour " * 500)
+    assert len(plan.background) <= MAX_BACKGROUND_CHARS

@@ -27,6 +27,7 @@ def test_a_question_shaped_around_a_thing_names_it(question: str, phrase: str) -
     "why did the council raise harbour fees?",  # the council or the fees: no rule tells
     "who is Wang Wenbin?",
     "what happened this week?",
+    "tell me about " + "x" * 200,  # one "word" too long to stand for "it"
 ])
 def test_no_phrase_when_the_shape_does_not_show_one(question: str) -> None:
     assert topic_phrase(question) is None
