@@ -351,7 +351,11 @@ def _ellipsis(state: ConversationState, text: str, frag: str, vocab: Vocabulary)
         return _clarify(text, f"The last name matched several people ({_or(names)}): "
                               "ask with the full name.")
     if base is not None:
-        return _ask(text, None, None, f, base)
+        # Only the dates or the source changed: the same thing, and the same background.
+        u = replace(_ask(text, None, None, f, base), subject=state.subject,
+                    background=state.background)
+        note = _ABOUT_NOTE.search(state.question or "") if state.background else None
+        return replace(u, question=u.question + note.group(0)) if note else u
     return _ask(text, speaker, topic, f)
 
 
@@ -373,8 +377,14 @@ def _role_person(state: ConversationState, text: str) -> str | None:
 
 
 def _without_date(question: str, vocab: Vocabulary) -> str:
-    _, rest = parse_dates(question.rstrip("?"), vocab.reference_day())
+    """The question's own words: no date phrase, source note or "(about ...)" note."""
+    plain = _ABOUT_NOTE.sub("", question).rstrip("?")
+    _, rest = parse_dates(plain, vocab.reference_day())
     return rest.split(", only from ")[0].rstrip(" ?")
+
+
+# What a follow-up searched beside its words, as its shown question says it.
+_ABOUT_NOTE = re.compile(r" \(about “[^”]*”\)")
 
 
 def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Understood:
@@ -499,8 +509,8 @@ def advance(state: ConversationState, understood: Understood, answer: Answer | N
     speaker, topic = asked(understood)
     # What a next "it" stands for: kept through a chain of follow-ups on one thing, else
     # read from this question ("tell me about X", a quote question's "about" words).
-    subject = understood.subject or (topic if speaker else None) or \
-        topic_phrase(understood.text or understood.question)
+    _, undated = parse_dates(understood.text or understood.question, date.today())
+    subject = understood.subject or (topic if speaker else None) or topic_phrase(undated)
     return ConversationState(
         question=understood.question, kind=answer.kind, quoting=speaker is not None,
         speakers=people, recent=recent, topic=topic, subject=subject,

@@ -286,6 +286,22 @@ def test_it_that_stands_for_nothing_carries_nothing(message: str) -> None:
     assert not ask(state, message).carried
 
 
+def test_a_new_date_after_a_background_follow_up_keeps_its_background() -> None:
+    state = answered("what did the council decide about harbour fees?", "Budget passes")
+    u = ask(state, "who objected to them?")
+    after = advance(state, u, Answer(u.question, "t", (), kind="answer"))
+    later = ask(after, "and in March?")
+    assert later.question == "who objected to them in March 2022? (about “Budget passes”)"
+    assert later.background == u.background and later.text == "who objected to them in March 2022?"
+    again = advance(after, later, Answer(later.question, "t", (), kind="no_answer"))
+    assert ask(again, "who runs it?").background == u.background
+
+
+def test_the_thing_is_read_without_the_date() -> None:
+    assert answered("tell me about the old cannery in 2022", "Old cannery").subject == \
+        "the old cannery"
+
+
 def test_a_thing_pronoun_in_a_first_message_is_a_new_question() -> None:
     u = ask(ConversationState(), "how much will it cost?")
     assert not u.carried and u.background == ""
