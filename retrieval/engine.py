@@ -94,6 +94,7 @@ ANSWER_PASSAGES = 5  # best-ranked passages per answer hit whose sentences are c
 NO_ANSWER_COSINE = 0.47
 WEAK_COSINE = 0.38
 WEAK_LEXICAL = 0.75
+TITLE_HOLDS_TERMS = 2  # a title holding all of one word says little
 # ... or when one of its excerpts as a whole holds that much (the answer to "how much will
 # the library cost?" is a sentence that says "cost" but not "library").
 WEAK_PASSAGE_LEXICAL = 0.75
@@ -346,13 +347,15 @@ class Engine:
             return self._digest(question, plan, scope), 1.0
         res = self._hits(plan, 5, scope, excerpted=ANSWER_HITS, fusion=ANSWER_FUSION)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
-        if not res.hits or best_cos < WEAK_COSINE:
+        headline = _a_title_holds(res.hits[:ANSWER_HITS], plan.text)
+        if not res.hits or best_cos < WEAK_COSINE and not headline:
             return no_answer(question, plan.filters), best_cos
         texts = {aid: art.text for aid, art in res.articles.items()}
         passage_scores = {pid: score for g in res.groups for pid, score in g.passages}
         hits = self._answer_hits(res, plan.text)
         candidates = answer_candidates(question, plan.text, hits, texts, passage_scores)
-        if best_cos < NO_ANSWER_COSINE and not names_answer_this_week(candidates, plan.as_of):
+        if best_cos < NO_ANSWER_COSINE and not headline and \
+                not names_answer_this_week(candidates, plan.as_of):
             weights = term_weights(plan.text)
             sentence_cover = max((lexical_score(c.text, weights) for c in candidates), default=0.0)
             passage_cover = max((lexical_score(ex.text, weights)
@@ -552,6 +555,15 @@ def clear_text_caches() -> None:
     clear_term_cache()
     clear_mention_cache()
     clear_paragraph_cache()
+
+
+def _a_title_holds(hits: Sequence[Hit], text: str) -> bool:
+    """A top hit's title holds every content word of a short question ("what did the
+    council approve?" and "Port Alder council approves electric ferry plan"): its
+    passages may all be far from so few words, but the article is about them."""
+    weights = term_weights(text)
+    return len(weights) >= TITLE_HOLDS_TERMS and any(
+        lexical_score(hit.title or "", weights) >= 1.0 for hit in hits)
 
 
 def _asks_for_a_period(plan: QueryPlan) -> bool:

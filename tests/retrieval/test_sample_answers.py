@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.local import LocalBackend
-from retrieval.engine import Engine
+from retrieval.engine import Engine, _a_title_holds
 from retrieval.models import Filters
 
 
@@ -108,3 +108,17 @@ def test_no_answer_within_given_dates_names_them(seed_engine: Engine) -> None:
                                 Filters("2023-01-01", "2023-12-31", "Valley Wire"))
     assert answer.kind == "no_answer"
     assert answer.text == "I couldn't find anything in 2023 in Valley Wire that answers this."
+
+
+def test_a_short_question_its_headline_holds_is_answered(seed_engine: Engine) -> None:
+    # Five words sit far from every passage (cosine 0.27), but one title holds them all.
+    answer = seed_engine.answer("what did the council approve?")
+    assert answer.kind == "answer"
+    assert answer.citations[0].article_id == "port-alder-ferry-2022-01-14"
+    assert seed_engine.answer("who won the cricket world cup?").kind == "no_answer"
+    # One word a title holds says little; every content word of the question must be there.
+    hit = seed_engine.search("council approves electric ferry plan", k=1)[0]
+    assert _a_title_holds([hit], "what did the council approve?")
+    assert not _a_title_holds([hit], "council?")
+    assert not _a_title_holds([hit], "what did the council cancel?")
+    _verbatim(seed_engine, answer.citations)
