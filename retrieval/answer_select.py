@@ -41,6 +41,10 @@ RESTATE_NEW_TERMS = 3  # ... and fewer new content words than this: a restatemen
 
 
 NEAR_WORDS = 4  # a mention this close to a word of the question is about what was asked
+# What puts a date ahead: "will", "is due / expected / set / scheduled to", "plans to".
+_AHEAD = re.compile(r"\b(?:will|shall|(?:due|expected|set|scheduled|slated|planned|plans?|"
+                    r"going)\s+to|is\s+to|are\s+to)\b", re.I)
+AHEAD_CHARS = 60  # the marker stands this close before the date
 NOT_MONEY = 0.25  # an amount, but not of money, for a question that asks for money
 
 
@@ -69,6 +73,9 @@ def _typed(sentence: str, question: str, expected: Expected,
     if expected.unit == MONEY:
         return NOT_MONEY  # "how much will it cost?" is not answered by "7-2" or "900,000 litres"
     near = 0.75 if expected.unit is not None else 1.0  # the unit, if asked, ranks first
+    if expected.future and any(_AHEAD.search(sentence[max(0, m.start - AHEAD_CHARS):m.start])
+                               for m in found):
+        return near  # "Construction is due to begin in September" for "when will it open?"
     asked = set(content_terms(question))
     for m in found:
         before = content_terms(" ".join(sentence[:m.start].split()[-NEAR_WORDS:]))

@@ -79,6 +79,9 @@ class Expected:
     # What a quantity counts, when the question says ("how many months" -> "months",
     # "what percentage" -> "%"): "six months" answers it, "9 weeks" less so.
     unit: str | None = None
+    # "when will it open?": a date the sentence puts ahead ("is due to begin in
+    # September") answers it, whatever its words.
+    future: bool = False
 
     @property
     def amounts_only(self) -> bool:
@@ -202,6 +205,11 @@ _VERBISH = wordset("""
     """)
 
 
+_FUTURE_ASK = re.compile(r"^when\s+(?:will|would|shall|is\s+\S+(?:\s+\S+){0,4}?\s+(?:set|due|"
+                         r"expected|scheduled|slated|going)\s+to|are\s+\S+(?:\s+\S+){0,4}?\s+"
+                         r"(?:set|due|expected|scheduled|slated|going)\s+to)\b", re.I)
+
+
 def expected_type(question: str) -> Expected:
     """The answer type of ``question``; kind "other" when the rules cannot tell."""
     clause = _question_clause(question)
@@ -225,7 +233,7 @@ def expected_type(question: str) -> Expected:
     wh = " ".join(m["wh"].lower().split())
     if wh.startswith("how "):
         if wh == "how soon":
-            return Expected("date")
+            return Expected("date", future=True)
         # "how much" asks for an amount ($5, 60%), not a count: the head says which.
         if wh == "how often":
             return Expected("other")
@@ -239,5 +247,5 @@ def expected_type(question: str) -> Expected:
     if wh == "where":
         return Expected("place")
     if wh == "when":
-        return Expected("date")
+        return Expected("date", future=bool(_FUTURE_ASK.search(clause[m.start():])))
     return Expected("other")

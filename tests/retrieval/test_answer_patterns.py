@@ -184,3 +184,21 @@ def test_a_question_or_a_heading_is_no_antecedent() -> None:
     stated = "The Harbour Hawks beat the Rovers at Quayside Park. " \
              "They paraded through Springfield on Sunday."
     assert shown(stated, "Which team won the cup?")[0].startswith("The Harbour Hawks")
+
+
+@pytest.mark.parametrize(("question", "future"), [
+    ("When will the new library open?", True),
+    ("When are loan payments set to restart?", True),
+    ("How soon will the boats arrive?", True),
+    ("When did the storm hit the island?", False),
+    ("When is the next total solar eclipse?", False),
+])
+def test_a_when_question_about_what_is_ahead(question: str, future: bool) -> None:
+    assert expected_type(question).future is future
+
+
+def test_a_date_put_ahead_answers_a_question_about_what_is_ahead() -> None:
+    question = "When will the new library open?"
+    # No word of the question near the date, but the sentence puts it ahead.
+    assert _typed("Construction is due to begin in September.", question) == 1.0
+    assert _typed("The old building closed in September.", question) == 0.5

@@ -122,3 +122,8 @@ def test_a_short_question_its_headline_holds_is_answered(seed_engine: Engine) ->
     assert not _a_title_holds([hit], "council?")
     assert not _a_title_holds([hit], "what did the council cancel?")
     _verbatim(seed_engine, answer.citations)
+
+
+def test_when_will_it_open_is_answered_with_the_date_ahead(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("when will the old cannery open?")
+    assert "Construction is due to begin in September" in answer.text
