@@ -21,7 +21,7 @@ from index.quotes.names import keys_compatible, speaker_key
 from retrieval import followups as F
 from retrieval.dates import parse_dates
 from retrieval.models import Answer, Filters
-from retrieval.referents import substitute_thing, thing_pronoun, topic_phrase
+from retrieval.referents import bare_question, substitute_thing, thing_pronoun, topic_phrase
 
 Action = Literal["ask", "more", "context", "where", "clarify"]
 RECENT_PEOPLE = 4  # earlier speakers kept for "she" when the last one is a man
@@ -384,7 +384,7 @@ def _without_date(question: str, vocab: Vocabulary) -> str:
 
 
 # What a follow-up searched beside its words, as its shown question says it.
-_ABOUT_NOTE = re.compile(r" \(about “[^”]*”\)")
+_ABOUT_NOTE = re.compile(r" \(about “(?P<label>[^”]*)”\)")
 
 
 def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Understood:
@@ -426,9 +426,12 @@ def _with_dates(f: Filters, text: str, vocab: Vocabulary) -> Filters:
 def _topic_anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Understood | None:
     """ "how much will it cost?", "who voted against it?" after a question about a thing:
     "it" becomes the last question's noun phrase when there was one ("when will the old
-    cannery open?"); otherwise the message is searched beside the last question and the
-    title of the article that answered it, and answered from its own words."""
-    if not state.turns or not state.question or thing_pronoun(text) is None:
+    cannery open?"); otherwise, and for a bare "why?" or "who objected?", the message is
+    searched beside the last question and the title of the article that answered it, and
+    answered from its own words."""
+    if not state.turns or not state.question:
+        return None
+    if thing_pronoun(text) is None and not (bare_question(text) and _dates(text, vocab)[0] is None):
         return None
     f = _with_dates(state.filters, text, vocab)
     note = f" (only from {f.source})" if f.source else ""
@@ -440,7 +443,11 @@ def _topic_anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> U
     title = state.citations[0].title if state.citations else None
     background = state.background or " ".join(
         p for p in (state.subject, _without_date(state.question, vocab), title) if p)
-    about = state.subject or title or _without_date(state.question, vocab)
+    # Leaning on the same background as the last follow-up: the same label, not the title
+    # of whatever answered that one.
+    last_note = _ABOUT_NOTE.search(state.question) if state.background else None
+    about = state.subject or (last_note["label"] if last_note else None) or title or \
+        _without_date(state.question, vocab)
     return Understood("ask", text, f"{text} (about “{about}”){note}", f, carried=True,
                       text=text, subject=state.subject, background=background)
 

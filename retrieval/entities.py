@@ -62,7 +62,9 @@ _CREDIT = re.compile(
 # A cause or a purpose ("due to the ongoing drought", "because of fire risks", "to save
 # money"): what answers "why ...?". The marker and the words after it, to a punctuation.
 _REASON = re.compile(
-    r"\b(?=[abcdfiopqrst])(?:because(?:\s+of)?|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result\s+of|"
+    r"\b(?=[abcdfiopqrst])(?:because(?:\s+of)?|due\s+to(?!\s+(?:be|begin|start|open|close|end|"
+    r"take|arrive|launch|finish|run|resume|expire|return|meet|vote|go|come|hold|complete|"
+    r"reopen|appear|land|leave|retire|testify|speak|sign)\b)|owing\s+to|thanks\s+to|as\s+a\s+result\s+of|"
     r"in\s+response\s+to|(?:caused|prompted|triggered|sparked|driven|fuell?ed)\s+by|"
     r"blamed\s+on|amid|citing|for\s+fear|over\s+(?:concerns?|fears?|worries)|"
     # "recalled over fire risks", "sued over the ad": a verb of blame and "over"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from index.text.stems import content_terms
+
 # "it", "they", ... anywhere; "this" / "that" only as the last word ("who approved that?"),
 # since before a noun they are determiners ("this week", "that council").
 _THING = re.compile(r"\b(it|its|itself|they|them|their|themselves)\b", re.I)
@@ -123,3 +125,20 @@ def _plural(phrase: str) -> bool:
     last = word.lower()  # "the United States" is one country
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s")) \
         and not word[:1].isupper() and len(last) > 3
+
+
+# "why?", "for how long?", "who objected?", "how much?": a question with a wh-word and at
+# most one word of its own, no name and no date, asked after an answer, is about that answer.
+_WH_START = re.compile(r"^(?:and\s+|but\s+|so\s+)?(?:for\s+|since\s+|until\s+)?(?:why|how|"
+                       r"who|whom|what|which|where|when)\b", re.I)
+BARE_WORDS = 1
+_NOT_BARE = re.compile(r"^(?:what(?:'s|’s|\s+is)\s+new|what\s+else)\b", re.I)
+
+
+def bare_question(text: str) -> bool:
+    """A wh-question too short to stand alone ("why?", "who objected?"); its date, if any,
+    is for the date rules."""
+    body = text.strip()
+    return bool(_WH_START.match(body)) and not _NOT_BARE.match(body) \
+        and len(set(content_terms(body))) <= BARE_WORDS \
+        and not re.search(r"(?<=\S\s)[A-Z]|\d", body)

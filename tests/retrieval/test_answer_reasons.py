@@ -33,6 +33,8 @@ def test_a_reason_is_a_cause_or_a_purpose_the_question_lacks() -> None:
                         "reason")[0].text == "because of the fire danger"
     assert new_mentions("Towns across the west cancelled their fireworks displays.", q,
                         "reason") == []
+    # "due to" + a verb schedules, it does not explain.
+    assert new_mentions("The displays are due to resume in September.", q, "reason") == []
 
 
 def test_a_sentence_giving_the_reason_is_chosen() -> None:

@@ -302,6 +302,25 @@ def test_the_thing_is_read_without_the_date() -> None:
         "the old cannery"
 
 
+def test_a_bare_why_leans_on_the_last_question() -> None:
+    state = answered("what did the council decide about harbour fees?", "Budget passes")
+    u = ask(state, "why?")
+    assert u.carried and u.text == "why?" and u.question == "why? (about “Budget passes”)"
+    assert "harbour fees" in u.background
+    # The next bare question keeps the same background and label, whatever answered "why?".
+    cite = Citation(1, "b", "Old cannery", "2022-03-22", None, None, "w", 0, 1, 1)
+    after = advance(state, u, Answer(u.question, "t", (cite,), kind="answer"))
+    again = ask(after, "who objected?")
+    assert again.background == u.background
+    assert again.question == "who objected? (about “Budget passes”)"
+
+
+def test_a_question_that_stands_alone_is_not_bare() -> None:
+    state = answered("what did the council decide about harbour fees?", "Budget passes")
+    assert not ask(state, "who won the election?").carried
+    assert not ask(ConversationState(), "why?").carried
+
+
 def test_a_thing_pronoun_in_a_first_message_is_a_new_question() -> None:
     u = ask(ConversationState(), "how much will it cost?")
     assert not u.carried and u.background == ""

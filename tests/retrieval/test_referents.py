@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.referents import substitute_thing, thing_pronoun, topic_phrase
+from retrieval.referents import bare_question, substitute_thing, thing_pronoun, topic_phrase
 
 
 @pytest.mark.parametrize(("question", "phrase"), [
@@ -73,3 +73,15 @@ def test_substitution(message: str, phrase: str, expected: str) -> None:
 ])
 def test_no_substitution_when_the_pronoun_does_not_fit(message: str, phrase: str) -> None:
     assert substitute_thing(message, phrase) is None
+
+
+@pytest.mark.parametrize(("message", "bare"), [
+    ("why?", True), ("for how long?", True), ("who objected?", True), ("how much?", True),
+    ("what happened?", True),
+    ("who won the election?", False),  # words enough to stand alone
+    ("who visited China?", False),  # a name
+    ("what happened in 2021?", False),  # a date: the date rules'
+    ("what's new?", False), ("thanks!", False),
+])
+def test_a_bare_question(message: str, bare: bool) -> None:
+    assert bare_question(message) is bare
