@@ -5,7 +5,8 @@ thing the conversation is about. Rules only (pure text, no state): a thing prono
 message lean on the last turn; the last question's noun phrase, when its shape shows one
 ("tell me about X", "what happened to X", "why was X closed?", "who won X?"), is what "it"
 becomes. When no noun phrase can be read, conversation.py searches with the last
-question and the title of the article that answered it beside the message instead.
+question and the title of the article that answered it beside the message instead; so
+too for a bare "why?" or "who objected?" (:func:`bare_question`).
 """
 
 from __future__ import annotations
