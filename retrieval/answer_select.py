@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from index.quotes.names import wordset
 from index.sentences import paragraph_spans, sentence_spans
 from index.text.stems import content_terms, stem
 from index.text.words import STOPWORDS, tokens
@@ -87,7 +88,11 @@ def _typed(sentence: str, question: str, expected: Expected,
 
 UNIT_WORDS = 3  # "six months", "3.2 million US lives": the unit follows the number closely
 _CURRENCY_SIGN = re.compile(r"[$£€¥₹]")
-CURRENCY_WORDS = frozenset(["dollar", "dollars", "euro", "euros", "pound", "pounds", "sterling", "yen", "yuan", "renminbi", "rupee", "rupees", "rouble", "roubles", "ruble", "rubles", "franc", "francs", "peso", "pesos", "won", "real", "reais", "lira", "krona", "kronor", "krone", "shekel", "shekels", "rand", "naira"])
+CURRENCY_WORDS = wordset("""
+    dollar dollars euro euros pound pounds sterling yen yuan renminbi rupee rupees rouble
+    roubles ruble rubles franc francs peso pesos won real reais lira krona kronor krone shekel
+    shekels rand naira
+    """)
 
 
 def _counts_unit(sentence: str, m: Mention, unit: str) -> bool:

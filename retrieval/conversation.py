@@ -65,6 +65,7 @@ class ConversationState:
     # else the words a topic follow-up searched beside its own (``background``).
     subject: str | None = None
     background: str = ""
+    about: str = ""  # what the background is shown as: "(about “<title>”)"
     filters: Filters = field(default_factory=Filters)
     citations: tuple[Cited, ...] = ()
     focus: int = 0  # marker of the source last pointed at (0: the first)
@@ -88,7 +89,8 @@ class ConversationState:
             quoting=bool(data.get("quoting")),
             speakers=people(data.get("speakers")), recent=people(data.get("recent")),
             topic=data.get("topic"), subject=data.get("subject"),
-            background=str(data.get("background") or ""), filters=Filters(**f),
+            background=str(data.get("background") or ""),
+            about=str(data.get("about") or ""), filters=Filters(**f),
             citations=tuple(Cited(**c) for c in data.get("citations") or ()),
             focus=int(data.get("focus", 0)), page=int(data.get("page", 0)),
             turns=int(data.get("turns", 0)),
@@ -152,6 +154,7 @@ class Understood:
     # Words searched beside ``text`` but not answered: the last question and what answered
     # it, for "how much will it cost?" when what "it" is cannot be put into words.
     background: str = ""
+    about: str = ""  # the background's label, shown as "(about “...”)"
 
 
 # ---------------------------------------------------------------- rendering
@@ -353,9 +356,8 @@ def _ellipsis(state: ConversationState, text: str, frag: str, vocab: Vocabulary)
     if base is not None:
         # Only the dates or the source changed: the same thing, and the same background.
         u = replace(_ask(text, None, None, f, base), subject=state.subject,
-                    background=state.background)
-        note = _ABOUT_NOTE.search(state.question or "") if state.background else None
-        return replace(u, question=u.question + note.group(0)) if note else u
+                    background=state.background, about=state.about)
+        return replace(u, question=u.question + _about_note(u.about)) if u.about else u
     return _ask(text, speaker, topic, f)
 
 
@@ -383,8 +385,12 @@ def _without_date(question: str, vocab: Vocabulary) -> str:
     return rest.split(", only from ")[0].rstrip(" ?")
 
 
-# What a follow-up searched beside its words, as its shown question says it.
-_ABOUT_NOTE = re.compile(r" \(about “(?P<label>[^”]*)”\)")
+def _about_note(label: str) -> str:
+    return f" (about “{label}”)"
+
+
+# The note as a shown question carries it (never read back as words of the question).
+_ABOUT_NOTE = re.compile(r" \(about “[^”]*”\)")
 
 
 def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Understood:
@@ -405,7 +411,7 @@ def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Underst
             if isinstance(who, str):
                 return _clarify(text, who) if who else _new(text)
             question = F.substitute_pronoun(text, pronoun, who.name)
-            f = _with_dates(state.filters, text, vocab)
+            f = _dated(state.filters, _dates(text, vocab)[0])
             shown = question + (f" (only from {f.source})" if f.source else "")
             if thing_pronoun(question) is not None:
                 # "why did she object to them?": "them" too, as for a topic follow-up.
@@ -416,9 +422,8 @@ def _anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> Underst
     return _topic_anaphora(state, text, vocab) or _new(text)
 
 
-def _with_dates(f: Filters, text: str, vocab: Vocabulary) -> Filters:
+def _dated(f: Filters, new_dates: Filters | None) -> Filters:
     """The carried filters, with the message's own date range in place of theirs."""
-    new_dates, _ = _dates(text, vocab)
     return f if new_dates is None else replace(
         f, date_from=new_dates.date_from, date_to=new_dates.date_to)
 
@@ -431,9 +436,10 @@ def _topic_anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> U
     answered from its own words."""
     if not state.turns or not state.question:
         return None
-    if thing_pronoun(text) is None and not (bare_question(text) and _dates(text, vocab)[0] is None):
+    new_dates, _ = _dates(text, vocab)
+    if thing_pronoun(text) is None and not (bare_question(text) and new_dates is None):
         return None
-    f = _with_dates(state.filters, text, vocab)
+    f = _dated(state.filters, new_dates)
     note = f" (only from {f.source})" if f.source else ""
     if state.subject:
         question = substitute_thing(text, state.subject)
@@ -445,11 +451,10 @@ def _topic_anaphora(state: ConversationState, text: str, vocab: Vocabulary) -> U
         p for p in (state.subject, _without_date(state.question, vocab), title) if p)
     # Leaning on the same background as the last follow-up: the same label, not the title
     # of whatever answered that one.
-    last_note = _ABOUT_NOTE.search(state.question) if state.background else None
-    about = state.subject or (last_note["label"] if last_note else None) or title or \
+    about = state.subject or (state.about if state.background else "") or title or \
         _without_date(state.question, vocab)
-    return Understood("ask", text, f"{text} (about “{about}”){note}", f, carried=True,
-                      text=text, subject=state.subject, background=background)
+    return Understood("ask", text, f"{text}{_about_note(about)}{note}", f, carried=True,
+                      text=text, subject=state.subject, background=background, about=about)
 
 
 def _quote_anaphora(state: ConversationState, text: str, frame: F.QuoteFrame,
@@ -521,7 +526,7 @@ def advance(state: ConversationState, understood: Understood, answer: Answer | N
     return ConversationState(
         question=understood.question, kind=answer.kind, quoting=speaker is not None,
         speakers=people, recent=recent, topic=topic, subject=subject,
-        background=understood.background,
+        background=understood.background, about=understood.about,
         filters=understood.filters if understood.carried else answer.filters,
         citations=cited, focus=0, page=0, turns=state.turns + 1)
 

@@ -16,7 +16,7 @@ import contextlib
 import gc
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -347,7 +347,8 @@ class Engine:
             return self._digest(question, plan, scope), 1.0
         res = self._hits(plan, 5, scope, excerpted=ANSWER_HITS, fusion=ANSWER_FUSION)
         best_cos = max((g.cosine for g in res.groups[:ANSWER_HITS]), default=-1.0)
-        headline = _a_title_holds(res.hits[:ANSWER_HITS], plan.text)
+        weights = term_weights(plan.text)
+        headline = _a_title_holds(res.hits[:ANSWER_HITS], weights)
         if not res.hits or best_cos < WEAK_COSINE and not headline:
             return no_answer(question, plan.filters), best_cos
         texts = {aid: art.text for aid, art in res.articles.items()}
@@ -356,7 +357,6 @@ class Engine:
         candidates = answer_candidates(question, plan.text, hits, texts, passage_scores)
         if best_cos < NO_ANSWER_COSINE and not headline and \
                 not names_answer_this_week(candidates, plan.as_of):
-            weights = term_weights(plan.text)
             sentence_cover = max((lexical_score(c.text, weights) for c in candidates), default=0.0)
             passage_cover = max((lexical_score(ex.text, weights)
                                  for hit in hits for ex in hit.excerpts),
@@ -557,11 +557,10 @@ def clear_text_caches() -> None:
     clear_paragraph_cache()
 
 
-def _a_title_holds(hits: Sequence[Hit], text: str) -> bool:
-    """A top hit's title holds every content word of a short question ("what did the
-    council approve?" and "Port Alder council approves electric ferry plan"): its
-    passages may all be far from so few words, but the article is about them."""
-    weights = term_weights(text)
+def _a_title_holds(hits: Sequence[Hit], weights: Mapping[str, float]) -> bool:
+    """A top hit's title holds every content word (``weights``) of a short question
+    ("what did the council approve?" and "Port Alder council approves electric ferry
+    plan"): its passages may all be far from so few words, but the article is about them."""
     return len(weights) >= TITLE_HOLDS_TERMS and any(
         lexical_score(hit.title or "", weights) >= 1.0 for hit in hits)
 

@@ -44,8 +44,6 @@ def _other_person(words: list[str], own_first: str | None, name: str) -> bool:
         prev not in name.split())
 
 
-
-
 def describe(name: str, texts: Iterable[str], quote_ends: Iterable[tuple[str, int]] = ()) -> Person:
     """``name``'s gender and roles from ``texts`` (articles quoting them) and the words right
     after their quotes (``(text, end offset)`` pairs: '..." she said')."""

@@ -375,10 +375,12 @@ def test_a_self_contained_question_carries_nothing(message: str) -> None:
 def test_state_round_trips_through_json() -> None:
     state = quoting(WANG_WENBIN, topic="x", filters=Filters("2022-01-01", None, "Valley Wire"))
     assert ConversationState.from_dict(state.to_dict()) == state
-    state = replace(state, subject="the old cannery", background="what did they approve")
+    state = replace(state, subject="the old cannery", background="what did they approve",
+                    about="Council approves ferry plan")
     assert ConversationState.from_dict(state.to_dict()) == state
     # A state stored before subjects were kept still reads.
-    old = {k: v for k, v in state.to_dict().items() if k not in ("subject", "background")}
+    old = {k: v for k, v in state.to_dict().items()
+           if k not in ("subject", "background", "about")}
     assert ConversationState.from_dict(old).subject is None
 
 
