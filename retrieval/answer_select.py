@@ -123,12 +123,22 @@ def _editions(text: str) -> dict[str, set[str]]:
 def other_edition(sentence: str, question: str) -> bool:
     """The sentence is about another edition of what the question names: "the 2024
     Atlantic hurricane season" or "the 95th Academy Awards" when the question asks about
-    the 2025 season or the 97th awards. Such a sentence answers a different question."""
+    the 2025 season or the 97th awards, or "the 2025 awards" when it asks about "2026
+    nominees". Such a sentence answers a different question."""
     asked = _editions(question)
     if not asked:
         return False
-    return any(word in asked and not editions & asked[word]
-               for word, editions in _editions(sentence).items())
+    found = _editions(sentence)
+    if any(word in asked and not editions & asked[word] for word, editions in found.items()):
+        return True
+    # "The nominees were announced for the 2025 BAFTA Awards" for "which award show
+    # announced its 2026 nominees?": the year before or after, under another word, and
+    # the asked year nowhere in the sentence (a year further off is history, not an
+    # edition: "the highest since 2019 records began").
+    years = {int(e) for editions in asked.values() for e in editions if e.isdigit()}
+    said = {int(e) for editions in found.values() for e in editions if e.isdigit()}
+    return any(abs(y - s) == 1 for y in years for s in said) and \
+        not any(str(y) in sentence for y in years)
 
 
 def features(sentence: str, question: str, weights: Mapping[str, float],

@@ -48,7 +48,7 @@ NAME_NOUNS = wordset("""
     virus disease drug vaccine giant carmaker novel painting typhoon cyclone
     studio franchise label charity agency insurer carrier streamer publisher
     supermarket cruise sitcom documentary musical opera ballad podcast tabloid outlet
-    landmark attraction
+    landmark attraction ceremony
     """)
 QUANTITY_HEADS = wordset("""
     percentage percent proportion share number amount price cost magnitude age rate

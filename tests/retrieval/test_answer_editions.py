@@ -23,6 +23,14 @@ from retrieval.models import Excerpt, Hit
         ("Yara, the first storm of the 2031 season, was stronger than any since 2024 storms.",
          "Which was the first storm of the 2031 season?", False),
         ("The 2030 Atlantic season was calm.", "Which storm hit the coast this week?", False),
+        # The year before, under another word: last year's awards, not this year's list.
+        ("The nominees were announced for the 2030 Lantern Awards last winter.",
+         "Which award show announced its 2031 nominees?", True),
+        ("The 2031 list follows the 2030 Lantern Awards.",
+         "Which award show announced its 2031 nominees?", False),
+        # A year further off is history, not another edition.
+        ("Flooding was the worst since 2024 records began.",
+         "How many homes flooded in the 2031 storms?", False),
     ],
 )
 def test_other_edition(sentence: str, question: str, other: bool) -> None:

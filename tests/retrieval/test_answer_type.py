@@ -95,6 +95,9 @@ def test_references_need_their_antecedent() -> None:
     assert not needs_antecedent("The show was “Squid Game”, Netflix said.", show)
     assert needs_antecedent("The team’s only loss came against Tampa Bay in Game 3.", state)
     assert needs_antecedent("The show is green lit for a second season.", show)
+    # "The ceremony" stands in for the awards named in the sentence before.
+    awards = expected_type("Which award show announced its nominees?")
+    assert needs_antecedent("The ceremony will be held on January 11.", awards)
     text = "“Squid Game” is back.\n\nNetflix said the show returns."
     assert previous_sentence(text, (text.index("Netflix"), len(text))) == (0, 21)
     assert previous_sentence(text, (0, 21)) is None
