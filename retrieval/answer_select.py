@@ -29,6 +29,7 @@ from retrieval.antecedent import needs_antecedent, previous_sentence
 from retrieval.entities import Mention, new_mentions
 from retrieval.excerpts import lexical_score, term_weights
 from retrieval.models import Excerpt, Hit
+from retrieval.places import fits_place_noun
 
 # Blend weights (sum 1): question wording covered, a new mention of the asked-for kind,
 # the passage's own rank score relative to the best passage, and the hit's rank.
@@ -146,6 +147,8 @@ def features(sentence: str, question: str, weights: Mapping[str, float],
     lex = lexical_score(sentence, weights)
     found = new_mentions(sentence, question, expected.kind,
                          amounts_only=expected.amounts_only)
+    if expected.kind == "place" and expected.head:
+        found = [m for m in found if fits_place_noun(m.text, expected.head)]
     typed = _typed(sentence, question, expected, found)
     new_terms = set(content_terms(sentence)) - set(content_terms(question))
     restates = sentence.rstrip(" ”’\"'").endswith("?") or (

@@ -53,7 +53,8 @@ mexico city, kyiv, kiev, kabul, tehran, baghdad, jerusalem, tel aviv, hong kong,
 manila, jakarta, lagos, nairobi, johannesburg, rio de janeiro, sao paulo, buenos aires, lima,
 bogota, brussels, amsterdam, vienna, warsaw, athens, lisbon, dublin, edinburgh, manchester,
 birmingham, glasgow, liverpool, geneva, zurich, stockholm, oslo, copenhagen, helsinki,
-taipei, pyongyang, kharkiv, odesa, odessa, mariupol, bakhmut, kherson, saint-denis
+taipei, pyongyang, kharkiv, odesa, odessa, mariupol, bakhmut, kherson, saint-denis,
+new york, washington
 """
 
 
@@ -61,5 +62,22 @@ def _entries(text: str) -> frozenset[str]:
     return frozenset(" ".join(e.split()) for e in text.split(",") if e.strip())
 
 
-PLACES = _entries(_COUNTRIES) | _entries(_STATES) | _entries(_REGIONS) | _entries(_CITIES)
+COUNTRIES, US_STATES = _entries(_COUNTRIES), _entries(_STATES)
+REGIONS, CITIES = _entries(_REGIONS), _entries(_CITIES)
+PLACES = COUNTRIES | US_STATES | REGIONS | CITIES
+# The places a question's place noun admits: "which city?" is not answered by
+# "California", nor "which country?" by "Texas" (a place the gazetteer lacks may be
+# anything). A "state" may be a nation state.
+_ADMITS = {"country": COUNTRIES, "nation": COUNTRIES, "state": US_STATES | COUNTRIES,
+           "city": CITIES, "town": CITIES, "capital": CITIES}
+
+
+def fits_place_noun(place: str, noun: str) -> bool:
+    """Whether ``place`` can be what "which ``noun``" asks for ("countries" -> country)."""
+    key = noun.lower()
+    admits = _ADMITS.get(key, _ADMITS.get(key[:-3] + "y" if key.endswith("ies") else
+                                          key.removesuffix("s")))
+    name = " ".join(place.lower().removesuffix("’s").removesuffix("'s").split())
+    name = name.removeprefix("the ")
+    return admits is None or name not in PLACES or name in admits
 LONGEST_PLACE_WORDS = max(len(p.split()) for p in PLACES)
