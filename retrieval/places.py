@@ -28,8 +28,12 @@ suriname, sweden, switzerland, syria, taiwan, tajikistan, tanzania, thailand, to
 trinidad, tunisia, turkey, türkiye, turkmenistan, tuvalu, uganda, ukraine,
 united arab emirates, uae, united kingdom, uk, britain, great britain, united states, us,
 usa, america, uruguay, uzbekistan, vanuatu, vatican, venezuela, vietnam, yemen, zambia,
-zimbabwe, england, scotland, wales, northern ireland, greenland, puerto rico, gaza,
-west bank, crimea, catalonia
+zimbabwe, england, scotland, wales, northern ireland
+"""
+# Parts of a country, or governed by another: "which region?" as much as "which country?".
+_TERRITORIES = """
+greenland, puerto rico, gaza, west bank, crimea, catalonia, donbas, kashmir, tibet,
+hong kong
 """
 _STATES = """
 alabama, alaska, arizona, arkansas, california, colorado, connecticut, delaware, florida,
@@ -63,13 +67,16 @@ def _entries(text: str) -> frozenset[str]:
 
 
 COUNTRIES, US_STATES = _entries(_COUNTRIES), _entries(_STATES)
-REGIONS, CITIES = _entries(_REGIONS), _entries(_CITIES)
-PLACES = COUNTRIES | US_STATES | REGIONS | CITIES
+TERRITORIES, REGIONS, CITIES = _entries(_TERRITORIES), _entries(_REGIONS), _entries(_CITIES)
+PLACES = COUNTRIES | TERRITORIES | US_STATES | REGIONS | CITIES
 # The places a question's place noun admits: "which city?" is not answered by
-# "California", nor "which country?" by "Texas" (a place the gazetteer lacks may be
-# anything). A "state" may be a nation state.
-_ADMITS = {"country": COUNTRIES, "nation": COUNTRIES, "state": US_STATES | COUNTRIES,
-           "city": CITIES, "town": CITIES, "capital": CITIES}
+# "California", "which country?" by "Texas", nor "which Ukrainian region?" by "China"
+# (a place the gazetteer lacks may be anything). A "state" may be a nation state.
+_PARTS = TERRITORIES | US_STATES | REGIONS
+_ADMITS = {"country": COUNTRIES | TERRITORIES, "nation": COUNTRIES | TERRITORIES,
+           "state": US_STATES | COUNTRIES, "city": CITIES, "town": CITIES,
+           "capital": CITIES, "region": _PARTS, "province": _PARTS, "territory": _PARTS,
+           "continent": REGIONS}
 
 
 def fits_place_noun(place: str, noun: str) -> bool:

@@ -23,7 +23,10 @@ from retrieval.places import fits_place_noun
         ("France", "state", True),  # a nation state
         ("Europe", "state", False),
         ("Port Alder", "city", True),  # not in the gazetteer: could be anything
-        ("California", "region", True),  # no rule for the noun
+        ("Crimea", "region", True),
+        ("China", "region", False),
+        ("Greenland", "country", True),
+        ("California", "area", True),  # no rule for the noun
     ],
 )
 def test_fits_place_noun(place: str, noun: str, fits: bool) -> None:
