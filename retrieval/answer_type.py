@@ -239,7 +239,8 @@ def expected_type(question: str) -> Expected:
             return Expected("other")
         unit = _unit_after(clause[m.end():]) if wh == "how many" else None
         words = {w.lower() for w in _WORD.findall(clause)}
-        if wh == "how much" and words & MONEY_WORDS and not words & CHANGE_WORDS:
+        bare = not (words - STOPWORDS - {"how", "much"})  # "how much?", "how much is it?"
+        if wh == "how much" and (words & MONEY_WORDS or bare) and not words & CHANGE_WORDS:
             unit = MONEY  # "how much will it cost?": "$38 million", not "900,000 litres"
         return Expected("quantity", wh.split()[1], unit)
     if wh in ("who", "whom", "whose"):

@@ -70,6 +70,10 @@ def test_plural_head_nouns_type_the_question(question: str, kind: str, head: str
         ("How much rain fell in London?", None),
         ("How much have gas prices increased over the past year?", None),  # a change: 60%
         ("How much did the jersey fetch at auction?", "$"),
+        # A bare "how much?" after an answer asks what the thing costs.
+        ("how much?", "$"),
+        ("And how much is it?", "$"),
+        ("How much is left?", None),
     ],
 )
 def test_the_unit_a_quantity_question_counts(question: str, unit: str | None) -> None:

@@ -99,7 +99,14 @@ def test_background_finds_what_a_follow_up_leans_on(seed_engine: Engine) -> None
         background="what did the council decide about harbour fees "
                    "Council passes budget with higher harbour fees")
     assert objected.text.startswith("The fishing co-operative objected.")
-    _verbatim(seed_engine, answer.citations + objected.citations)
+    # A bare "how much?" asks what it costs: the $38 million, not the 80 percent cut in
+    # emissions or another article's 6 percent fee rise.
+    bare = seed_engine.answer(
+        "how much?", background="tell me about the electric ferry plan "
+                                "Port Alder council approves electric ferry plan")
+    assert bare.text.startswith("The new boats are expected to enter service in the spring "
+                                "of 2024 and will cost about $38 million")
+    _verbatim(seed_engine, answer.citations + objected.citations + bare.citations)
 
 
 def test_no_answer_within_given_dates_names_them(seed_engine: Engine) -> None:
