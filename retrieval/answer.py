@@ -107,6 +107,19 @@ def build_answer(question: str, chosen: Sequence[Candidate], filters: Filters,
                   kind="answer", filters=filters)
 
 
+HEADLINE_NOTE = "Only a headline matches this (its page holds no text that does):"
+
+
+def headline_answer(question: str, hit: Hit, filters: Filters) -> Answer:
+    """A source's headline as the answer, when its page holds no sentence that does (a
+    registration wall, a video page): the title verbatim, cited, under a note saying so.
+    The citation's excerpt is whatever the page holds, so the reader sees why."""
+    excerpt = hit.excerpts[0]
+    citation = citation_for(1, hit, excerpt, ())
+    return Answer(question=question, text=f"{HEADLINE_NOTE}\n{hit.title} [1]",
+                  citations=(citation,), kind="answer", filters=filters)
+
+
 def no_answer(question: str, filters: Filters, text: str | None = None) -> Answer:
     """No answer; the default text names the dates and source searched ("I couldn't find
     anything in 2023 in Valley Wire that answers this."), so a narrow search shows."""

@@ -46,7 +46,14 @@ from index.models import Article, IndexStats, IngestSummary
 from index.sentences import paragraph_spans, sentence_spans
 from index.settings import NewsdeskSettings
 from index.text.stems import content_terms
-from retrieval.answer import Candidate, build_answer, choose_sentences, no_answer, quotes_answer
+from retrieval.answer import (
+    Candidate,
+    build_answer,
+    choose_sentences,
+    headline_answer,
+    no_answer,
+    quotes_answer,
+)
 from retrieval.answer_select import (
     answer_candidates,
     names_answer_this_week,
@@ -98,6 +105,13 @@ TITLE_HOLDS_TERMS = 2  # a title holding all of one word says little
 # ... or when one of its excerpts as a whole holds that much (the answer to "how much will
 # the library cost?" is a sentence that says "cost" but not "library").
 WEAK_PASSAGE_LEXICAL = 0.75
+# A headline answers when no sentence does if it holds this many of the question's
+# content words and this share of their weight ("India or Bharat? G20 invitation fuels
+# speculation over name change" for a question about India, its G20 invitations and a
+# change of name, under a registration wall).
+HEADLINE_TERMS = 4
+HEADLINE_COVER = 0.4
+SILENT_BODY_COSINE = 0.2  # ... and its page's text is this far from the question
 DIGEST_ARTICLES = 5  # lead sentences shown for "what happened in March 2022?"
 # Words that carry no topic once a date phrase is removed ("what happened", "any news").
 GENERIC_TERMS = frozenset(content_terms(
@@ -350,7 +364,7 @@ class Engine:
         weights = term_weights(plan.text)
         headline = _a_title_holds(res.hits[:ANSWER_HITS], weights)
         if not res.hits or best_cos < WEAK_COSINE and not headline:
-            return no_answer(question, plan.filters), best_cos
+            return self._headline_or_none(question, plan, res, weights), best_cos
         texts = {aid: art.text for aid, art in res.articles.items()}
         passage_scores = {pid: score for g in res.groups for pid, score in g.passages}
         hits = self._answer_hits(res, plan.text)
@@ -362,13 +376,37 @@ class Engine:
                                  for hit in hits for ex in hit.excerpts),
                                 default=0.0)
             if sentence_cover < WEAK_LEXICAL and passage_cover < WEAK_PASSAGE_LEXICAL:
-                return no_answer(question, plan.filters), best_cos
+                return self._headline_or_none(question, plan, res, weights), best_cos
         chosen = with_antecedents(
             with_follower(choose_sentences(candidates, SENTENCE_MIN), question, texts),
             question, texts)
         answer = build_answer(question, chosen, plan.filters,
                               with_title=title_names_answer(chosen, question))
         return rephrase(answer, self.generator), best_cos
+
+    def _headline_or_none(self, question: str, plan: QueryPlan, res: _Results,
+                          weights: Mapping[str, float]) -> Answer:
+        """The hit whose headline covers the question best, if enough (HEADLINE_TERMS,
+        HEADLINE_COVER), as the answer; else no answer. Its excerpt is its page's first
+        passage when it had none (hits past ANSWER_HITS are not excerpted)."""
+        best, best_cover = None, HEADLINE_COVER
+        cosine = {g.article_id: g.cosine for g in res.groups}
+        for hit in res.hits:
+            if cosine.get(hit.article_id, 0.0) >= SILENT_BODY_COSINE:
+                continue  # its text was read and judged: the headline adds nothing
+            shared = set(content_terms(hit.title or "")) & set(weights)
+            cover = lexical_score(hit.title or "", weights)
+            if len(shared) >= HEADLINE_TERMS and cover >= best_cover:
+                best, best_cover = hit, cover
+        if best is None:
+            return no_answer(question, plan.filters)
+        if not best.excerpts:
+            passages = self.backend.passages_for(best.article_id)
+            article = res.articles.get(best.article_id)
+            if not passages or article is None:
+                return no_answer(question, plan.filters)
+            best = replace(best, excerpts=(make_excerpt(article.text, passages[0], weights),))
+        return headline_answer(question, best, plan.filters)
 
     def _answer_hits(self, res: _Results, text: str) -> list[Hit]:
         """The top hits, each with up to ANSWER_PASSAGES of its best-ranked passages

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from index.embedder import Embedder
+from retrieval.answer import HEADLINE_NOTE
 from retrieval.engine import Engine
 from retrieval.fusion import Weights
 from retrieval.hybrid import HybridRanker
@@ -77,3 +78,30 @@ def test_walled_articles_are_not_copies_of_one_story(engine: Engine) -> None:
 def test_a_headline_does_not_outrank_a_body_that_answers(engine: Engine) -> None:
     hits = engine.search("lions escaped their enclosure at a zoo in Sydney", k=3)
     assert hits[0].article_id in ("sydney-zoo", "sydney-zoo-copy")
+
+
+def test_a_walled_headline_answers_when_no_sentence_does(engine: Engine) -> None:
+    answer = engine.answer("Why did the pound fall to a record low against the dollar?")
+    assert answer.kind == "answer"
+    assert answer.text == (f"{HEADLINE_NOTE}\nWhy the pound fell to a record low against "
+                           "the dollar [1]")
+    cited = answer.citations[0]
+    assert cited.article_id == "walled-pound" and WALL.startswith(cited.text)
+
+
+def test_a_headline_does_not_answer_for_a_page_that_was_read(engine: Engine) -> None:
+    # The marathon page's headline holds "Berlin", "closes" and "roads", and its text is
+    # close to the question: its sentence answers, not a headline.
+    answer = engine.answer("Which roads did Berlin close for the marathon?")
+    assert answer.text.startswith("Police in Berlin closed roads")
+    # Too few of the question's words in any headline: no answer, as before.
+    assert engine.answer("How do I fold a fitted sheet?").kind == "no_answer"
+
+
+def test_only_a_page_far_from_the_question_lends_its_headline(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counted as read (any cosine is at least -1), the walled page's headline is no
+    # answer either: the wall's distance from the question is what lets it stand in.
+    monkeypatch.setattr("retrieval.engine.SILENT_BODY_COSINE", -1.0)
+    answer = engine.answer("Why did the pound fall to a record low against the dollar?")
+    assert answer.kind == "no_answer"
