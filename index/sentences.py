@@ -157,6 +157,8 @@ def _is_boundary(text: str, punct: int, cut: int, end: int) -> bool:
         return False  # an initial
     if token.lower() in _ABBREVIATIONS:
         return False
+    if text[nxt] in "–—" and token[:1].isupper() and len(token) <= 5:
+        return False  # a dateline: "SALEM, Ore. – Oregon Gov. Kate Brown will ..."
     if token.lower() in _NUMBER_ABBREVIATIONS and text[nxt].isdigit():
         return False
     if _DOTTED.match(token) or token.lower() in ("a.m", "p.m"):

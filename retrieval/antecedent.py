@@ -12,6 +12,8 @@ import re
 
 from index.sentences import sentence_spans
 from retrieval.answer_type import NAME_NOUNS, PERSON_NOUNS, PLACE_NOUNS, Expected
+from retrieval.entities import mentions
+from retrieval.places import fits_place_noun
 
 Span = tuple[int, int]
 
@@ -31,12 +33,20 @@ def opens_with_reference(sentence: str) -> bool:
 
 
 def describes_head(sentence: str, expected: Expected) -> bool:
-    """True when the sentence calls the asked-about thing "the ... <head noun>"."""
+    """True when the sentence calls the asked-about thing "the ... <head noun>", unless,
+    for a place, a place of that kind is named before it in the sentence ("Oregon Gov.
+    Kate Brown will commute the sentences of the 17 people on the state's death row")."""
     if not expected.head:
         return False
-    head = re.escape(expected.head.removesuffix("’s").removesuffix("'s"))
-    return bool(re.search(rf"\b[Tt]he\s+(?:[\w’'-]+\s+){{0,4}}?{head}s?\b(?!\s+[“\"A-Z])",
-                          sentence))
+    noun = expected.head.removesuffix("’s").removesuffix("'s")
+    head = re.escape(noun)
+    found = re.search(rf"\b[Tt]he\s+(?:[\w’'-]+\s+){{0,4}}?{head}s?\b(?!\s+[“\"A-Z])",
+                      sentence)
+    if found is None:
+        return False
+    return expected.kind != "place" or not any(
+        m.start < found.start() and fits_place_noun(m.text, noun)
+        for m in mentions(sentence, "place"))
 
 
 # "The highest priced state remains California": the stand-in is the subject of a

@@ -40,6 +40,10 @@ def split(text: str) -> list[str]:
         ("See No. 10 Downing St. today. He said no. Then left.", ["See No. 10 Downing St. today.", "He said no.", "Then left."]),
         ("Wait... What happened? Nobody knows", ["Wait...", "What happened?", "Nobody knows"]),
         ("Кремль заявил. Пекин ответил.", ["Кремль заявил.", "Пекин ответил."]),
+        # A dateline's state abbreviation, then a dash: one sentence.
+        ("SALEM, Ore. – Oregon Gov. Kate Brown will commute them. She said so.",
+         ["SALEM, Ore. – Oregon Gov. Kate Brown will commute them.", "She said so."]),
+        ("He won. — Then the crowd left.", ["He won.", "— Then the crowd left."]),
     ],
 )
 def test_sentence_boundaries(text: str, expected: list[str]) -> None:

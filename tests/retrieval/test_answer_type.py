@@ -95,6 +95,13 @@ def test_references_need_their_antecedent() -> None:
     assert not needs_antecedent("The show was “Squid Game”, Netflix said.", show)
     assert needs_antecedent("The team’s only loss came against Tampa Bay in Game 3.", state)
     assert needs_antecedent("The show is green lit for a second season.", show)
+    # "the state's" after the sentence has named a state points back within it.
+    state = expected_type("Which state's governor commuted the sentences?")
+    assert not needs_antecedent("SALEM, Ore. – Oregon Gov. Kate Brown will commute the "
+                                "sentences of the 17 people on the state's death row.", state)
+    assert needs_antecedent("Gov. Kate Brown will commute the sentences of the 17 people "
+                            "on the state's death row.", state)
+    assert needs_antecedent("Paris officials said the state's death row would close.", state)
     # "The ceremony" stands in for the awards named in the sentence before.
     awards = expected_type("Which award show announced its nominees?")
     assert needs_antecedent("The ceremony will be held on January 11.", awards)
