@@ -96,6 +96,14 @@ def test_a_quantity_counting_the_asked_unit_ranks_first() -> None:
         _typed("About 658 million vaccine doses have been given.", q)
 
 
+def test_an_amount_five_words_after_the_asked_thing_is_beside_it() -> None:
+    q = "How much have fuel prices increased over the past year?"
+    # "prices" is five words before "60%": near enough to be the asked amount ...
+    assert _typed("The jump was driven by fuel prices, which were up nearly 60%.", q) == 1.0
+    # ... a sixth word away is elsewhere in the sentence.
+    assert _typed("Prices rose in June, and then rents were up nearly 60%.", q) == 0.5
+
+
 def test_a_percentage_question_prefers_a_percentage() -> None:
     q = "What percentage of adults are vaccinated?"
     assert _typed("So far, 68% of adults are vaccinated.", q) > \
