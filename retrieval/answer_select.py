@@ -184,6 +184,8 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
             share = passage_scores.get(ex.passage_id, 0.0) / best_passage if best_passage > 0 \
                 else 0.0
             for s, e in sentence_spans(text, ex.start, ex.end):
+                if _CROSS_LINK.match(text, s, e):
+                    continue
                 f = features(text[s:e], question, weights, expected)
                 if f.restates:
                     continue
@@ -194,6 +196,14 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
                                          names_answer=names_answer(f, expected)), f))
     return [replace(c, score=c.score + W_SUPPORT * _support(c.hit.article_id, f, hit_words))
             for c, f in scored]
+
+
+# A link to another story or a promotion inside the page ("More:Phoenix Mercury guard
+# out with ACL tear", "►Hearing aids: Here's everything you need to know", "Sign up for
+# our newsletter"): another article's headline, or no news at all, never this one's answer.
+_CROSS_LINK = re.compile(
+    r"[►▶»]|(?:More|MORE|Related|RELATED|Read more|Read More|READ MORE|Also read|See also|"
+    r"Watch|WATCH)\s*:|MUST WATCH\b|(?:Sign up|SIGN UP|Subscribe|Click here|Follow us)\b")
 
 
 # Kinds whose mention is specific evidence: a name of the asked-for kind next to the

@@ -129,6 +129,16 @@ def test_a_mention_other_hits_also_name_scores_higher() -> None:
     assert scores[hawks + "."] > scores[coach]
 
 
+def test_a_link_to_another_story_is_no_answer() -> None:
+    q = "Which team won its first championship title?"
+    text = ("More:Harbour Hawks coach out with knee injury before the final\n\n"
+            "►Sign up for our sports newsletter\n\n"
+            "The Harbour Hawks won their first championship title on Sunday.")
+    found = [c.text for c in answer_candidates(q, q, [_hit("a", 1, text)], {"a": text},
+                                               {1: 1.0})]
+    assert found == ["The Harbour Hawks won their first championship title on Sunday."]
+
+
 def test_the_loose_matcher_reads_number_words_plurals_and_percent() -> None:
     q = {"answer": ["6"]}
     assert not _contains_gold("Her detention was extended six months.", q)
