@@ -144,6 +144,18 @@ def other_edition(sentence: str, question: str) -> bool:
         not any(str(y) in sentence for y in years)
 
 
+# "Here are the highest regular gas prices per gallon:", "Google Trends' FrightGeist:
+# Here's the most popular Halloween costumes of 2022.": a line announcing what follows,
+# which holds none of it ("Here's some good news: prices could drop below $3" does).
+_TEASER = re.compile(r"(?:[^:]{0,80}:\s*)?Here(?:'s|’s|\s+is|\s+are)\b")
+_SAYS_AFTER_COLON = re.compile(r":\s*\S+(?:\s+\S+){3,}")
+
+
+def teaser(sentence: str) -> bool:
+    found = _TEASER.match(sentence)
+    return found is not None and not _SAYS_AFTER_COLON.search(sentence, found.end())
+
+
 def features(sentence: str, question: str, weights: Mapping[str, float],
              expected: Expected) -> SentenceFeatures:
     lex = lexical_score(sentence, weights)
@@ -155,7 +167,7 @@ def features(sentence: str, question: str, weights: Mapping[str, float],
     new_terms = set(content_terms(sentence)) - set(content_terms(question))
     restates = sentence.rstrip(" ”’\"'").endswith("?") or (
         lex >= RESTATE_LEXICAL and len(new_terms) < RESTATE_NEW_TERMS and not typed) \
-        or other_edition(sentence, question)
+        or other_edition(sentence, question) or teaser(sentence)
     answers = tuple(w for w in (frozenset(content_terms(m.text)) for m in found) if w)
     return SentenceFeatures(lex, typed, restates, answers)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer_select import answer_candidates, features
+from retrieval.answer_select import answer_candidates, features, teaser
 from retrieval.answer_type import expected_type
 from retrieval.entities import mentions, new_mentions
 from retrieval.eval_retrieval import _contains_gold, contains_gold_loosely
@@ -137,6 +137,22 @@ def test_a_link_to_another_story_is_no_answer() -> None:
     found = [c.text for c in answer_candidates(q, q, [_hit("a", 1, text)], {"a": text},
                                                {1: 1.0})]
     assert found == ["The Harbour Hawks won their first championship title on Sunday."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "announces"),
+    [
+        ("Here are the highest regular gas prices per gallon in the US:", True),
+        ("Google Trends' FrightGeist: Here's the most popular Halloween costumes of 2022.", True),
+        ("Here’s what we know so far:", True),
+        ("Here's some good news: the average price of gas could drop below $3 a gallon.", False),
+        ("The list is here, and witches are on top.", False),
+    ],
+)
+def test_a_line_announcing_what_follows_is_no_answer(sentence: str, announces: bool) -> None:
+    q = "Which is the most popular Halloween costume this year?"
+    assert teaser(sentence) is announces
+    assert features(sentence, q, term_weights(q), expected_type(q)).restates is announces
 
 
 def test_the_loose_matcher_reads_number_words_plurals_and_percent() -> None:
