@@ -133,10 +133,14 @@ def test_a_link_to_another_story_is_no_answer() -> None:
     q = "Which team won its first championship title?"
     text = ("More:Harbour Hawks coach out with knee injury before the final\n\n"
             "►Sign up for our sports newsletter\n\n"
-            "The Harbour Hawks won their first championship title on Sunday.")
+            "Title run:Harbour Hawks win their first championship title in a decade\n\n"
+            "The Harbour Hawks won their first championship title on Sunday.\n\n"
+            "Final score: Harbour Hawks 3, Port Alder 1. It ended at 9:40 p.m. Sunday.")
     found = [c.text for c in answer_candidates(q, q, [_hit("a", 1, text)], {"a": text},
                                                {1: 1.0})]
-    assert found == ["The Harbour Hawks won their first championship title on Sunday."]
+    assert found == ["The Harbour Hawks won their first championship title on Sunday.",
+                     "Final score: Harbour Hawks 3, Port Alder 1.",
+                     "It ended at 9:40 p.m. Sunday."]
 
 
 @pytest.mark.parametrize(
