@@ -196,7 +196,7 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
             share = passage_scores.get(ex.passage_id, 0.0) / best_passage if best_passage > 0 \
                 else 0.0
             for s, e in sentence_spans(text, ex.start, ex.end):
-                if _CROSS_LINK.match(text, s, e):
+                if _CROSS_LINK.match(text, s, e) or _VIDEO_LINK.search(text, s, e):
                     continue
                 f = features(text[s:e], question, weights, expected)
                 if f.restates:
@@ -218,8 +218,15 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
 # prose puts a space after a colon.
 _CROSS_LINK = re.compile(
     r"[►▶»]|(?:More|MORE|Related|RELATED|Read more|Read More|READ MORE|Also read|See also|"
-    r"Watch|WATCH)\s*:|MUST WATCH\b|(?:Sign up|SIGN UP|Subscribe|Click here|Follow us)\b|"
+    r"Watch|WATCH)\s*:|(?:Sign up|SIGN UP|Subscribe|Click here|Follow us)\b|"
     r"[^\s:][^:\n]{0,50}:[A-Z“\"‘']")
+
+
+# A video player's text inside the page ("Video Ad Feedback Big blow to Putin as Russia
+# orders to withdraw from Kherson 02:30 - Source: CNN", "Replay More Videos ... MUST
+# WATCH ..."): the titles of other videos.
+_VIDEO_LINK = re.compile(r"MUST WATCH|Video Ad Feedback|Replay More Videos|"
+                         r"\b\d\d:\d\d\s*-\s*Source:")
 
 
 # Kinds whose mention is specific evidence: a name of the asked-for kind next to the
