@@ -25,7 +25,12 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _NEWLINE = re.compile(r"\n\s*")
 
 # Terminal punctuation, optional closers, then whitespace (not consumed).
-_TERMINAL = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+# The agencies and libraries a photo credit ends with ("John Moore/Getty Images",
+# "Aaron Chown/Pool/AFP/Getty Images"): a gallery caption follows it with no full stop.
+PHOTO_CREDITS = (r"(?:Getty Images|AFP|AP|Reuters|EPA|Shutterstock|Bloomberg|Sipa USA|"
+                 r"ZUMA Wire|Handout|Pool|PA Images|Corbis)")
+_TERMINAL = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|"
+                       rf"/{PHOTO_CREDITS}(?=\s+[A-Z“\"‘])")
 _MARKERS = re.compile(r"(?:\s*\[\d+\])+")
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from index.quotes.names import wordset
-from index.sentences import paragraph_spans, sentence_spans
+from index.sentences import PHOTO_CREDITS, paragraph_spans, sentence_spans
 from index.text.stems import content_terms, stem
 from index.text.words import STOPWORDS, tokens
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
@@ -196,7 +196,7 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
             share = passage_scores.get(ex.passage_id, 0.0) / best_passage if best_passage > 0 \
                 else 0.0
             for s, e in sentence_spans(text, ex.start, ex.end):
-                if _CROSS_LINK.match(text, s, e) or _VIDEO_LINK.search(text, s, e):
+                if _CROSS_LINK.match(text, s, e) or _VIDEO_LINK.search(text[s:e]):
                     continue
                 f = features(text[s:e], question, weights, expected)
                 if f.restates:
@@ -226,7 +226,9 @@ _CROSS_LINK = re.compile(
 # orders to withdraw from Kherson 02:30 - Source: CNN", "Replay More Videos ... MUST
 # WATCH ..."): the titles of other videos.
 _VIDEO_LINK = re.compile(r"MUST WATCH|Video Ad Feedback|Replay More Videos|"
-                         r"\b\d\d:\d\d\s*-\s*Source:")
+                         r"\b\d\d:\d\d\s*-\s*Source:|"
+                         # a photo credit, split from its caption ("John Moore/Getty Images")
+                         rf"^[^\n]{{0,80}}/{PHOTO_CREDITS}$")
 
 
 # Kinds whose mention is specific evidence: a name of the asked-for kind next to the

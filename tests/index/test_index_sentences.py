@@ -44,6 +44,9 @@ def split(text: str) -> list[str]:
         ("SALEM, Ore. – Oregon Gov. Kate Brown will commute them. She said so.",
          ["SALEM, Ore. – Oregon Gov. Kate Brown will commute them.", "She said so."]),
         ("He won. — Then the crowd left.", ["He won.", "— Then the crowd left."]),
+        # A gallery caption after its photo credit, with no full stop between them.
+        ("Jo Lee/AFP/Getty Images Crowds line the river. A Reuters/Ipsos poll found it.",
+         ["Jo Lee/AFP/Getty Images", "Crowds line the river.", "A Reuters/Ipsos poll found it."]),
     ],
 )
 def test_sentence_boundaries(text: str, expected: list[str]) -> None:

@@ -135,6 +135,7 @@ def test_a_link_to_another_story_is_no_answer() -> None:
             "►Sign up for our sports newsletter\n\n"
             "Title run:Harbour Hawks win their first championship title in a decade\n\n"
             "Video Ad Feedback Harbour Hawks win first title 02:30 - Source: Wire\n\n"
+            "Jo Lee/AFP/Getty Images\n\n"
             "The Harbour Hawks won their first championship title on Sunday.\n\n"
             "Final score: Harbour Hawks 3, Port Alder 1. It ended at 9:40 p.m. Sunday.")
     found = [c.text for c in answer_candidates(q, q, [_hit("a", 1, text)], {"a": text},
