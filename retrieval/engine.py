@@ -105,6 +105,12 @@ TITLE_HOLDS_TERMS = 2  # a title holding all of one word says little
 # ... or when one of its excerpts as a whole holds that much (the answer to "how much will
 # the library cost?" is a sentence that says "cost" but not "library").
 WEAK_PASSAGE_LEXICAL = 0.75
+# ... or when its top article's fused score reaches this, with that article's own cosine
+# at least WEAK_COSINE: the best word match, close in meaning and from the days just
+# before a dated question (the recency prior applies only then). Dev questions under the
+# cosine bar reached 1.02-1.31; 40 + 80 off-topic questions, undated and dated at four
+# archive days, at most 0.99 ("what's the latest news on sourdough bread?").
+CLEAR_RANK_SCORE = 1.1
 # A headline answers when no sentence does if it holds this many of the question's
 # content words and this share of their weight ("India or Bharat? G20 invitation fuels
 # speculation over name change" for a question about India, its G20 invitations and a
@@ -369,7 +375,7 @@ class Engine:
         passage_scores = {pid: score for g in res.groups for pid, score in g.passages}
         hits = self._answer_hits(res, plan.text)
         candidates = answer_candidates(question, plan.text, hits, texts, passage_scores)
-        if best_cos < NO_ANSWER_COSINE and not headline and \
+        if best_cos < NO_ANSWER_COSINE and not headline and not _ranks_clearly(res) and \
                 not names_answer_this_week(candidates, plan.as_of):
             sentence_cover = max((lexical_score(c.text, weights) for c in candidates), default=0.0)
             passage_cover = max((lexical_score(ex.text, weights)
@@ -593,6 +599,12 @@ def clear_text_caches() -> None:
     clear_term_cache()
     clear_mention_cache()
     clear_paragraph_cache()
+
+
+def _ranks_clearly(res: _Results) -> bool:
+    """The top article's fused score is one no off-topic question reaches."""
+    return bool(res.groups) and res.groups[0].score >= CLEAR_RANK_SCORE \
+        and res.groups[0].cosine >= WEAK_COSINE
 
 
 def _a_title_holds(hits: Sequence[Hit], weights: Mapping[str, float]) -> bool:

@@ -135,7 +135,8 @@ def _cap_runs(sentence: str) -> list[_Run]:
     return runs
 
 
-_COMMON_OPENERS = NON_NAME_CAPS | STOPWORDS
+# ... and counts that open a sentence ("Millions of people ...", "Dozens were hurt").
+_COMMON_OPENERS = NON_NAME_CAPS | STOPWORDS | wordset("millions thousands hundreds dozens billions scores")
 # "Washington-based", "US-backed", "Texas-born": an adjective, not the thing's name.
 _COMPOUND_ADJECTIVE = re.compile(
     r"-(?:based|born|backed|led|owned|made|run|funded|linked|style|era|bound|raised|"

@@ -95,3 +95,11 @@ def test_every_mention_sits_where_its_text_is() -> None:
     texas = sorted(m.start for m in found if m.text == "Texas")
     assert texas == [sentence.index("Texas"), sentence.rindex("Texas")]
     assert any(m.text == "Project Aurora" for m in found)
+
+
+def test_a_count_opening_a_sentence_is_no_name() -> None:
+    for sentence in ("Millions of people can now buy hearing aids off the shelf.",
+                     "Dozens were hurt when the stand collapsed."):
+        assert mentions(sentence, "name") == []
+    assert [m.text for m in mentions("Dozens of Harbour Hawks fans waited.", "name")] == \
+        ["Harbour Hawks"]
