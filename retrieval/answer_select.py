@@ -196,7 +196,7 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
             share = passage_scores.get(ex.passage_id, 0.0) / best_passage if best_passage > 0 \
                 else 0.0
             for s, e in sentence_spans(text, ex.start, ex.end):
-                if _CROSS_LINK.match(text, s, e) or _VIDEO_LINK.search(text[s:e]):
+                if _CROSS_LINK.match(text, s, e) or _MEDIA_TEXT.search(text[s:e]):
                     continue
                 f = features(text[s:e], question, weights, expected)
                 if f.restates:
@@ -222,10 +222,10 @@ _CROSS_LINK = re.compile(
     r"[^\s:][^:\n]{0,50}:[A-Z“\"‘']")
 
 
-# A video player's text inside the page ("Video Ad Feedback Big blow to Putin as Russia
-# orders to withdraw from Kherson 02:30 - Source: CNN", "Replay More Videos ... MUST
-# WATCH ..."): the titles of other videos.
-_VIDEO_LINK = re.compile(r"MUST WATCH|Video Ad Feedback|Replay More Videos|"
+# Text of the page's media, not its story: a video player's titles of other videos
+# ("Video Ad Feedback Big blow to Putin as Russia orders to withdraw from Kherson 02:30 -
+# Source: CNN", "Replay More Videos ... MUST WATCH ...") and photo credits.
+_MEDIA_TEXT = re.compile(r"MUST WATCH|Video Ad Feedback|Replay More Videos|"
                          r"\b\d\d:\d\d\s*-\s*Source:|"
                          # a photo credit, split from its caption ("John Moore/Getty Images")
                          rf"^[^\n]{{0,80}}/{PHOTO_CREDITS}$")
