@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from index.quotes.names import wordset
-from index.sentences import PHOTO_CREDITS, paragraph_spans, sentence_spans
+from index.sentences import paragraph_spans, sentence_spans
 from index.text.stems import content_terms, stem
 from index.text.words import STOPWORDS, tokens
 from retrieval.answer import MAX_SENTENCE_CHARS, Candidate
@@ -28,6 +28,7 @@ from retrieval.answer_type import MONEY, Expected, expected_type
 from retrieval.antecedent import needs_antecedent, previous_sentence
 from retrieval.entities import Mention, new_mentions
 from retrieval.excerpts import lexical_score, term_weights
+from retrieval.furniture import is_furniture
 from retrieval.models import Excerpt, Hit
 from retrieval.places import fits_place_noun
 
@@ -196,39 +197,19 @@ def answer_candidates(question: str, search_text: str, hits: Sequence[Hit],
             share = passage_scores.get(ex.passage_id, 0.0) / best_passage if best_passage > 0 \
                 else 0.0
             for s, e in sentence_spans(text, ex.start, ex.end):
-                if _CROSS_LINK.match(text, s, e) or _MEDIA_TEXT.search(text[s:e]):
+                sentence = text[s:e]
+                if is_furniture(sentence):
                     continue
-                f = features(text[s:e], question, weights, expected)
+                f = features(sentence, question, weights, expected)
                 if f.restates:
                     continue
                 score = (W_LEXICAL * f.lexical + W_TYPED * f.typed
                          + W_PASSAGE * max(share, 0.0) + W_RANK * prior)
-                scored.append((Candidate(hit=hit, excerpt=ex, span=(s, e), text=text[s:e],
+                scored.append((Candidate(hit=hit, excerpt=ex, span=(s, e), text=sentence,
                                          score=score,
                                          names_answer=names_answer(f, expected)), f))
     return [replace(c, score=c.score + W_SUPPORT * _support(c.hit.article_id, f, hit_words))
             for c, f in scored]
-
-
-# A link to another story or a promotion inside the page ("More:Phoenix Mercury guard
-# out with ACL tear", "►Hearing aids: Here's everything you need to know", "Sign up for
-# our newsletter"): another article's headline, or no news at all, never this one's answer.
-# The label glued to the headline ("Celebrity Split:Jennifer Lopez and Alex Rodriguez
-# officially call it quits") is how 1,495 such links read in the realtimeqa archive;
-# prose puts a space after a colon.
-_CROSS_LINK = re.compile(
-    r"[►▶»]|(?:More|MORE|Related|RELATED|Read more|Read More|READ MORE|Also read|See also|"
-    r"Watch|WATCH)\s*:|(?:Sign up|SIGN UP|Subscribe|Click here|Follow us)\b|"
-    r"[^\s:][^:\n]{0,50}:[A-Z“\"‘']")
-
-
-# Text of the page's media, not its story: a video player's titles of other videos
-# ("Video Ad Feedback Big blow to Putin as Russia orders to withdraw from Kherson 02:30 -
-# Source: CNN", "Replay More Videos ... MUST WATCH ...") and photo credits.
-_MEDIA_TEXT = re.compile(r"MUST WATCH|Video Ad Feedback|Replay More Videos|"
-                         r"\b\d\d:\d\d\s*-\s*Source:|"
-                         # a photo credit, split from its caption ("John Moore/Getty Images")
-                         rf"^[^\n]{{0,80}}/{PHOTO_CREDITS}$")
 
 
 # Kinds whose mention is specific evidence: a name of the asked-for kind next to the

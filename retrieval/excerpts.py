@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from index.models import Passage
 from index.sentences import sentence_spans
 from index.text.stems import content_terms
+from retrieval.furniture import is_furniture
 from retrieval.models import Excerpt
 
 Span = tuple[int, int]
@@ -48,8 +49,10 @@ def best_sentences(
     text: str, start: int, end: int, weights: Mapping[str, float],
     dense: Mapping[Span, float] | None = None, limit: int = 2, min_score: float = 0.05,
 ) -> tuple[Span, ...]:
-    """Up to ``limit`` best sentence spans of ``text[start:end]``, in reading order."""
-    scored = score_sentences(text, sentence_spans(text, start, end), weights, dense)
+    """Up to ``limit`` best sentence spans of ``text[start:end]``, in reading order; page
+    furniture (a link to another story, a photo credit) is never one of them."""
+    spans = [sp for sp in sentence_spans(text, start, end) if not is_furniture(text[sp[0]:sp[1]])]
+    scored = score_sentences(text, spans, weights, dense)
     top = sorted((s for s in scored if s[0] >= min_score), key=lambda s: -s[0])[:limit]
     return tuple(sorted(span for _, span in top))
 

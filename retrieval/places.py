@@ -6,6 +6,8 @@ Entries are comma-separated (names have spaces).
 
 from __future__ import annotations
 
+from retrieval.answer_type import singular
+
 _COUNTRIES = """
 afghanistan, albania, algeria, andorra, angola, argentina, armenia, australia, austria,
 azerbaijan, bahamas, bahrain, bangladesh, barbados, belarus, belgium, belize, benin, bhutan,
@@ -81,9 +83,7 @@ _ADMITS = {"country": COUNTRIES | TERRITORIES, "nation": COUNTRIES | TERRITORIES
 
 def fits_place_noun(place: str, noun: str) -> bool:
     """Whether ``place`` can be what "which ``noun``" asks for ("countries" -> country)."""
-    key = noun.lower()
-    admits = _ADMITS.get(key, _ADMITS.get(key[:-3] + "y" if key.endswith("ies") else
-                                          key.removesuffix("s")))
+    admits = _ADMITS.get(singular(noun.lower()))
     name = " ".join(place.lower().removesuffix("’s").removesuffix("'s").split())
     name = name.removeprefix("the ")
     return admits is None or name not in PLACES or name in admits

@@ -11,7 +11,7 @@ from retrieval.answer_select import answer_candidates, features, teaser
 from retrieval.answer_type import expected_type
 from retrieval.entities import mentions, new_mentions
 from retrieval.eval_retrieval import _contains_gold, contains_gold_loosely
-from retrieval.excerpts import term_weights
+from retrieval.excerpts import best_sentences, term_weights
 from retrieval.models import Excerpt, Hit
 
 
@@ -246,3 +246,12 @@ def test_a_date_put_ahead_answers_a_question_about_what_is_ahead() -> None:
     # No word of the question near the date, but the sentence puts it ahead.
     assert _typed("Construction is due to begin in September.", question) == 1.0
     assert _typed("The old building closed in September.", question) == 0.5
+
+
+def test_an_excerpt_never_highlights_a_link_to_another_story() -> None:
+    weights = term_weights("Which team won its first championship title?")
+    # The link holds more of the question's words than the story's own sentence.
+    text = ("More:Which team won its first championship title? The Harbour Hawks\n\n"
+            "The Harbour Hawks won the title on Sunday.")
+    (span,) = best_sentences(text, 0, len(text), weights, limit=1)
+    assert text[span[0]:span[1]] == "The Harbour Hawks won the title on Sunday."
